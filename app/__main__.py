@@ -1,0 +1,7 @@
+"""``python -m app``: the molt command."""
+
+import sys
+
+from app.cli import main
+
+sys.exit(main())

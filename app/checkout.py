@@ -1,0 +1,48 @@
+"""Reading and writing a local checkout: the files the rewriters claim, bytes preserved."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import rewriters
+from app.upgrade import Skipped
+
+# Directories that never hold the project's own configuration.
+PRUNED = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules"})
+
+
+def claimed_paths(root: Path) -> list[str]:
+    """Repository-relative POSIX paths under ``root`` that some rewriter claims."""
+    found: list[str] = []
+    for directory, subdirs, names in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in PRUNED)
+        relative = Path(directory).relative_to(root)
+        for name in sorted(names):
+            path = (relative / name).as_posix()
+            if rewriters.claims(path) and not (Path(directory) / name).is_symlink():
+                found.append(path)
+    return found
+
+
+def read_files(root: Path) -> tuple[dict[str, str], list[Skipped]]:
+    """Text of every claimed file; files that are not UTF-8 are reported, not guessed at."""
+    files: dict[str, str] = {}
+    skipped: list[Skipped] = []
+    for path in claimed_paths(root):
+        try:
+            files[path] = (root / path).read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            skipped.append(Skipped(path, "not UTF-8 text"))
+        except OSError as error:
+            skipped.append(Skipped(path, error.strerror or "cannot be read"))
+    return files, skipped
+
+
+def write_file(root: Path, path: str, text: str) -> None:
+    """Write ``text`` exactly (no newline translation), replacing the file atomically."""
+    target = root / path
+    temporary = target.with_name(target.name + ".molt-tmp")
+    temporary.write_bytes(text.encode("utf-8"))
+    os.chmod(temporary, target.stat().st_mode)
+    temporary.replace(target)

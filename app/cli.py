@@ -1,0 +1,112 @@
+"""The ``molt`` command: preview and apply on a checkout (later: serve, worker, open-pr)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from app import checkout, pull_request
+from app.upgrade import Plan, plan
+from rewriters import Policy
+from rewriters.policy import UnknownVersion
+
+NOTHING_TO_DO = "Nothing to change: no file under {path} supports a Python older than {minimum}."
+APPLIED = "Rewrote {count} file(s) under {path}; Python {minimum} is now the minimum."
+COLOURS = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}
+RESET = "\033[0m"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="molt", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("preview", "show the diff and the pull request molt would open; change nothing"),
+        ("apply", "rewrite the checkout in place"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("path", type=Path, help="a checkout of the repository")
+        command.add_argument(
+            "--min-python", metavar="X.Y", help="new minimum (default: oldest not end-of-life)"
+        )
+    return parser
+
+
+def _plan_for(root: Path, minimum: str | None) -> Plan:
+    policy = Policy.for_date(date.today(), minimum)
+    files, unreadable = checkout.read_files(root)
+    result = plan(files, policy)
+    return result._replace(skipped=tuple(unreadable) + result.skipped)
+
+
+def _colour(line: str, enabled: bool) -> str:
+    colour = COLOURS.get(line[:1]) if enabled and not line.startswith(("+++", "---")) else None
+    return f"{colour}{line}{RESET}" if colour else line
+
+
+def _write_diff(result: Plan, out: TextIO, colour: bool) -> None:
+    for change in result.files:
+        diff = difflib.unified_diff(
+            change.before.splitlines(keepends=True),
+            change.after.splitlines(keepends=True),
+            fromfile=f"a/{change.path}",
+            tofile=f"b/{change.path}",
+        )
+        for line in diff:
+            text = line.rstrip("\r\n")
+            out.write(_colour(text, colour) + "\n")
+            if not line.endswith("\n"):
+                out.write("\\ No newline at end of file\n")
+
+
+def _report_skipped(result: Plan, err: TextIO) -> None:
+    for skip in result.skipped:
+        err.write(f"molt: skipped {skip.path}: {skip.reason}\n")
+
+
+def preview(root: Path, minimum: str | None, out: TextIO, err: TextIO) -> int:
+    """Print the diff, then the pull request title and body."""
+    result = _plan_for(root, minimum)
+    _report_skipped(result, err)
+    if not result.files:
+        out.write(NOTHING_TO_DO.format(path=root, minimum=result.policy.minimum) + "\n")
+        return 0
+    colour = out.isatty() and "NO_COLOR" not in os.environ
+    _write_diff(result, out, colour)
+    out.write(f"\n{pull_request.title(result)}\n\n{pull_request.body(result)}")
+    return 0
+
+
+def apply(root: Path, minimum: str | None, out: TextIO, err: TextIO) -> int:
+    """Rewrite the checkout in place."""
+    result = _plan_for(root, minimum)
+    _report_skipped(result, err)
+    for change in result.files:
+        checkout.write_file(root, change.path, change.after)
+    message = APPLIED if result.files else NOTHING_TO_DO
+    out.write(
+        message.format(count=len(result.files), path=root, minimum=result.policy.minimum) + "\n"
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``molt`` console script."""
+    args = _parser().parse_args(argv)
+    if not args.path.is_dir():
+        sys.stderr.write(f"molt: {args.path}: not a directory\n")
+        return 2
+    command = preview if args.command == "preview" else apply
+    try:
+        return command(args.path, args.min_python, sys.stdout, sys.stderr)
+    except UnknownVersion as error:
+        sys.stderr.write(f"molt: --min-python {args.min_python}: {error}\n")
+        return 2
+    except ValueError as error:
+        sys.stderr.write(f"molt: {error}\n")
+        return 2

@@ -1,0 +1,63 @@
+"""The text of molt's pull request: title, body, and the per-file change list."""
+
+from __future__ import annotations
+
+from app.upgrade import Plan
+from rewriters.versions import join_names
+
+INTRO = (
+    "This pull request drops Python versions that have reached end-of-life and makes "
+    "**Python {minimum}** the oldest version this repository supports."
+)
+WHY_HEADER = "### Why\n\n| Python | end of life |\n| --- | --- |"
+NOT_EOL = "not yet end-of-life: dropped because the minimum was set to {minimum}"
+NOTHING_BY_HAND = "Nothing that molt knows of."
+
+
+def title(plan: Plan) -> str:
+    """``Drop Python 3.9 and 3.10 (end-of-life)``."""
+    dropped = sorted(plan.dropped)
+    if not dropped:
+        return f"Require Python {plan.policy.minimum}"
+    suffix = " (end-of-life)" if all(plan.policy.is_end_of_life(v) for v in dropped) else ""
+    return f"Drop Python {join_names(dropped)}{suffix}"
+
+
+def _why(plan: Plan) -> str:
+    rows = [WHY_HEADER]
+    for version in sorted(plan.dropped):
+        eol = plan.policy.end_of_life(version)
+        if plan.policy.is_end_of_life(version) and eol is not None:
+            rows.append(f"| {version} | {eol.isoformat()} |")
+        else:
+            rows.append(f"| {version} | {NOT_EOL.format(minimum=plan.policy.minimum)} |")
+    return "\n".join(rows)
+
+
+def _changed(plan: Plan) -> str:
+    lines = ["### What changed", ""]
+    for change in plan.files:
+        lines.append(f"- `{change.path}`")
+        lines.extend(f"  - {item}" for item in change.changes)
+    return "\n".join(lines)
+
+
+def _by_hand(plan: Plan) -> str:
+    notes = plan.notes or (NOTHING_BY_HAND,)
+    lines = ["### Left to do by hand", ""]
+    lines.extend(f"- {note}" for note in notes)
+    if plan.skipped:
+        lines.append("")
+        lines.append("Files molt could not read, left unchanged:")
+        lines.extend(f"- `{skip.path}`: {skip.reason}" for skip in plan.skipped)
+    return "\n".join(lines)
+
+
+def body(plan: Plan) -> str:
+    """The pull request body: what changed per file, why, and what is left to do by hand."""
+    parts = [INTRO.format(minimum=plan.policy.minimum)]
+    if plan.dropped:
+        parts.append(_why(plan))
+    parts.extend([_changed(plan), _by_hand(plan)])
+    return "\n\n".join(parts) + "\n"
+

@@ -1,0 +1,111 @@
+"""Which Python versions a repository should drop, from the release-cycle data shipped with molt."""
+
+from __future__ import annotations
+
+import calendar
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import NamedTuple
+
+from rewriters.versions import Minor
+
+
+class Release(NamedTuple):
+    """What molt knows of one CPython minor."""
+
+    status: str
+    first_release: date
+    end_of_life: date
+    latest_patch: str | None
+
+
+def parse_day(text: str, *, month_end: bool) -> date:
+    """``2025-10-31`` as is; ``2026-10`` as the last (or first) day of the month."""
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        return date(parts[0], parts[1], parts[2])
+    year, month = parts
+    day = calendar.monthrange(year, month)[1] if month_end else 1
+    return date(year, month, day)
+
+
+@cache
+def load_releases() -> Mapping[Minor, Release]:
+    """The shipped release-cycle data (see ``rewriters/data/README.md``)."""
+    raw = json.loads(resources.files("rewriters.data").joinpath("python-releases.json").read_text())
+    return {
+        Minor.parse(name): Release(
+            status=info["status"],
+            first_release=parse_day(info["first_release"], month_end=False),
+            end_of_life=parse_day(info["end_of_life"], month_end=True),
+            latest_patch=info.get("latest_patch"),
+        )
+        for name, info in raw.items()
+    }
+
+
+@cache
+def load_docker_tags() -> Mapping[Minor, frozenset[str]]:
+    """Tags of the official ``python`` image currently built, per minor."""
+    raw = json.loads(
+        resources.files("rewriters.data").joinpath("docker-python-tags.json").read_text()
+    )
+    return {Minor.parse(k): frozenset(v) for k, v in raw["current_tags"].items()}
+
+
+class UnknownVersion(ValueError):
+    """A requested minimum that is not a released CPython minor."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The new minimum Python and the facts needed to write versions that exist."""
+
+    minimum: Minor
+    today: date
+    releases: Mapping[Minor, Release] = field(default_factory=load_releases, repr=False)
+
+    @classmethod
+    def for_date(cls, today: date, minimum: str | None = None) -> Policy:
+        """Drop every minor past end-of-life on ``today``, or everything below ``minimum``."""
+        releases = load_releases()
+        if minimum is not None:
+            pinned = Minor.parse(minimum)
+            if pinned not in releases or releases[pinned].first_release > today:
+                raise UnknownVersion(f"Python {pinned} is not a released CPython version")
+            return cls(pinned, today, releases)
+        supported = [
+            v
+            for v, r in releases.items()
+            if v.major == 3 and r.first_release <= today and r.end_of_life >= today
+        ]
+        return cls(min(supported), today, releases)
+
+    def drops(self, version: Minor) -> bool:
+        """True when ``version`` is below the new minimum."""
+        return version < self.minimum
+
+    def latest_patch(self, version: Minor) -> str:
+        """``3.11`` → ``3.11.16``; a minor without a final release gets ``X.Y.0``."""
+        release = self.releases.get(version)
+        if release is None or release.latest_patch is None:
+            return f"{version}.0"
+        return release.latest_patch
+
+    def end_of_life(self, version: Minor) -> date | None:
+        """The end-of-life date of ``version``, when molt knows it."""
+        release = self.releases.get(version)
+        return release.end_of_life if release else None
+
+    def is_end_of_life(self, version: Minor) -> bool:
+        """True when ``version`` reached end-of-life before today."""
+        eol = self.end_of_life(version)
+        return eol is not None and eol < self.today
+
+    def minors_between(self, low: Minor) -> list[Minor]:
+        """Released minors from ``low`` (inclusive) up to the minimum (exclusive)."""
+        return sorted(v for v in self.releases if v.major == low.major and low <= v < self.minimum)

@@ -1,0 +1,69 @@
+"""Which rewriter owns which path: an explicit, ordered table (first match wins)."""
+
+from __future__ import annotations
+
+import fnmatch
+
+from types import ModuleType
+
+from rewriters import github_actions, mypy_ini, pyproject, setup_cfg, setup_py, tox_ini
+
+REWRITERS: tuple[ModuleType, ...] = (
+    github_actions,
+    pyproject,
+    setup_cfg,
+    setup_py,
+    tox_ini,
+    mypy_ini,
+)
+
+# Files under these directories are data or third-party code, not the project's config.
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        "node_modules",
+        "site-packages",
+        "__pycache__",
+        "vendor",
+        "_vendor",
+        "third_party",
+        "fixtures",
+        "testdata",
+        "test_data",
+    }
+)
+
+
+def _matches(path: str, pattern: str) -> bool:
+    """A pattern with a slash matches the whole path; one without, the file name."""
+    if "/" in pattern:
+        return fnmatch.fnmatchcase(path, pattern)
+    return fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], pattern)
+
+
+def is_skipped(path: str) -> bool:
+    """True for paths inside vendored, generated or fixture directories."""
+    return any(part in SKIPPED_DIRS for part in path.split("/")[:-1])
+
+
+def owner_of(path: str) -> ModuleType | None:
+    """The rewriter module for ``path`` (POSIX, relative to the repository root), if any."""
+    if is_skipped(path):
+        return None
+    for module in REWRITERS:
+        if any(_matches(path, pattern) for pattern in module.PATTERNS):
+            return module
+    return None
+
+
+def claims(path: str) -> bool:
+    """True when some rewriter wants to see ``path``; the App fetches only these blobs."""
+    return owner_of(path) is not None
+
+
+

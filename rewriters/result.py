@@ -1,0 +1,55 @@
+"""What a rewriter returns, and the one place new text is built from edits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from rewriters.versions import Minor
+
+
+class Edit(NamedTuple):
+    """Replace ``text[start:end]`` with ``new``."""
+
+    start: int
+    end: int
+    new: str
+
+
+class Rewrite(NamedTuple):
+    """A rewritten file: its new text, what changed, and what is left to a human."""
+
+    text: str
+    changes: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    dropped: frozenset[Minor] = frozenset()
+
+
+class UnparsableInput(Exception):
+    """The file cannot be parsed, so molt leaves it alone."""
+
+    def __init__(self, path: str, line: int | None, reason: str) -> None:
+        self.path = path
+        self.line = line
+        self.reason = reason
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {reason}")
+
+
+class BrokenOutput(Exception):
+    """A rewriter produced text that does not parse: a bug in molt, never written."""
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits to ``text``; identical duplicates are merged."""
+    ordered = sorted(set(edits))
+    pieces: list[str] = []
+    position = 0
+    for start, end, new in ordered:
+        if start < position:
+            raise ValueError(f"overlapping edits at offset {start}")
+        pieces.append(text[position:start])
+        pieces.append(new)
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)

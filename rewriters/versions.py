@@ -1,0 +1,110 @@
+"""Python version tokens in every spelling seen in the wild, and the rule for version lists.
+
+A token is one word naming a Python minor: ``3.9``, ``3.9.18``, ``3.9-dev``, ``py39``,
+``py3.9``, ``cp39``, ``pp39``, ``python3.9``, ``python39``, ``pypy-3.9``, ``pypy3.9``.
+Retargeting a token keeps its spelling and only swaps the version (a pinned patch becomes
+the latest patch of the new minor).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+
+class Minor(NamedTuple):
+    """A Python minor version such as 3.9."""
+
+    major: int
+    minor: int
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+    @property
+    def nodot(self) -> str:
+        """The ``39`` spelling used by tox, cibuildwheel and friends."""
+        return f"{self.major}{self.minor}"
+
+    @classmethod
+    def parse(cls, text: str) -> Minor:
+        """Parse ``"3.10"``; raise ``ValueError`` on anything else."""
+        match = re.fullmatch(r"([23])\.(\d{1,2})", text.strip())
+        if match is None:
+            raise ValueError(f"not a Python minor version: {text!r}")
+        return cls(int(match[1]), int(match[2]))
+
+
+# prefix, then either a dotted version or (after a prefix) the no-dot form
+TOKEN_RE = re.compile(
+    r"(?P<prefix>(?:python|pypy|py|cp|pp)-?)?"
+    r"(?P<major>[23])(?P<dot>\.?)(?P<minor>\d{1,2})"
+    r"(?P<patch>\.\d+)?(?P<suffix>(?:-dev|-rc|-beta|-alpha|-alpha\.\d+|-beta\.\d+|-rc\.\d+)?)",
+    re.IGNORECASE,
+)
+
+
+class Token(NamedTuple):
+    """A parsed version token; ``str(token)`` gives back the original spelling."""
+
+    prefix: str
+    version: Minor
+    dot: str
+    patch: str
+    suffix: str
+
+    def __str__(self) -> str:
+        v = self.version
+        return f"{self.prefix}{v.major}{self.dot}{v.minor}{self.patch}{self.suffix}"
+
+
+def parse_token(text: str) -> Token | None:
+    """Parse one whole token, or return None when ``text`` is not a Python version."""
+    match = TOKEN_RE.fullmatch(text)
+    if match is None:
+        return None
+    prefix, dot = match["prefix"] or "", match["dot"]
+    if not prefix and not dot:
+        return None  # a bare "39" is not a version
+    if not dot and len(match["minor"]) == 1 and match["patch"]:
+        return None
+    if match["patch"] and not dot:
+        return None
+    return Token(
+        prefix=prefix,
+        version=Minor(int(match["major"]), int(match["minor"])),
+        dot=dot,
+        patch=match["patch"] or "",
+        suffix=match["suffix"] or "",
+    )
+
+
+def retarget(token: Token, new: Minor, latest_patch: Callable[[Minor], str]) -> str:
+    """Spell ``new`` the way ``token`` was spelled."""
+    patch = ""
+    if token.patch:
+        patch = "." + latest_patch(new).rsplit(".", 1)[1]
+    return str(token._replace(version=new, patch=patch))
+
+
+def kept_indices(versions: Sequence[Minor | None], drops: Callable[[Minor], bool]) -> list[int]:
+    """Indices of the entries a list keeps; entries that are not versions are always kept."""
+    return [i for i, v in enumerate(versions) if v is None or not drops(v)]
+
+
+def needs_quotes_in_yaml(value: str) -> bool:
+    """True when a plain YAML scalar would not read back as this version string.
+
+    ``3.10`` unquoted is the float 3.1; any version >= x.10 is quoted so nobody has to think.
+    """
+    token = parse_token(value)
+    return token is not None and not token.prefix and token.version.minor >= 10
+
+
+def join_names(versions: Sequence[Minor]) -> str:
+    """``3.9``, ``3.9 and 3.10``, ``3.8, 3.9 and 3.10``."""
+    names = [str(v) for v in sorted(set(versions))]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

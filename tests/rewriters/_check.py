@@ -1,0 +1,53 @@
+"""Shared assertion for rewriter tables: exact output, idempotence, output re-parses."""
+
+from __future__ import annotations
+
+import ast
+import configparser
+
+import tomllib
+from types import ModuleType
+
+from ruamel.yaml import YAML
+
+from rewriters.policy import Policy
+
+
+def _parse_yaml(text: str) -> None:
+    list(YAML(typ="safe", pure=True).load_all(text))
+
+
+def _parse_ini(text: str) -> None:
+    configparser.RawConfigParser(strict=False).read_string(text)
+
+
+PARSERS = {
+    "github_actions": _parse_yaml,
+    "pyproject": tomllib.loads,
+    "setup_cfg": _parse_ini,
+    "tox_ini": _parse_ini,
+    "mypy_ini": _parse_ini,
+    "setup_py": ast.parse,
+}
+
+
+def parse(module: ModuleType, text: str) -> None:
+    """Parse ``text`` the way files of ``module``'s kind are parsed; raise if it does not."""
+    PARSERS[module.__name__.rsplit(".", 1)[-1]](text)
+
+
+def check(module: ModuleType, before: str, after: str, policy: Policy) -> None:
+    """``before`` rewrites to exactly ``after``, which parses and needs nothing more."""
+    result = module.rewrite(before, policy)
+    assert result is not None, "expected a rewrite, got None"
+    assert result.text == after
+    assert result.changes, "a rewrite must say what changed"
+    parse(module, result.text)
+    assert module.rewrite(result.text, policy) is None, "not idempotent"
+    # the same text with CRLF line endings rewrites to the same text with CRLF
+    crlf = module.rewrite(before.replace("\n", "\r\n"), policy)
+    assert crlf is not None
+    assert crlf.text == after.replace("\n", "\r\n")
+
+
+__all__ = ["check", "parse"]
