@@ -60,4 +60,3 @@ def body(plan: Plan) -> str:
         parts.append(_why(plan))
     parts.extend([_changed(plan), _by_hand(plan)])
     return "\n\n".join(parts) + "\n"
-

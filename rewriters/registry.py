@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-
 from types import ModuleType
 
 from rewriters import github_actions, mypy_ini, pyproject, setup_cfg, setup_py, tox_ini
@@ -64,6 +63,3 @@ def owner_of(path: str) -> ModuleType | None:
 def claims(path: str) -> bool:
     """True when some rewriter wants to see ``path``; the App fetches only these blobs."""
     return owner_of(path) is not None
-
-
-

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import configparser
-
 import tomllib
 from types import ModuleType
 

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import pytest
+
+from rewriters.result import Edit, UnparsableInput, apply_edits
+
+
+def test_apply_edits_in_any_order():
+    text = "python 3.9 and 3.10"
+    edits = [Edit(15, 19, "3.12"), Edit(7, 10, "3.11")]
+    assert apply_edits(text, edits) == "python 3.11 and 3.12"
+
+
+def test_identical_edits_are_merged():
+    assert apply_edits("abc", [Edit(0, 1, "x"), Edit(0, 1, "x")]) == "xbc"
+
+
+def test_overlapping_edits_are_a_bug():
+    with pytest.raises(ValueError, match="overlapping"):
+        apply_edits("abcdef", [Edit(0, 3, "x"), Edit(2, 4, "y")])
+
+
+def test_unparsable_input_names_file_and_line():
+    assert str(UnparsableInput("tox.ini", 3, "no section")) == "tox.ini:3: no section"
+    assert str(UnparsableInput("setup.py", None, "syntax error")) == "setup.py: syntax error"

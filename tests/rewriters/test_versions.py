@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import pytest
+
+from rewriters.versions import (
+    Minor,
+    join_names,
+    kept_indices,
+    needs_quotes_in_yaml,
+    parse_token,
+    retarget,
+)
+
+NEW = Minor(3, 11)
+
+
+def latest(version: Minor) -> str:
+    return f"{version}.16"
+
+
+@pytest.mark.parametrize(
+    ("token", "version", "retargeted"),
+    (
+        ("3.9", Minor(3, 9), "3.11"),
+        ("3.10", Minor(3, 10), "3.11"),
+        ("3.9.18", Minor(3, 9), "3.11.16"),
+        ("3.9-dev", Minor(3, 9), "3.11-dev"),
+        ("py39", Minor(3, 9), "py311"),
+        ("py310", Minor(3, 10), "py311"),
+        ("py3.9", Minor(3, 9), "py3.11"),
+        ("cp39", Minor(3, 9), "cp311"),
+        ("pp39", Minor(3, 9), "pp311"),
+        ("python3.9", Minor(3, 9), "python3.11"),
+        ("python39", Minor(3, 9), "python311"),
+        ("pypy-3.9", Minor(3, 9), "pypy-3.11"),
+        ("pypy3.9", Minor(3, 9), "pypy3.11"),
+        ("2.7", Minor(2, 7), "3.11"),
+    ),
+)
+def test_tokens_in_every_spelling(token, version, retargeted):
+    parsed = parse_token(token)
+    assert parsed is not None
+    assert parsed.version == version
+    assert str(parsed) == token
+    assert retarget(parsed, NEW, latest) == retargeted
+
+
+@pytest.mark.parametrize("text", ("39", "3", "3.x", "v3.9", "py3", "django42", "3.9.18a", "py39.1"))
+def test_not_tokens(text):
+    assert parse_token(text) is None
+
+
+def test_minor():
+    assert str(Minor.parse("3.10")) == "3.10"
+    assert Minor(3, 9).nodot == "39"
+    assert Minor(3, 9) < Minor(3, 10)
+    with pytest.raises(ValueError, match="not a Python minor"):
+        Minor.parse("3.10.1")
+
+
+def test_kept_indices():
+    versions = [Minor(3, 9), None, Minor(3, 11), Minor(3, 10)]
+    assert kept_indices(versions, lambda v: v < NEW) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    (("3.10", True), ("3.11", True), ("3.9", False), ("py311", False), ("latest", False)),
+)
+def test_needs_quotes_in_yaml(value, expected):
+    assert needs_quotes_in_yaml(value) is expected
+
+
+def test_join_names():
+    assert join_names([]) == ""
+    assert join_names([Minor(3, 9)]) == "3.9"
+    assert join_names([Minor(3, 10), Minor(3, 9)]) == "3.9 and 3.10"
+    assert join_names([Minor(3, 8), Minor(3, 10), Minor(3, 9)]) == "3.8, 3.9 and 3.10"
