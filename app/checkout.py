@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import rewriters
-from app.upgrade import Skipped
+from app.plan import Skipped
 
 # Directories that never hold the project's own configuration.
 PRUNED = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules"})

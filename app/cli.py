@@ -1,9 +1,10 @@
-"""The ``molt`` command: preview and apply on a checkout (later: serve, worker, open-pr)."""
+"""The ``molt`` command: preview | apply on a checkout, serve | worker for the App, open-pr."""
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -12,7 +13,8 @@ from pathlib import Path
 from typing import TextIO
 
 from app import checkout, pull_request
-from app.upgrade import Plan, plan
+from app.errors import MoltError, SettingsError
+from app.plan import Plan, plan
 from rewriters import Policy
 from rewriters.policy import UnknownVersion
 
@@ -34,6 +36,14 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--min-python", metavar="X.Y", help="new minimum (default: oldest not end-of-life)"
         )
+    serve = commands.add_parser("serve", help="run the GitHub App: webhook server and a worker")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    commands.add_parser("worker", help="run a queue worker alone (scale out with Redis)")
+    open_pr = commands.add_parser("open-pr", help="open the pull request with a token, no App")
+    open_pr.add_argument("repository", metavar="OWNER/REPO")
+    open_pr.add_argument("--token", help="a GitHub token (default: $GITHUB_TOKEN)")
+    open_pr.add_argument("--github-url", default="https://api.github.com", help="API base URL")
     return parser
 
 
@@ -95,9 +105,46 @@ def apply(root: Path, minimum: str | None, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _run_app(args: argparse.Namespace) -> int:
+    from app import service  # the server stack is only imported when it is used
+    from app.settings import load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        sys.stderr.write(f"molt: {error}\n")
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.command == "serve":
+        service.serve(settings, args.host, args.port)
+    else:
+        service.work(settings)
+    return 0
+
+
+def _open_pr(args: argparse.Namespace) -> int:
+    from app import token_mode
+
+    token = args.token or os.environ.get("GITHUB_TOKEN")
+    if not token:
+        sys.stderr.write("molt: open-pr needs --token or $GITHUB_TOKEN\n")
+        return 2
+    try:
+        message = token_mode.open_pr(args.repository, token, args.github_url, date.today())
+    except MoltError as error:
+        sys.stderr.write(f"molt: {args.repository}: {error}\n")
+        return 1
+    sys.stdout.write(message + "\n")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``molt`` console script."""
     args = _parser().parse_args(argv)
+    if args.command in ("serve", "worker"):
+        return _run_app(args)
+    if args.command == "open-pr":
+        return _open_pr(args)
     if not args.path.is_dir():
         sys.stderr.write(f"molt: {args.path}: not a directory\n")
         return 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.upgrade import Plan
+from app.plan import Plan
 from rewriters.versions import join_names
 
 INTRO = (
@@ -11,7 +11,26 @@ INTRO = (
 )
 WHY_HEADER = "### Why\n\n| Python | end of life |\n| --- | --- |"
 NOT_EOL = "not yet end-of-life: dropped because the minimum was set to {minimum}"
+# Marks molt's own pull requests, so webhook handlers can tell them from others.
+MARKER = "<!-- molt: drop end-of-life Pythons -->"
 NOTHING_BY_HAND = "Nothing that molt knows of."
+COMMANDS = """\
+<details>
+<summary>Commands</summary>
+
+Comment on this pull request (users with write access only):
+
+| comment | what molt does |
+| --- | --- |
+| `@molt-bot rebase` | regenerate the change on top of the current default branch |
+| `@molt-bot recreate` | regenerate from scratch, discarding any edits on the branch |
+| `@molt-bot ignore` | close this pull request and never reopen it for this target |
+| `@molt-bot unignore` | undo `ignore` |
+| `@molt-bot minimum X.Y` | regenerate for another new minimum |
+| `@molt-bot keep X.Y` | keep one version that policy would drop |
+| `@molt-bot preview` | reply with what molt would change, without opening anything |
+| `@molt-bot help` | reply with this list |
+</details>"""
 
 
 def title(plan: Plan) -> str:
@@ -53,10 +72,20 @@ def _by_hand(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def body(plan: Plan) -> str:
-    """The pull request body: what changed per file, why, and what is left to do by hand."""
+def body(plan: Plan, *, app: bool = False) -> str:
+    """The pull request body: what changed per file, why, and what is left to do by hand.
+
+    The App's pull request also lists the comment commands.
+    """
     parts = [INTRO.format(minimum=plan.policy.minimum)]
     if plan.dropped:
         parts.append(_why(plan))
     parts.extend([_changed(plan), _by_hand(plan)])
+    if app:
+        parts.extend([COMMANDS, MARKER])
     return "\n\n".join(parts) + "\n"
+
+
+def commit_summary(plan: Plan) -> str:
+    """The commit message body: one line per file."""
+    return "\n".join(f"- {change.path}: {'; '.join(change.changes)}" for change in plan.files)

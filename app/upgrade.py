@@ -1,63 +1,57 @@
-"""One repository, end to end: ``plan()`` decides (pure), the App and the CLI act on the plan."""
+"""One repository, end to end: read config and files, plan, then publish or close the PR."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import NamedTuple
+import fnmatch
+from datetime import date
 
 import rewriters
-from rewriters import Policy, UnparsableInput
-from rewriters.versions import Minor
+from app import publish, repo_config
+from app.errors import ConfigError, Conflict
+from app.github import Repository, Tree
+from app.outcome import Outcome, Target
+from app.plan import plan
+from rewriters import Policy
 
 
-class FileChange(NamedTuple):
-    """One file molt rewrites."""
-
-    path: str
-    before: str
-    after: str
-    changes: tuple[str, ...]
-    notes: tuple[str, ...]
+def _ignored(path: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(path, pattern) for pattern in patterns)
 
 
-class Skipped(NamedTuple):
-    """A file molt could not read or parse, left exactly as it was."""
-
-    path: str
-    reason: str
-
-
-class Plan(NamedTuple):
-    """Everything molt would do to a repository under a policy."""
-
-    policy: Policy
-    files: tuple[FileChange, ...]
-    skipped: tuple[Skipped, ...]
-    dropped: frozenset[Minor]
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """Every note of every file, each once, in file order."""
-        seen: dict[str, None] = {}
-        for change in self.files:
-            for note in change.notes:
-                seen.setdefault(f"`{change.path}`: {note}", None)
-        return tuple(seen)
+def _read(repo: Repository, target: Target) -> tuple[Tree, dict[str, str]] | None:
+    """The tree and the claimed files' text; None for a repository molt skips."""
+    if target.archived or target.fork:
+        return None
+    try:
+        tree = repo.tree(target.default_branch)
+    except Conflict:  # 409: the repository is empty
+        return None
+    wanted = [e for e in tree.files if e.path == repo_config.PATH or rewriters.claims(e.path)]
+    if not any(e.path != repo_config.PATH for e in wanted):
+        return None
+    return tree, repo.read_files(target.default_branch, wanted)
 
 
-def plan(files: Mapping[str, str], policy: Policy) -> Plan:
-    """Rewrite every file the registry claims; ``files`` maps repository paths to text."""
-    changes: list[FileChange] = []
-    skipped: list[Skipped] = []
-    dropped: set[Minor] = set()
-    for path in sorted(files):
-        try:
-            result = rewriters.rewrite(path, files[path], policy)
-        except UnparsableInput as error:
-            skipped.append(Skipped(path, str(error).removeprefix(f"{path}: ")))
-            continue
-        if result is None:
-            continue
-        changes.append(FileChange(path, files[path], result.text, result.changes, result.notes))
-        dropped |= result.dropped
-    return Plan(policy, tuple(changes), tuple(skipped), frozenset(dropped))
+def run(repo: Repository, target: Target, today: date, *, on_push: bool = False) -> Outcome:
+    """Bring one repository's molt pull request in line with the policy."""
+    read = _read(repo, target)
+    if read is None:
+        return Outcome.SKIPPED
+    tree, files = read
+    try:
+        config = repo_config.parse(files.pop(repo_config.PATH, None))
+    except ConfigError as error:
+        repo.report_config_error(target.default_branch, str(error))
+        return Outcome.INVALID_CONFIG
+    policy = Policy.for_date(today, config.minimum)
+    files = {p: t for p, t in files.items() if not _ignored(p, config.ignore_paths)}
+    result = plan(files, policy)
+    branch = f"{config.branch_prefix}python-{policy.minimum}"
+    if not result.files:
+        # Only a push can make an open molt PR unneeded; scans skip the look-up (API budget).
+        return (
+            publish.close_unneeded(repo, branch, str(policy.minimum))
+            if on_push
+            else Outcome.NOTHING
+        )
+    return publish.publish(repo, publish.Change(target, tree, result, config, branch))

@@ -1,0 +1,106 @@
+"""What each webhook event means for molt: one small function per event, in one table.
+
+Handlers run inside a job.  They decide which repositories to scan; ``Scanner`` does the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from app import pull_request
+from app.outcome import Target
+
+log = logging.getLogger(__name__)
+
+Payload = dict[str, Any]
+
+
+class Scanner(Protocol):
+    """What handlers may ask of the job layer."""
+
+    def scan(self, installation_id: int, target: Target, *, on_push: bool = False) -> None:
+        """Queue one repository for an upgrade run."""
+
+    def scan_installation(self, installation_id: int, only: frozenset[str] | None = None) -> None:
+        """Queue every repository of an installation (or those named in ``only``).
+
+        The installation's repository listing carries default branch, archived and fork flags
+        for 100 repositories per request, so no repository costs a request of its own.
+        """
+
+    def forget_installation(self, installation_id: int) -> None:
+        """Drop queued work of an uninstalled installation."""
+
+    def delete_branch(self, installation_id: int, full_name: str, branch: str) -> None:
+        """Delete a merged molt branch."""
+
+
+Handler = Callable[[Scanner, int, Payload], None]
+
+
+def target_of(repository: Payload) -> Target:
+    """The scan target described by a webhook's ``repository`` object."""
+    return Target(
+        full_name=repository["full_name"],
+        default_branch=repository.get("default_branch") or "main",
+        archived=bool(repository.get("archived")),
+        fork=bool(repository.get("fork")),
+    )
+
+
+def on_installation_created(scanner: Scanner, installation_id: int, payload: Payload) -> None:
+    """A new installation: scan the repositories it was given."""
+    names = frozenset(r["full_name"] for r in payload.get("repositories") or [])
+    scanner.scan_installation(installation_id, names or None)
+
+
+def on_repositories_added(scanner: Scanner, installation_id: int, payload: Payload) -> None:
+    """Repositories added to an installation: scan each."""
+    names = frozenset(r["full_name"] for r in payload.get("repositories_added") or [])
+    if names:
+        scanner.scan_installation(installation_id, names)
+
+
+def on_installation_deleted(scanner: Scanner, installation_id: int, payload: Payload) -> None:
+    """Uninstalled: drop its queued work."""
+    scanner.forget_installation(installation_id)
+
+
+def on_push(scanner: Scanner, installation_id: int, payload: Payload) -> None:
+    """A push to the default branch may make the pull request stale or unneeded."""
+    repository = payload["repository"]
+    if payload.get("deleted") or payload["ref"] != f"refs/heads/{repository['default_branch']}":
+        return
+    scanner.scan(installation_id, target_of(repository), on_push=True)
+
+
+def on_pull_request_closed(scanner: Scanner, installation_id: int, payload: Payload) -> None:
+    """A merged molt pull request: delete its branch. Unmerged: the closed PR is the record."""
+    pull = payload["pull_request"]
+    branch = pull["head"]["ref"]
+    head_repo = pull["head"].get("repo") or {}
+    same_repository = head_repo.get("id") == pull["base"]["repo"]["id"]
+    if pull.get("merged") and same_repository and pull_request.MARKER in (pull.get("body") or ""):
+        scanner.delete_branch(installation_id, payload["repository"]["full_name"], branch)
+
+
+HANDLERS: dict[tuple[str, str | None], Handler] = {
+    ("installation", "created"): on_installation_created,
+    ("installation_repositories", "added"): on_repositories_added,
+    ("installation", "deleted"): on_installation_deleted,
+    ("push", None): on_push,
+    ("pull_request", "closed"): on_pull_request_closed,
+}
+
+
+def handle(
+    scanner: Scanner, name: str, action: str | None, installation_id: int, payload: Payload
+) -> None:
+    """Run the handler of event ``name``/``action``; events without one are ignored."""
+    handler = HANDLERS.get((name, action)) or HANDLERS.get((name, None))
+    if handler is None:
+        log.debug("no handler", extra={"event": name, "action": action})
+        return
+    handler(scanner, installation_id, payload)

@@ -1,0 +1,365 @@
+"""GitHub behind a narrow interface: auth, tree, files, one-commit pushes, pull requests, comments.
+
+This is the only module that imports PyGithub.  It returns molt's own NamedTuples and raises
+molt's own errors (``app.errors``), so the rest of the App never sees a PyGithub type.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import tarfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+
+import github
+import requests
+from github import Auth, GithubException, InputGitTreeElement
+from github.GitCommit import GitCommit
+from github.GitTree import GitTree
+from github.PaginatedList import PaginatedList
+from github.PullRequest import PullRequest
+from github.Repository import Repository as GithubRepository
+
+from app.errors import Conflict, Forbidden, GitHubError, NotFound, RateLimited, ServerError
+from app.outcome import Target
+
+log = logging.getLogger(__name__)
+
+BOT_AUTHOR = "molt[bot]"
+BOT_EMAIL = "molt-bot@users.noreply.github.com"
+CHECK_NAME = "molt"
+CONFIG_CHECK_TITLE = ".github/molt.yml is invalid; molt opens no pull request until it is fixed"
+MAX_FILE_BYTES = 1_000_000  # config files are small; anything larger is not one of ours
+
+
+class TreeEntry(NamedTuple):
+    """One file of a repository's tree."""
+
+    path: str
+    mode: str
+    sha: str
+    size: int
+
+
+class Pull(NamedTuple):
+    """The parts of a pull request molt decides on."""
+
+    number: int
+    state: str
+    merged: bool
+    head_sha: str
+    title: str
+    body: str
+
+
+class BranchHead(NamedTuple):
+    """The tip of a branch: its commit, tree, author name and parents."""
+
+    sha: str
+    tree_sha: str
+    author: str
+    parents: tuple[str, ...]
+
+
+def _reset_at(error: GithubException) -> datetime:
+    headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+    now = datetime.now(UTC)
+    if "retry-after" in headers:
+        return now + timedelta(seconds=int(headers["retry-after"]))
+    if headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in headers:
+        return datetime.fromtimestamp(int(headers["x-ratelimit-reset"]), UTC)
+    return now + timedelta(seconds=60)
+
+
+def _is_rate_limit(error: GithubException) -> bool:
+    headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+    message = str(error.data.get("message", "")) if isinstance(error.data, dict) else ""
+    return (
+        error.status == 429
+        or "retry-after" in headers
+        or headers.get("x-ratelimit-remaining") == "0"
+        or "rate limit" in message.lower()
+    )
+
+
+def translate(error: GithubException) -> GitHubError:
+    """PyGithub's exception as one of molt's; the message names the status, never a token."""
+    message = error.data.get("message", "") if isinstance(error.data, dict) else ""
+    text = f"GitHub answered {error.status}: {message}".rstrip(": ")
+    if error.status in (403, 429) and _is_rate_limit(error):
+        return RateLimited(text, reset_at=_reset_at(error), status=error.status)
+    if error.status == 404:
+        return NotFound(text, status=404)
+    if error.status == 403:
+        return Forbidden(text, status=403)
+    if error.status in (409, 422):
+        return Conflict(text, status=error.status)
+    if error.status >= 500:
+        return ServerError(text, status=error.status)
+    return GitHubError(text, status=error.status)
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """Turn PyGithub and transport errors into molt's errors."""
+    try:
+        yield
+    except GithubException as error:
+        raise translate(error) from None
+    except requests.Timeout:
+        raise ServerError("GitHub did not answer in time") from None
+    except requests.ConnectionError:
+        raise ServerError("could not connect to GitHub") from None
+
+
+def client_for_token(token: str, base_url: str, *, throttle: bool = True) -> github.Github:
+    """A client authenticated by a user or installation token."""
+    return _client(Auth.Token(token), base_url, throttle)
+
+
+def client_for_installation(
+    app_id: int, private_key: str, installation_id: int, base_url: str, *, throttle: bool = True
+) -> github.Github:
+    """A client for one installation; PyGithub refreshes its token shortly before it expires."""
+    app_auth = Auth.AppAuth(app_id, private_key)
+    return _client(Auth.AppInstallationAuth(app_auth, installation_id), base_url, throttle)
+
+
+def _client(auth: Auth.Auth, base_url: str, throttle: bool) -> github.Github:
+    return github.Github(
+        auth=auth,
+        base_url=base_url,
+        retry=None,  # retries happen in the job, with backoff that honours rate limits
+        timeout=30,
+        # GitHub asks integrators to space requests (writes most) to avoid secondary limits
+        seconds_between_requests=0.25 if throttle else None,
+        seconds_between_writes=1.0 if throttle else None,
+        lazy=True,
+    )
+
+
+def installation_ids(app_id: int, private_key: str, base_url: str) -> list[int]:
+    """Every installation of the App."""
+    integration = github.GithubIntegration(
+        auth=Auth.AppAuth(app_id, private_key), base_url=base_url
+    )
+    with translated():
+        return [installation.id for installation in integration.get_installations()]
+
+
+def installation_repositories(client: github.Github) -> list[Target]:
+    """Every repository an installation can see, 100 per request, with what a scan needs."""
+    listing = PaginatedList(
+        GithubRepository,
+        client.requester,
+        "/installation/repositories",
+        {"per_page": 100},
+        list_item="repositories",
+    )
+    with translated():
+        return [
+            Target(r.full_name, r.default_branch or "main", bool(r.archived), bool(r.fork))
+            for r in listing
+        ]
+
+
+def describe_repository(client: github.Github, full_name: str) -> Target:
+    """One repository's scan target, in one request (token mode has no installation listing)."""
+    with translated():
+        r = client.get_repo(full_name)
+        return Target(r.full_name, r.default_branch or "main", bool(r.archived), bool(r.fork))
+
+
+class Tree(NamedTuple):
+    """A recursive tree listing: the tree's own sha and its files."""
+
+    sha: str
+    files: tuple[TreeEntry, ...]
+
+
+class Repository:
+    """One repository, seen through the few calls molt makes."""
+
+    def __init__(self, client: github.Github, full_name: str) -> None:
+        self.full_name = full_name
+        self.owner = full_name.split("/", 1)[0]
+        self._repo = client.get_repo(full_name, lazy=True)
+        self._trees: dict[str, GitTree] = {}
+        self._commits: dict[str, GitCommit] = {}
+
+    def tree(self, ref: str) -> Tree:
+        """Every file at ``ref`` (a branch name or commit sha), in one recursive listing."""
+        with translated():
+            tree = self._repo.get_git_tree(ref, recursive=True)
+            files = tuple(
+                TreeEntry(e.path, e.mode, e.sha, e.size or 0) for e in tree.tree if e.type == "blob"
+            )
+        self._trees[tree.sha] = tree
+        return Tree(tree.sha, files)
+
+    def read_files(self, ref: str, entries: list[TreeEntry]) -> dict[str, str]:
+        """UTF-8 text of ``entries``: one blob request for a single file, else one tarball."""
+        wanted = [e for e in entries if e.size <= MAX_FILE_BYTES]
+        if len(wanted) > 1:
+            return self._read_tarball(ref, {e.path for e in wanted})
+        files = {}
+        for entry in wanted:
+            with translated():
+                blob = self._repo.get_git_blob(entry.sha)
+            text = _decoded(base64.b64decode(blob.content))
+            if text is not None:
+                files[entry.path] = text
+        return files
+
+    def _read_tarball(self, ref: str, paths: set[str]) -> dict[str, str]:
+        with translated():
+            link = self._repo.get_archive_link("tarball", ref)
+            response = requests.get(link, timeout=60)
+            response.raise_for_status()
+        return _files_from_tarball(response.content, paths)
+
+    def branch(self, name: str) -> BranchHead | None:
+        """The tip of branch ``name``, or None when there is no such branch."""
+        try:
+            with translated():
+                commit = self._repo.get_branch(name).commit
+                git_commit = commit.commit
+                author = git_commit.author.name if git_commit.author else ""
+                head = BranchHead(
+                    commit.sha, git_commit.tree.sha, author, tuple(p.sha for p in commit.parents)
+                )
+        except NotFound:
+            return None
+        self._commits[commit.sha] = git_commit
+        return head
+
+    def commit(self, parent: BranchHead, files: Mapping[str, tuple[str, str]], message: str) -> str:
+        """One commit on top of ``parent`` that changes ``files`` (path → (mode, text)).
+
+        ``parent`` must come from ``branch()`` and its tree from ``tree()`` on this object.
+        """
+        elements = [
+            InputGitTreeElement(path, mode, "blob", content=text)
+            for path, (mode, text) in sorted(files.items())
+        ]
+        author = github.InputGitAuthor(BOT_AUTHOR, BOT_EMAIL)
+        with translated():
+            tree = self._repo.create_git_tree(elements, self._trees[parent.tree_sha])
+            parents = [self._commits[parent.sha]]
+            return self._repo.create_git_commit(message, tree, parents, author=author).sha
+
+    def set_branch(self, name: str, sha: str, *, create: bool, force: bool = False) -> None:
+        """Point branch ``name`` at ``sha``, creating it or moving it."""
+        with translated():
+            if create:
+                self._repo.create_git_ref(f"refs/heads/{name}", sha)
+            else:
+                self._repo.get_git_ref(f"heads/{name}").edit(sha, force=force)
+
+    def delete_branch(self, name: str) -> None:
+        """Delete branch ``name``; a branch already gone is fine."""
+        try:
+            with translated():
+                self._repo.get_git_ref(f"heads/{name}").delete()
+        except NotFound:
+            pass
+
+    def find_pull(self, branch: str) -> Pull | None:
+        """The open pull request from ``branch``, else the most recent closed one."""
+        with translated():
+            pulls = [
+                _pull(p) for p in self._repo.get_pulls(state="all", head=f"{self.owner}:{branch}")
+            ]
+        open_pulls = [p for p in pulls if p.state == "open"]
+        if open_pulls:
+            return open_pulls[0]
+        return max(pulls, key=lambda p: p.number, default=None)
+
+    def open_pull(self, branch: str, base: str, title: str, body: str, *, draft: bool) -> Pull:
+        """Open a pull request from ``branch`` into ``base``."""
+        with translated():
+            created = self._repo.create_pull(
+                title=title, body=body, head=branch, base=base, draft=draft
+            )
+            return _pull(created)
+
+    def update_pull(
+        self,
+        number: int,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        state: str | None = None,
+    ) -> None:
+        """Change a pull request's title, body or state (``"open"`` / ``"closed"``)."""
+        changes = {"title": title, "body": body, "state": state}
+        with translated():
+            pull = self._repo.get_pull(number)
+            pull.edit(**{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+    def comment(self, number: int, body: str) -> None:
+        """Comment on issue or pull request ``number``."""
+        with translated():
+            self._repo.get_issue(number).create_comment(body)
+
+    def report_config_error(self, branch: str, message: str) -> None:
+        """A failed check run on the tip of ``branch`` saying what is wrong with the config."""
+        head = self.branch(branch)
+        if head is None:
+            return
+        output: dict[str, str | list[dict[str, str | int]]] = {
+            "title": CONFIG_CHECK_TITLE,
+            "summary": f"```\n{message}\n```",
+        }
+        with translated():
+            self._repo.create_check_run(
+                name=CHECK_NAME,
+                head_sha=head.sha,
+                status="completed",
+                conclusion="failure",
+                output=output,
+            )
+
+    def add_labels(self, number: int, labels: tuple[str, ...]) -> None:
+        """Label issue or pull request ``number``; GitHub creates labels that do not exist."""
+        if labels:
+            with translated():
+                self._repo.get_issue(number).add_to_labels(*labels)
+
+
+def _pull(pull: PullRequest) -> Pull:
+    return Pull(
+        number=pull.number,
+        state=pull.state,
+        merged=bool(pull.merged_at),
+        head_sha=pull.head.sha,
+        title=pull.title,
+        body=pull.body or "",
+    )
+
+
+def _decoded(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _files_from_tarball(data: bytes, paths: set[str]) -> dict[str, str]:
+    """Files named in ``paths`` from a GitHub tarball (whose entries sit in one top folder)."""
+    files: dict[str, str] = {}
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        for member in archive:
+            path = member.name.split("/", 1)[-1]
+            if member.isfile() and path in paths:
+                extracted = archive.extractfile(member)
+                if extracted is None:
+                    continue
+                text = _decoded(extracted.read())
+                if text is not None:
+                    files[path] = text
+    return files

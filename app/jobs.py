@@ -1,0 +1,162 @@
+"""huey tasks: webhook events in, one upgrade run per repository at a time, the daily rescan.
+
+``SqliteHuey`` in the data directory by default (queued work survives a restart), ``RedisHuey``
+when ``MOLT_QUEUE_URL`` is a Redis URL.  Retries back off on GitHub 5xx and timeouts, and wait
+for the reset time GitHub gives on rate limits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+import github
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.exceptions import RetryTask, TaskLockedException
+
+from app import events, upgrade
+from app import github as gh
+from app.errors import Conflict, RateLimited
+from app.outcome import Target
+from app.settings import Settings
+from app.webhooks import WebhookEvent
+
+log = logging.getLogger(__name__)
+
+QUEUE_FILE = "queue.sqlite3"
+LOCK_RETRY_SECONDS = 15
+CONFLICT_RETRY_SECONDS = 10
+
+ClientFactory = Callable[[int], github.Github]
+
+
+def make_huey(settings: Settings) -> Huey:
+    """The queue the settings ask for."""
+    url = settings.queue_url.get_secret_value()
+    if url:
+        return RedisHuey("molt", url=url)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("molt", filename=str(settings.data_dir / QUEUE_FILE))
+
+
+def app_clients(settings: Settings, *, throttle: bool = True) -> ClientFactory:
+    """Installation id → a client for it, one per installation, kept for the process's life."""
+    cache: dict[int, github.Github] = {}
+
+    def client(installation_id: int) -> github.Github:
+        if installation_id not in cache:
+            cache[installation_id] = gh.client_for_installation(
+                settings.app_id,
+                settings.private_key_pem(),
+                installation_id,
+                settings.github_url,
+                throttle=throttle,
+            )
+        return cache[installation_id]
+
+    return client
+
+
+class Jobs:
+    """The queue and the tasks on it; implements ``events.Scanner`` for the handlers."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        huey: Huey,
+        clients: ClientFactory,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.settings = settings
+        self.huey = huey
+        self._clients = clients
+        self._today = today
+        self._handle_task = huey.task(name="handle_event")(self._handle_event)
+        self._upgrade_task = huey.task(
+            retries=6, retry_delay=30, retry_backoff=2, name="upgrade_repository"
+        )(self._upgrade_repository)
+        self._installation_task = huey.task(
+            retries=6, retry_delay=30, retry_backoff=2, name="scan_installation"
+        )(self._scan_installation)
+        self._delete_task = huey.task(retries=3, retry_delay=30, name="delete_branch")(
+            self._delete_branch
+        )
+        huey.periodic_task(crontab(minute="17", hour="4"), name="daily_rescan")(self.rescan_all)
+
+    # --- webhooks.Enqueue -------------------------------------------------------------
+
+    def enqueue(self, event: WebhookEvent) -> None:
+        """Queue a verified webhook delivery."""
+        self._handle_task(event.name, event.action, event.installation_id, event.payload)
+
+    def _handle_event(
+        self, name: str, action: str | None, installation_id: int, payload: dict[str, Any]
+    ) -> None:
+        events.handle(self, name, action, installation_id, payload)
+
+    # --- events.Scanner ---------------------------------------------------------------
+
+    def scan(self, installation_id: int, target: Target, *, on_push: bool = False) -> None:
+        """Queue one repository."""
+        self._upgrade_task(installation_id, target, on_push)
+
+    def scan_installation(self, installation_id: int, only: frozenset[str] | None = None) -> None:
+        """Queue the repositories of an installation."""
+        self._installation_task(installation_id, only)
+
+    def forget_installation(self, installation_id: int) -> None:
+        """Revoke queued work of an installation that was removed."""
+        for task in self.huey.pending():
+            if task.args and task.args[0] == installation_id:
+                self.huey.revoke_by_id(task.id)
+
+    def delete_branch(self, installation_id: int, full_name: str, branch: str) -> None:
+        """Queue the deletion of a merged molt branch."""
+        self._delete_task(installation_id, full_name, branch)
+
+    # --- tasks ------------------------------------------------------------------------
+
+    def _scan_installation(self, installation_id: int, only: frozenset[str] | None) -> None:
+        with _retrying():
+            targets = gh.installation_repositories(self._clients(installation_id))
+        for target in targets:
+            if only is None or target.full_name in only:
+                self.scan(installation_id, target)
+
+    def _upgrade_repository(self, installation_id: int, target: Target, on_push: bool) -> None:
+        extra = {"installation_id": installation_id, "repo": target.full_name}
+        try:
+            with self.huey.lock_task(f"repo:{target.full_name}"), _retrying():
+                repo = gh.Repository(self._clients(installation_id), target.full_name)
+                outcome = upgrade.run(repo, target, self._today(), on_push=on_push)
+        except TaskLockedException:
+            raise RetryTask(delay=LOCK_RETRY_SECONDS) from None
+        log.info("%s: %s", target.full_name, outcome.value, extra=extra)
+
+    def _delete_branch(self, installation_id: int, full_name: str, branch: str) -> None:
+        with _retrying():
+            gh.Repository(self._clients(installation_id), full_name).delete_branch(branch)
+
+    def rescan_all(self) -> None:
+        """Daily: queue every repository of every installation."""
+        with _retrying():
+            installations = gh.installation_ids(
+                self.settings.app_id, self.settings.private_key_pem(), self.settings.github_url
+            )
+        for installation_id in installations:
+            self.scan_installation(installation_id)
+
+
+@contextmanager
+def _retrying() -> Iterator[None]:
+    """Turn rate limits and races into delayed retries; huey backs off on everything else."""
+    try:
+        yield
+    except RateLimited as error:
+        eta = error.reset_at.astimezone(UTC).replace(tzinfo=None)
+        raise RetryTask(eta=max(eta, datetime.now(UTC).replace(tzinfo=None))) from None
+    except Conflict:
+        raise RetryTask(delay=CONFLICT_RETRY_SECONDS) from None

@@ -1,0 +1,48 @@
+"""Running the App: ``molt serve`` (web server and an in-process consumer), ``molt worker``."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+from huey.consumer import Consumer
+
+from app.jobs import Jobs, app_clients, make_huey
+from app.server import create_app
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+WORKERS = 2  # threads; each repository job waits on GitHub, not on the CPU
+
+
+def build(settings: Settings) -> Jobs:
+    """The queue and its tasks, wired to GitHub through the App's credentials."""
+    return Jobs(settings, make_huey(settings), app_clients(settings))
+
+
+def consumer(jobs: Jobs) -> Consumer:
+    """A thread-based huey consumer that also runs the daily rescan."""
+    return jobs.huey.create_consumer(workers=WORKERS, worker_type="thread", periodic=True)
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    """The webhook server and a consumer in one process, until interrupted."""
+    jobs = build(settings)
+    worker = consumer(jobs)
+    web = create_app(settings, jobs.enqueue, queue_health=lambda: _queue_health(jobs))
+    worker.start()
+    try:
+        uvicorn.run(web, host=host, port=port, log_level="info")
+    finally:
+        worker.stop(graceful=True)
+
+
+def work(settings: Settings) -> None:
+    """A consumer alone, for scaling out with a Redis queue."""
+    consumer(build(settings)).run()
+
+
+def _queue_health(jobs: Jobs) -> str:
+    jobs.huey.pending_count()  # raises when the queue's storage cannot be reached
+    return "ok"
