@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from app import pull_request
+from app.plan import FileChange, Plan, Skipped
+from rewriters.policy import Policy
+from rewriters.versions import Minor
+from tests.conftest import POLICY, TODAY
+
+WORKFLOW = FileChange(
+    path=".github/workflows/tests.yml",
+    before="",
+    after="",
+    changes=("matrix python-version: dropped 3.9, 3.10",),
+    notes=(),
+)
+PYPROJECT = FileChange(
+    path="pyproject.toml",
+    before="",
+    after="",
+    changes=("requires-python: >=3.9 → >=3.11", "classifiers: dropped 3.9, 3.10"),
+    notes=("a dependency marker still names Python 3.10",),
+)
+PLAN = Plan(POLICY, (WORKFLOW, PYPROJECT), (), frozenset({Minor(3, 9), Minor(3, 10)}))
+
+BODY = """\
+This pull request drops Python versions that have reached end-of-life and makes \
+**Python 3.11** the oldest version this repository supports.
+
+### Why
+
+| Python | end of life |
+| --- | --- |
+| 3.9 | 2025-10-31 |
+| 3.10 | 2026-10-31 |
+
+### What changed
+
+- `.github/workflows/tests.yml`
+  - matrix python-version: dropped 3.9, 3.10
+- `pyproject.toml`
+  - requires-python: >=3.9 → >=3.11
+  - classifiers: dropped 3.9, 3.10
+
+### Left to do by hand
+
+- `pyproject.toml`: a dependency marker still names Python 3.10
+"""
+
+
+def test_title_names_the_end_of_life_versions():
+    assert pull_request.title(PLAN) == "Drop Python 3.9 and 3.10 (end-of-life)"
+
+
+def test_title_when_the_minimum_is_pinned_past_end_of_life():
+    policy = Policy.for_date(TODAY, minimum="3.12")
+    plan = PLAN._replace(policy=policy, dropped=frozenset({Minor(3, 10), Minor(3, 11)}))
+    assert pull_request.title(plan) == "Drop Python 3.10 and 3.11"
+    assert "| 3.11 | not yet end-of-life: dropped because the minimum was set to 3.12 |" in (
+        pull_request.body(plan)
+    )
+
+
+def test_title_without_dropped_versions():
+    assert pull_request.title(PLAN._replace(dropped=frozenset())) == "Require Python 3.11"
+
+
+def test_body():
+    assert pull_request.body(PLAN) == BODY
+
+
+def test_body_lists_skipped_files_and_nothing_by_hand():
+    plan = PLAN._replace(
+        files=(WORKFLOW,), skipped=(Skipped("tox.ini", "line 3: no section header"),)
+    )
+    assert pull_request.body(plan).endswith(
+        "### Left to do by hand\n\n"
+        "- Nothing that molt knows of.\n\n"
+        "Files molt could not read, left unchanged:\n"
+        "- `tox.ini`: line 3: no section header\n"
+    )
+
+
+def test_app_body_adds_commands_and_marker():
+    body = pull_request.body(PLAN, app=True)
+    assert body.startswith(BODY)
+    assert body.endswith(pull_request.COMMANDS + "\n\n" + pull_request.MARKER + "\n")
+    assert "<summary>Commands</summary>" in body
+
+
+def test_commit_summary():
+    assert pull_request.commit_summary(PLAN) == (
+        "- .github/workflows/tests.yml: matrix python-version: dropped 3.9, 3.10\n"
+        "- pyproject.toml: requires-python: >=3.9 → >=3.11; classifiers: dropped 3.9, 3.10"
+    )
