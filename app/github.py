@@ -14,11 +14,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
+from urllib.parse import quote
 
 import github
 import requests
 from github import Auth, GithubException, InputGitTreeElement
-from github.GitCommit import GitCommit
 from github.GitTree import GitTree
 from github.PaginatedList import PaginatedList
 from github.PullRequest import PullRequest
@@ -136,8 +136,8 @@ def _client(auth: Auth.Auth, base_url: str, throttle: bool) -> github.Github:
         retry=None,  # retries happen in the job, with backoff that honours rate limits
         timeout=30,
         # GitHub asks integrators to space requests (writes most) to avoid secondary limits
-        seconds_between_requests=0.25 if throttle else None,
-        seconds_between_writes=1.0 if throttle else None,
+        seconds_between_requests=0.25 if throttle else 0.0,
+        seconds_between_writes=1.0 if throttle else 0.0,
         lazy=True,
     )
 
@@ -187,9 +187,9 @@ class Repository:
     def __init__(self, client: github.Github, full_name: str) -> None:
         self.full_name = full_name
         self.owner = full_name.split("/", 1)[0]
-        self._repo = client.get_repo(full_name, lazy=True)
+        self._client = client
+        self._repo = client.get_repo(full_name)  # lazy: the client is
         self._trees: dict[str, GitTree] = {}
-        self._commits: dict[str, GitCommit] = {}
 
     def tree(self, ref: str) -> Tree:
         """Every file at ``ref`` (a branch name or commit sha), in one recursive listing."""
@@ -234,39 +234,52 @@ class Repository:
                 )
         except NotFound:
             return None
-        self._commits[commit.sha] = git_commit
         return head
 
     def commit(self, parent: BranchHead, files: Mapping[str, tuple[str, str]], message: str) -> str:
         """One commit on top of ``parent`` that changes ``files`` (path → (mode, text)).
 
-        ``parent`` must come from ``branch()`` and its tree from ``tree()`` on this object.
+        ``parent`` comes from ``branch()``, and its tree must have been listed by ``tree()``.
         """
         elements = [
             InputGitTreeElement(path, mode, "blob", content=text)
             for path, (mode, text) in sorted(files.items())
         ]
-        author = github.InputGitAuthor(BOT_AUTHOR, BOT_EMAIL)
         with translated():
             tree = self._repo.create_git_tree(elements, self._trees[parent.tree_sha])
-            parents = [self._commits[parent.sha]]
-            return self._repo.create_git_commit(message, tree, parents, author=author).sha
+            # PyGithub's create_git_commit would first GET the parent commit; its sha is enough.
+            _, data = self._client.requester.requestJsonAndCheck(
+                "POST",
+                f"{self._repo.url}/git/commits",
+                input={
+                    "message": message,
+                    "tree": tree.sha,
+                    "parents": [parent.sha],
+                    "author": {"name": BOT_AUTHOR, "email": BOT_EMAIL},
+                },
+            )
+        return str(data["sha"])
 
     def set_branch(self, name: str, sha: str, *, create: bool, force: bool = False) -> None:
-        """Point branch ``name`` at ``sha``, creating it or moving it."""
+        """Point branch ``name`` at ``sha``, creating it or moving it (one request)."""
         with translated():
             if create:
                 self._repo.create_git_ref(f"refs/heads/{name}", sha)
             else:
-                self._repo.get_git_ref(f"heads/{name}").edit(sha, force=force)
+                self._client.requester.requestJsonAndCheck(
+                    "PATCH", self._ref_url(name), input={"sha": sha, "force": force}
+                )
 
     def delete_branch(self, name: str) -> None:
         """Delete branch ``name``; a branch already gone is fine."""
         try:
             with translated():
-                self._repo.get_git_ref(f"heads/{name}").delete()
-        except NotFound:
+                self._client.requester.requestJsonAndCheck("DELETE", self._ref_url(name))
+        except (NotFound, Conflict):  # GitHub answers 422 for a ref that does not exist
             pass
+
+    def _ref_url(self, branch: str) -> str:
+        return f"{self._repo.url}/git/refs/heads/{quote(branch, safe='/')}"
 
     def find_pull(self, branch: str) -> Pull | None:
         """The open pull request from ``branch``, else the most recent closed one."""

@@ -46,6 +46,21 @@ def _base(repo: Repository, change: Change) -> BranchHead:
     return base
 
 
+def _move_branch(repo: Repository, branch: str, sha: str, head: BranchHead | None) -> bool:
+    """Point ``branch`` at ``sha``; False when a branch left without a PR is not molt's alone."""
+    if head is not None:
+        repo.set_branch(branch, sha, create=False, force=True)
+        return True
+    try:
+        repo.set_branch(branch, sha, create=True)
+    except Conflict:  # a branch without an open pull request, e.g. after an unmerged close
+        leftover = repo.branch(branch)
+        if leftover is None or leftover.author != BOT_AUTHOR:
+            return False
+        repo.set_branch(branch, sha, create=False, force=True)
+    return True
+
+
 def publish(repo: Repository, change: Change) -> Outcome:
     """Open the pull request, or bring the open one up to date; never overwrite others' work."""
     pull = repo.find_pull(change.branch)
@@ -54,7 +69,7 @@ def publish(repo: Repository, change: Change) -> Outcome:
     if pull is not None and pull.state != "open":
         pull = None
     base = _base(repo, change)
-    head = repo.branch(change.branch)
+    head = repo.branch(change.branch) if pull is not None else None
     if head is not None and head.author != BOT_AUTHOR:
         if pull is not None:
             repo.comment(pull.number, BLOCKED_COMMENT.format(branch=change.branch))
@@ -64,7 +79,8 @@ def publish(repo: Repository, change: Change) -> Outcome:
         if (pull.title, pull.body) == (title, body):
             return Outcome.UP_TO_DATE
     sha = _commit(repo, change, base)
-    repo.set_branch(change.branch, sha, create=head is None, force=True)
+    if not _move_branch(repo, change.branch, sha, head):
+        return Outcome.BLOCKED
     if pull is not None:
         repo.update_pull(pull.number, title=title, body=body)
         return Outcome.UPDATED

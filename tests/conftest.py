@@ -11,3 +11,5 @@ TODAY = date(2026, 11, 26)
 POLICY = Policy.for_date(TODAY)
 # Pinned as a maintainer dropping only 3.9 would: new minimum 3.10.
 POLICY_310 = Policy.for_date(TODAY, minimum="3.10")
+
+from tests.fakes.github import fake_github  # noqa: E402, F401  (the fixture)

@@ -1,0 +1,206 @@
+"""upgrade.run() against the fake GitHub: what the fake ends up holding, and what it cost."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import github as gh
+from app import publish, upgrade
+from app.errors import RateLimited, ServerError
+from app.outcome import Outcome, Target
+from tests.conftest import TODAY
+
+REPO = "octo/inkwell"
+BRANCH = "molt/python-3.11"
+PYPROJECT = """\
+[project]
+name = "inkwell"
+requires-python = ">=3.9"
+classifiers = [
+    "Programming Language :: Python :: 3.9",
+    "Programming Language :: Python :: 3.10",
+    "Programming Language :: Python :: 3.11",
+]
+"""
+PYPROJECT_AFTER = """\
+[project]
+name = "inkwell"
+requires-python = ">=3.11"
+classifiers = [
+    "Programming Language :: Python :: 3.11",
+]
+"""
+TOX = "[tox]\nenvlist = py39, py311\n"
+TOX_AFTER = "[tox]\nenvlist = py311\n"
+TARGET = Target(REPO, "main")
+
+
+def run(fake, target=TARGET, **kwargs):
+    client = gh.client_for_token("personal-token", fake.url, throttle=False)
+    return upgrade.run(gh.Repository(client, target.full_name), target, TODAY, **kwargs)
+
+
+def cost(fake, before):
+    """API requests since ``before``; the tarball download from codeload is not an API call."""
+    return sum(1 for r in fake.requests[before:] if not r.path.startswith("/_codeload/"))
+
+
+def test_opens_one_pull_request_with_one_commit(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT, "tox.ini": TOX, "src/a.py": "x = 1\n"})
+    main_head = fake_github.branches(REPO)["main"]
+    assert run(fake_github) is Outcome.OPENED
+    (pull,) = fake_github.pulls(REPO)
+    assert (pull.state, pull.head, pull.base) == ("open", BRANCH, "main")
+    assert pull.title == "Drop Python 3.9 and 3.10 (end-of-life)"
+    assert pull.labels == ["dependencies", "python"]
+    assert "### What changed" in (pull.body or "")
+    files = fake_github.branch_files(REPO, BRANCH)
+    assert files["pyproject.toml"] == PYPROJECT_AFTER
+    assert files["tox.ini"] == TOX_AFTER
+    assert files["src/a.py"] == "x = 1\n"
+    newest, *_ = fake_github.commits_on(REPO, BRANCH)
+    assert newest.author == gh.BOT_AUTHOR
+    assert newest.parents == (main_head,)
+    assert newest.message.startswith("Drop Python 3.9 and 3.10 (end-of-life)\n\n")
+
+
+def test_a_new_pull_request_costs_at_most_9_requests(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT, "tox.ini": TOX})
+    before = len(fake_github.requests)
+    run(fake_github)
+    assert cost(fake_github, before) <= 9
+
+
+def test_second_run_changes_nothing(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT})
+    run(fake_github)
+    head = fake_github.branches(REPO)[BRANCH]
+    assert run(fake_github) is Outcome.UP_TO_DATE
+    assert fake_github.branches(REPO)[BRANCH] == head
+    assert len(fake_github.pulls(REPO)) == 1
+
+
+@pytest.mark.parametrize(
+    "files",
+    (
+        pytest.param({"pyproject.toml": PYPROJECT_AFTER}, id="one-file"),
+        pytest.param({"pyproject.toml": PYPROJECT_AFTER, "tox.ini": TOX_AFTER}, id="two-files"),
+    ),
+)
+def test_a_repository_needing_nothing_costs_at_most_2_requests(fake_github, files):
+    fake_github.add_repo(REPO, files)
+    before = len(fake_github.requests)
+    assert run(fake_github) is Outcome.NOTHING
+    assert cost(fake_github, before) <= 2
+    assert fake_github.pulls(REPO) == []
+
+
+def test_repository_without_python_costs_one_request(fake_github):
+    fake_github.add_repo(REPO, {"README.md": "# hello\n", "index.js": "1\n"})
+    before = len(fake_github.requests)
+    assert run(fake_github) is Outcome.SKIPPED
+    assert cost(fake_github, before) == 1
+
+
+@pytest.mark.parametrize(
+    "target",
+    (Target(REPO, "main", archived=True), Target(REPO, "main", fork=True)),
+    ids=("archived", "fork"),
+)
+def test_archived_and_forks_are_skipped_without_a_request(fake_github, target):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, archived=target.archived)
+    before = len(fake_github.requests)
+    assert run(fake_github, target) is Outcome.SKIPPED
+    assert cost(fake_github, before) == 0
+
+
+def test_push_that_makes_the_pull_request_stale_updates_the_branch(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT})
+    run(fake_github)
+    new_main = fake_github.push(REPO, {"tox.ini": TOX}, "Add tox")
+    assert run(fake_github, on_push=True) is Outcome.UPDATED
+    assert len(fake_github.pulls(REPO)) == 1
+    newest, *_ = fake_github.commits_on(REPO, BRANCH)
+    assert newest.parents == (new_main,)
+    files = fake_github.branch_files(REPO, BRANCH)
+    assert (files["pyproject.toml"], files["tox.ini"]) == (PYPROJECT_AFTER, TOX_AFTER)
+    assert "tox.ini" in (fake_github.pulls(REPO)[0].body or "")
+
+
+def test_closed_unmerged_pull_request_means_ignored(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT})
+    run(fake_github)
+    fake_github.close_pull(REPO, fake_github.pulls(REPO)[0].number)
+    fake_github.push(REPO, {"tox.ini": TOX}, "Add tox")
+    assert run(fake_github, on_push=True) is Outcome.IGNORED
+    assert [p.state for p in fake_github.pulls(REPO)] == ["closed"]
+
+
+def test_never_overwrites_someone_elses_commit(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT})
+    run(fake_github)
+    theirs = fake_github.push(REPO, {"NOTES.md": "wip\n"}, "WIP", branch=BRANCH, author="alice")
+    fake_github.push(REPO, {"tox.ini": TOX}, "Add tox")
+    assert run(fake_github, on_push=True) is Outcome.BLOCKED
+    assert fake_github.branches(REPO)[BRANCH] == theirs
+    (comment,) = fake_github.comments(REPO, fake_github.pulls(REPO)[0].number)
+    assert comment.body == publish.BLOCKED_COMMENT.format(branch=BRANCH)
+
+
+def test_pull_request_closed_when_done_by_hand(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT})
+    run(fake_github)
+    fake_github.push(REPO, {"pyproject.toml": PYPROJECT_AFTER}, "Drop 3.9 and 3.10 by hand")
+    assert run(fake_github, on_push=True) is Outcome.CLOSED
+    (pull,) = fake_github.pulls(REPO)
+    assert pull.state == "closed"
+    (comment,) = fake_github.comments(REPO, pull.number)
+    assert comment.body == publish.CLOSED_COMMENT.format(minimum="3.11")
+    assert BRANCH not in fake_github.branches(REPO)
+
+
+def test_invalid_config_is_reported_in_a_check_run_and_opens_nothing(fake_github):
+    config = "minimum: 3.11\nschedule: hourly\n"
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT, ".github/molt.yml": config})
+    assert run(fake_github) is Outcome.INVALID_CONFIG
+    assert fake_github.pulls(REPO) == []
+    (check,) = fake_github.check_runs(REPO)
+    assert (check.name, check.conclusion) == ("molt", "failure")
+    assert check.summary == (
+        "```\n.github/molt.yml:2: schedule: Input should be 'daily', 'weekly' or 'monthly'\n```"
+    )
+
+
+def test_config_pins_minimum_and_ignores_paths(fake_github):
+    config = 'minimum: "3.10"\nignore_paths: ["legacy/*"]\nlabels: []\n'
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "legacy/tox.ini": TOX,
+        ".github/molt.yml": config,
+    }
+    fake_github.add_repo(REPO, files)
+    assert run(fake_github) is Outcome.OPENED
+    (pull,) = fake_github.pulls(REPO)
+    assert (pull.head, pull.title, pull.labels) == (
+        "molt/python-3.10",
+        "Drop Python 3.9 (end-of-life)",
+        [],
+    )
+    assert fake_github.branch_files(REPO, "molt/python-3.10")["legacy/tox.ini"] == TOX
+
+
+def test_server_error_surfaces_and_the_next_run_succeeds(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT})
+    fake_github.fail_next("POST", f"/repos/{REPO}/git/trees", 502)
+    with pytest.raises(ServerError):
+        run(fake_github)
+    assert fake_github.pulls(REPO) == []
+    assert run(fake_github) is Outcome.OPENED
+
+
+def test_secondary_rate_limit_carries_retry_after(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT})
+    fake_github.fail_next("GET", f"/repos/{REPO}/git/trees/*", 403, retry_after=30)
+    with pytest.raises(RateLimited) as error:
+        run(fake_github)
+    assert error.value.status == 403

@@ -1,0 +1,262 @@
+"""The fake's HTTP side: route, check against the description, authenticate, fault, meter, log."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import io
+import json
+import tarfile
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, NamedTuple
+from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes import _routes, openapi
+from tests.fakes import _shapes as shapes
+from tests.fakes._auth import authenticate
+from tests.fakes._call import Call, HTTPError, Reply
+from tests.fakes._state import RATE_LIMIT, Request, World
+
+_SECONDARY = (
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+)
+_PRIMARY = "API rate limit exceeded for installation ID {}."
+_DOWNLOADS = ("/_codeload/", "/_raw/")  # codeload.github.com and raw.githubusercontent.com
+_UNMETERED = ("/rate_limit", *_DOWNLOADS)
+
+
+@dataclass
+class Fault:
+    """One row of the fault table: which requests, and what goes wrong instead of an answer."""
+
+    method: str
+    path: str
+    status: int
+    timeout: bool
+    retry_after: int | None
+    reset_in: int | None
+    times: int
+
+    def matches(self, method: str, path: str) -> bool:
+        return fnmatch.fnmatchcase(method, self.method) and fnmatch.fnmatchcase(path, self.path)
+
+    def reply(self) -> Reply:
+        if self.retry_after is not None:
+            return _error(self.status, _SECONDARY, headers={"Retry-After": str(self.retry_after)})
+        if self.reset_in is not None:
+            reset = str(int(time.time()) + self.reset_in)
+            headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}
+            return _error(self.status, _PRIMARY.format(1), headers=headers)
+        return _error(self.status, "Server Error" if self.status >= 500 else "Forbidden")
+
+
+class Incoming(NamedTuple):
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    raw_query: str
+    body: Any
+    authorization: str
+    if_none_match: str | None
+
+
+class Wire:
+    """Serves a ``World`` on 127.0.0.1 from a background thread until ``stop()``."""
+
+    def __init__(self, world: World, lock: threading.RLock, hold_seconds: float) -> None:
+        self.world, self.lock, self.hold_seconds = world, lock, hold_seconds
+        self.api = openapi.load()
+        self.errors: list[str] = []
+        self.requests: list[Request] = []
+        self.faults: list[Fault] = []
+        self._stopping = threading.Event()
+        self._server = _Server(self)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        if not self._stopping.is_set():
+            self._stopping.set()  # releases held ("timeout") requests at once
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join()
+
+    def handle(self, incoming: Incoming) -> Reply | None:
+        """Answer one request; None means: drop the connection without answering."""
+        with self.lock:
+            fault = self._take_fault(incoming)
+            held = fault is not None and fault.timeout
+            reply = None if held else self._meter(incoming, self._answer(incoming, fault))
+            status = None if reply is None else reply.status
+            self.requests.append(
+                Request(incoming.method, incoming.path, status, incoming.raw_query)
+            )
+        if reply is None:
+            self._stopping.wait(self.hold_seconds)
+        return reply
+
+    def _answer(self, incoming: Incoming, fault: Fault | None) -> Reply:
+        if incoming.path.startswith(_DOWNLOADS):
+            return self._download(incoming.path)
+        matched = self.api.match(incoming.method, incoming.path)
+        if matched is None:
+            self.errors.append(f"{incoming.method} {incoming.path}: not in the OpenAPI subset")
+            return _error(404, "Not Found")
+        op, params = matched
+        problems = self.api.check_request(op, params, incoming.query, incoming.body)
+        if problems:
+            self.errors.extend(problems)
+            return _error(422, "Invalid request.\n\n" + "\n".join(problems))
+        if fault is not None:
+            return fault.reply()
+        reply = self._dispatch(op, params, incoming)
+        self.errors.extend(self.api.check_response(op, reply.status, reply.body))
+        return _conditional(incoming, reply)
+
+    def _dispatch(self, op: openapi.Operation, params: dict[str, str], incoming: Incoming) -> Reply:
+        try:
+            who = authenticate(self.world, op.template, incoming.authorization)
+            call = Call(
+                self.url,
+                self.world,
+                incoming.method,
+                incoming.path,
+                params,
+                incoming.query,
+                incoming.body,
+                *who,
+            )
+            return _routes.HANDLERS[op.operation_id](call)
+        except HTTPError as e:
+            return _error(e.status, e.message, e.errors)
+        except Exception:
+            trace = traceback.format_exc()
+            self.errors.append(f"fake GitHub crashed on {op.method} {incoming.path}:\n{trace}")
+            return _error(500, "Server Error")
+
+    def _take_fault(self, incoming: Incoming) -> Fault | None:
+        fault = next((f for f in self.faults if f.matches(incoming.method, incoming.path)), None)
+        if fault is not None:
+            fault.times -= 1
+            if fault.times <= 0:
+                self.faults.remove(fault)
+        return fault
+
+    def _meter(self, incoming: Incoming, reply: Reply) -> Reply:
+        """GitHub's rate-limit headers on every answer; 304s and /rate_limit are free."""
+        world = self.world
+        if reply.status != 304 and not incoming.path.startswith(_UNMETERED):
+            world.rate_used += 1
+        remaining = max(RATE_LIMIT - world.rate_used, 0)
+        headers = {"X-RateLimit-Limit": str(RATE_LIMIT), "X-RateLimit-Remaining": str(remaining)}
+        headers |= {"X-RateLimit-Reset": str(world.rate_reset)}
+        headers |= {"X-RateLimit-Used": str(world.rate_used), "X-RateLimit-Resource": "core"}
+        return reply._replace(headers=headers | dict(reply.headers))
+
+    def _download(self, path: str) -> Reply:
+        """codeload (``/_codeload/o/r/tar.gz/sha``) and raw files (``/_raw/o/r/ref/path``)."""
+        kind, owner, name, *rest = path.split("/")[1:]
+        repo = self.world.repo(f"{owner}/{name}")
+        ref = rest[1] if kind == "_codeload" else rest[0]
+        commit = repo.store.commit(repo.store.resolve(ref) or "") if repo else None
+        if repo is None or commit is None:
+            return _error(404, "Not Found")
+        files = repo.store.files(commit.tree)
+        if kind == "_codeload":
+            return Reply(200, _tarball(f"{owner}-{name}-{ref[:7]}", files))
+        data = files.get("/".join(rest[1:]))
+        return _error(404, "Not Found") if data is None else Reply(200, data)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, wire: Wire) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.wire = wire
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Reads a request, asks the wire, writes the answer; one connection per request."""
+
+    server: _Server
+    protocol_version = "HTTP/1.0"
+    timeout = 10
+
+    def do_GET(self) -> None:
+        incoming = self._incoming()
+        reply = self.server.wire.handle(incoming) if incoming else None
+        if reply is not None:
+            self._write(reply)
+
+    do_POST = do_PATCH = do_PUT = do_DELETE = do_GET
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the request log is ``fake.requests``."""
+
+    def _incoming(self) -> Incoming | None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            with self.server.wire.lock:
+                self.server.wire.errors.append(f"{self.command} {url.path}: body is not JSON")
+            self._write(_error(400, "Problems parsing JSON"))
+            return None
+        query = parse_qs(url.query, keep_blank_values=True)
+        auth, etag = self.headers.get("Authorization", ""), self.headers.get("If-None-Match")
+        return Incoming(self.command, url.path, query, url.query, body, auth, etag)
+
+    def _write(self, reply: Reply) -> None:
+        if isinstance(reply.body, bytes):
+            data, kind = reply.body, "application/octet-stream"
+        else:
+            data = b"" if reply.body is None else json.dumps(reply.body).encode()
+            kind = "application/json; charset=utf-8"
+        self.send_response(reply.status)
+        for key, value in reply.headers.items():
+            self.send_header(key, value)
+        if data:
+            self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _error(
+    status: int,
+    message: str,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Reply:
+    return Reply(status, shapes.error(message, errors), headers or {})
+
+
+def _conditional(incoming: Incoming, reply: Reply) -> Reply:
+    """ETag on every 200 GET; a matching If-None-Match gets 304, as on GitHub."""
+    if incoming.method != "GET" or reply.status != 200:
+        return reply
+    digest = hashlib.sha1(json.dumps(reply.body, sort_keys=True).encode()).hexdigest()
+    etag = f'W/"{digest}"'
+    if incoming.if_none_match == etag:
+        return Reply(304, None, {"ETag": etag})
+    return reply._replace(headers={**reply.headers, "ETag": etag})
+
+
+def _tarball(prefix: str, files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as archive:
+        for path, data in sorted(files.items()):
+            info = tarfile.TarInfo(f"{prefix}/{path}")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return out.getvalue()

@@ -1,0 +1,312 @@
+"""A fake GitHub over real HTTP on 127.0.0.1: in-memory git, OpenAPI-checked, request log, faults.
+
+Every request and response is checked against GitHub's OpenAPI description (the 2022 subset
+in ``tests/fixtures``); a mismatch lands in ``fake.errors`` and fails the test on ``close()``.
+
+    with FakeGitHub() as fake:
+        fake.add_installation(1, "octo")
+        fake.add_repo("octo/demo", files={"setup.py": "..."}, installation_id=1)
+        gh = github.Github(auth=github.Auth.Token("t"), base_url=fake.url)
+        ...
+        assert fake.branch_files("octo/demo", "molt/python-3.11")["setup.py"] == "..."
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from types import TracebackType
+from typing import NamedTuple
+
+import pytest
+
+from tests.fakes import git
+from tests.fakes._auth import PERSONAL_USER
+from tests.fakes._server import Fault, Wire
+from tests.fakes._state import (
+    BOT,
+    CheckRun,
+    Comment,
+    Installation,
+    Pull,
+    Reaction,
+    Repo,
+    Request,
+    World,
+)
+
+__all__ = ["BOT", "PERSONAL_USER", "FakeGitHub", "LogEntry", "Request", "fake_github"]
+
+
+class LogEntry(NamedTuple):
+    """A commit on a branch, newest first in ``commits_on``."""
+
+    sha: str
+    message: str
+    author: str
+    parents: tuple[str, ...]
+
+
+class FakeGitHub:
+    """The fake server and everything it holds. Start on construction, stop with ``close()``."""
+
+    def __init__(self, app_id: int = 1, hold_seconds: float = 5.0) -> None:
+        self.world = World(app_id)
+        self._lock = threading.RLock()
+        self._wire = Wire(self.world, self._lock, hold_seconds)
+        self.url = self._wire.url
+
+    @property
+    def errors(self) -> list[str]:
+        """Every way a request or response broke GitHub's description, so far."""
+        return self._wire.errors
+
+    @property
+    def requests(self) -> list[Request]:
+        """The request log: method, path, status (None for a held request), query."""
+        return self._wire.requests
+
+    @property
+    def hold_seconds(self) -> float:
+        """How long a ``timeout=True`` fault holds the request before dropping it."""
+        return self._wire.hold_seconds
+
+    @hold_seconds.setter
+    def hold_seconds(self, seconds: float) -> None:
+        self._wire.hold_seconds = seconds
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def __enter__(self) -> FakeGitHub:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close(check=kind is None)
+
+    def close(self, check: bool = True) -> None:
+        """Stop serving; raise AssertionError if any request or response broke the description."""
+        self._wire.stop()
+        if check and self.errors:
+            raise AssertionError("fake GitHub saw off-spec traffic:\n" + "\n".join(self.errors))
+
+    def take_errors(self) -> list[str]:
+        """Return and forget the validation errors (for tests that provoke them on purpose)."""
+        with self._lock:
+            found, self._wire.errors = self._wire.errors, []
+        return found
+
+    # --- setting up state -------------------------------------------------------------------
+
+    def add_installation(
+        self, installation_id: int, account: str, account_type: str = "Organization"
+    ) -> Installation:
+        inst = Installation(installation_id, account, account_type, git.now())
+        with self._lock:
+            self.world.installations[installation_id] = inst
+        return inst
+
+    def add_repo(
+        self,
+        full_name: str,
+        files: Mapping[str, str | bytes] | None = None,
+        *,
+        default_branch: str = "main",
+        archived: bool = False,
+        fork: bool = False,
+        private: bool = False,
+        installation_id: int | None = None,
+        message: str = "Initial commit",
+    ) -> Repo:
+        """A repository with one commit holding ``files`` on ``default_branch``.
+
+        Without ``installation_id`` it joins the installation on its owner's account, if any.
+        """
+        owner, name = full_name.split("/")
+        with self._lock:
+            if installation_id is None:
+                found = [i.id for i in self.world.installations.values() if i.account == owner]
+                installation_id = found[0] if found else None
+            repo = Repo(
+                self.world.next_id(),
+                owner,
+                name,
+                default_branch,
+                installation_id,
+                git.now(),
+                archived=archived,
+                fork=fork,
+                private=private,
+            )
+            self.world.repos[full_name.lower()] = repo
+            tree = repo.store.write_files(None, files or {})
+            sha = repo.store.put(git.Commit(tree, (), *_people(owner), message))
+            repo.store.refs[f"refs/heads/{default_branch}"] = sha
+        return repo
+
+    def push(
+        self,
+        repo: str,
+        files: Mapping[str, str | bytes | None],
+        message: str = "Update",
+        *,
+        branch: str | None = None,
+        author: str | None = None,
+    ) -> str:
+        """Commit ``files`` (None deletes) on top of a branch, as a person pushing would."""
+        with self._lock:
+            found = self._repo(repo)
+            branch = branch or found.default_branch
+            parent = found.branch(branch) or found.branch(found.default_branch)
+            assert parent is not None
+            base = found.store.commit(parent)
+            assert base is not None
+            tree = found.store.write_files(base.tree, files)
+            sha = found.store.put(
+                git.Commit(tree, (parent,), *_people(author or found.owner), message)
+            )
+            found.store.refs[f"refs/heads/{branch}"] = sha
+            found.follow_branch(branch, sha)
+        return sha
+
+    def add_comment(self, repo: str, number: int, body: str, user: str) -> Comment:
+        """A comment by someone other than the App (e.g. a ``@molt-bot`` command)."""
+        with self._lock:
+            found = self._repo(repo)
+            when = git.now()
+            comment = Comment(self.world.next_id(), number, body, user, when, when)
+            found.comments.append(comment)
+        return comment
+
+    def close_pull(self, repo: str, number: int, *, merged: bool = False) -> Pull:
+        """Close a pull request as a maintainer would; ``merged`` also merges it into its base."""
+        with self._lock:
+            found = self._repo(repo)
+            pr = found.pull(number)
+            assert pr is not None, f"no pull request #{number} in {repo}"
+            pr.close()
+            if merged:
+                pr.merged_at, pr.merge_commit_sha = pr.closed_at, _merge(found, pr)
+        return pr
+
+    def set_permission(self, repo: str, user: str, level: str) -> None:
+        """``admin``, ``write``, ``read`` or ``none``, as the permission API reports it."""
+        with self._lock:
+            self._repo(repo).permissions[user] = level
+
+    def issue_token(self, installation_id: int) -> str:
+        """An installation token, as ``POST /app/installations/{id}/access_tokens`` would give."""
+        with self._lock:
+            return self.world.issue_token(installation_id)[0]
+
+    def expire_tokens(self) -> None:
+        """Every installation token issued so far now answers 401."""
+        with self._lock:
+            for token in self.world.tokens.values():
+                token.expires_at = git.now()
+
+    def fail_next(
+        self,
+        method: str,
+        path: str,
+        status: int = 502,
+        *,
+        timeout: bool = False,
+        retry_after: int | None = None,
+        reset_in: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` matching requests with a fault instead of the real thing.
+
+        ``method`` and ``path`` are fnmatch patterns on the path without query. ``timeout``
+        holds the request ``hold_seconds`` then drops the connection. ``retry_after`` gives a
+        secondary rate limit (GitHub's body and ``Retry-After``); ``reset_in`` a primary one
+        (``X-RateLimit-Remaining: 0``, ``X-RateLimit-Reset`` that many seconds from now).
+        """
+        fault = Fault(method, path, status, timeout, retry_after, reset_in, times)
+        with self._lock:
+            self._wire.faults.append(fault)
+
+    # --- reading state ----------------------------------------------------------------------
+
+    def branch_files(self, repo: str, branch: str | None = None) -> dict[str, str]:
+        """Path → text of every file on a branch (default: the default branch)."""
+        with self._lock:
+            found = self._repo(repo)
+            commit = self._branch_commit(found, branch or found.default_branch)
+            return {p: d.decode() for p, d in found.store.files(commit.tree).items()}
+
+    def commits_on(self, repo: str, branch: str | None = None) -> list[LogEntry]:
+        """First-parent history of a branch, newest first."""
+        with self._lock:
+            found = self._repo(repo)
+            head = found.branch(branch or found.default_branch)
+            assert head is not None, f"no branch {branch} in {repo}"
+            commits = [(sha, found.store.commit(sha)) for sha in found.store.history(head)]
+            return [LogEntry(sha, c.message, c.author.name, c.parents) for sha, c in commits if c]
+
+    def branches(self, repo: str) -> dict[str, str]:
+        with self._lock:
+            refs = self._repo(repo).store.refs.items()
+            return {
+                r.removeprefix("refs/heads/"): s for r, s in refs if r.startswith("refs/heads/")
+            }
+
+    def pulls(self, repo: str) -> list[Pull]:
+        with self._lock:
+            return list(self._repo(repo).pulls)
+
+    def comments(self, repo: str, number: int) -> list[Comment]:
+        with self._lock:
+            return [c for c in self._repo(repo).comments if c.issue == number]
+
+    def check_runs(self, repo: str) -> list[CheckRun]:
+        with self._lock:
+            return list(self._repo(repo).check_runs)
+
+    @property
+    def reactions(self) -> list[Reaction]:
+        with self._lock:
+            return list(self.world.reactions)
+
+    def requests_for(self, repo: str) -> list[Request]:
+        """The logged requests under ``/repos/<repo>/``."""
+        with self._lock:
+            return [r for r in self.requests if r.repo == repo]
+
+    def _repo(self, full_name: str) -> Repo:
+        found = self.world.repo(full_name)
+        assert found is not None, f"no repository {full_name} in the fake"
+        return found
+
+    def _branch_commit(self, repo: Repo, branch: str) -> git.Commit:
+        sha = repo.branch(branch)
+        commit = repo.store.commit(sha) if sha else None
+        assert commit is not None, f"no branch {branch} in {repo.full_name}"
+        return commit
+
+
+def _people(login: str) -> tuple[git.Person, git.Person]:
+    person = git.Person(login, f"{login}@example.com", git.now())
+    return person, person
+
+
+def _merge(repo: Repo, pr: Pull) -> str:
+    """A merge commit of the head into the base branch, which moves to it."""
+    base, head = repo.branch(pr.base), repo.branch(pr.head) or pr.head_sha
+    head_commit = repo.store.commit(head)
+    assert base is not None and head_commit is not None
+    merge = git.Commit(
+        head_commit.tree, (base, head), *_people(repo.owner), f"Merge pull request #{pr.number}"
+    )
+    sha = repo.store.put(merge)
+    repo.store.refs[f"refs/heads/{pr.base}"] = sha
+    return sha
+
+
+@pytest.fixture
+def fake_github() -> Iterator[FakeGitHub]:
+    """A running fake; the test fails at teardown if any traffic broke GitHub's description."""
+    with FakeGitHub() as fake:
+        yield fake
