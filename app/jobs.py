@@ -74,7 +74,8 @@ class Jobs:
         self.huey = huey
         self._clients = clients
         self._today = today
-        self._handle_task = huey.task(name="handle_event")(self._handle_event)
+        # Events jump the queue: an uninstall must revoke scans queued before it.
+        self._handle_task = huey.task(name="handle_event", priority=10)(self._handle_event)
         self._upgrade_task = huey.task(
             retries=6, retry_delay=30, retry_backoff=2, name="upgrade_repository"
         )(self._upgrade_repository)

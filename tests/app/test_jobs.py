@@ -1,0 +1,231 @@
+"""The App end to end: signed webhooks over real HTTP → huey jobs → the fake GitHub."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+import uvicorn
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from huey import SqliteHuey
+from pydantic import SecretStr
+
+from app.jobs import Jobs, app_clients
+from app.server import create_app
+from app.settings import Settings
+from tests.conftest import TODAY
+from tests.fakes import webhooks
+
+INSTALLATION = 957387  # the id in GitHub's installation examples
+REPO = "Codertocat/Hello-World"
+BRANCH = "molt/python-3.11"
+PYPROJECT = '[project]\nname = "hello"\nrequires-python = ">=3.9"\n'
+PYPROJECT_AFTER = '[project]\nname = "hello"\nrequires-python = ">=3.11"\n'
+TOX = "[tox]\nenvlist = py39, py311\n"
+
+
+def private_key() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    return pem.decode()
+
+
+class Server:
+    """molt's web app on a free 127.0.0.1 port, served by uvicorn in a thread."""
+
+    def __init__(self, app):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        config = uvicorn.Config(app, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]})
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.01)
+
+    def deliver(self, event, payload, delivery_id=None):
+        body = json.dumps(payload).encode()
+        headers = webhooks.headers(event, body, delivery_id=delivery_id)
+        return httpx.post(f"{self.url}/webhook", content=body, headers=headers)
+
+    def close(self):
+        self.server.should_exit = True
+        self.thread.join()
+
+
+@pytest.fixture
+def app(fake_github, tmp_path):
+    settings = Settings.model_construct(
+        app_id=fake_github.world.app_id,
+        private_key=SecretStr(private_key()),
+        private_key_file=None,
+        webhook_secret=SecretStr(webhooks.SECRET),
+        github_url=fake_github.url,
+        data_dir=tmp_path,
+        queue_url=SecretStr(""),
+    )
+    huey = SqliteHuey("molt-test", filename=str(tmp_path / "queue.sqlite3"))
+    jobs = Jobs(settings, huey, app_clients(settings, throttle=False), today=lambda: TODAY)
+    server = Server(create_app(settings, jobs.enqueue))
+    fake_github.add_installation(INSTALLATION, "Codertocat")
+    yield server, jobs
+    server.close()
+
+
+def drain(jobs, *, scheduled=False):
+    """Run queued tasks (and, if asked, retries scheduled for later) until none are left."""
+    huey = jobs.huey
+    while True:
+        task = huey.dequeue()
+        if task is None and scheduled:
+            due = huey.read_schedule(datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1))
+            for later in due:
+                later.eta = None  # as if the clock had reached it
+                huey.enqueue(later)
+            task = huey.dequeue()
+        if task is None:
+            return
+        huey.execute(task)
+
+
+def installation_created():
+    return webhooks.load_json("installation/created.json")
+
+
+def push_to_default_branch(after):
+    payload = webhooks.load_json("push/ordinary.derived-from-with-new-branch.json")
+    payload["installation"] = {"id": INSTALLATION, "node_id": payload["installation"]["node_id"]}
+    payload["after"] = after
+    return payload
+
+
+def test_installation_opens_a_pull_request(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    master = fake_github.branches(REPO)["master"]
+    assert server.deliver("installation", installation_created()).status_code == 202
+    drain(jobs)
+    (pull,) = fake_github.pulls(REPO)
+    assert (pull.state, pull.head, pull.base) == ("open", BRANCH, "master")
+    assert fake_github.branch_files(REPO, BRANCH)["pyproject.toml"] == PYPROJECT_AFTER
+    (commit, _initial) = fake_github.commits_on(REPO, BRANCH)
+    assert commit.parents == (master,)
+
+
+def test_redelivery_does_nothing_twice(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    server.deliver("installation", installation_created(), delivery_id="d-1")
+    drain(jobs)
+    assert server.deliver("installation", installation_created(), delivery_id="d-1").status_code
+    assert jobs.huey.pending_count() == 0
+    drain(jobs)
+    assert len(fake_github.pulls(REPO)) == 1
+
+
+def test_push_that_makes_the_pull_request_stale_updates_it(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    server.deliver("installation", installation_created())
+    drain(jobs)
+    after = fake_github.push(REPO, {"tox.ini": TOX}, "Add tox")
+    assert server.deliver("push", push_to_default_branch(after)).status_code == 202
+    drain(jobs)
+    (pull,) = fake_github.pulls(REPO)
+    assert pull.state == "open"
+    newest, *_ = fake_github.commits_on(REPO, BRANCH)
+    assert newest.parents == (after,)
+    assert fake_github.branch_files(REPO, BRANCH)["tox.ini"] == "[tox]\nenvlist = py311\n"
+
+
+def test_closed_unmerged_pull_request_is_not_reopened(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    server.deliver("installation", installation_created())
+    drain(jobs)
+    closed = fake_github.close_pull(REPO, fake_github.pulls(REPO)[0].number)
+    payload = webhooks.load_json("pull_request/closed.json")
+    payload["installation"] = {"id": INSTALLATION, "node_id": "x"}
+    payload["pull_request"]["number"] = closed.number
+    server.deliver("pull_request", payload)
+    after = fake_github.push(REPO, {"tox.ini": TOX}, "Add tox")
+    server.deliver("push", push_to_default_branch(after))
+    drain(jobs)
+    assert [p.state for p in fake_github.pulls(REPO)] == ["closed"]
+
+
+def test_github_502_is_retried_with_backoff(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    fake_github.fail_next("POST", f"/repos/{REPO}/git/trees", 502)
+    server.deliver("installation", installation_created())
+    drain(jobs)
+    assert fake_github.pulls(REPO) == []
+    (retry,) = jobs.huey.scheduled()
+    assert retry.retries == 5  # six tries in all, then the failure is logged
+    drain(jobs, scheduled=True)
+    assert len(fake_github.pulls(REPO)) == 1
+
+
+def test_rate_limit_retries_after_the_reset(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    fake_github.fail_next("GET", f"/repos/{REPO}/git/trees/*", 403, retry_after=120)
+    server.deliver("installation", installation_created())
+    drain(jobs)
+    (retry,) = jobs.huey.scheduled()
+    wait = retry.eta - datetime.now(UTC).replace(tzinfo=None)
+    assert timedelta(seconds=100) < wait <= timedelta(seconds=121)
+    drain(jobs, scheduled=True)
+    assert len(fake_github.pulls(REPO)) == 1
+
+
+def test_one_job_per_repository_at_a_time(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    with jobs.huey.lock_task(f"repo:{REPO}"):
+        server.deliver("installation", installation_created())
+        drain(jobs)
+        assert fake_github.pulls(REPO) == []
+    assert len(jobs.huey.scheduled()) == 1  # retried once the lock is free
+    drain(jobs, scheduled=True)
+    assert len(fake_github.pulls(REPO)) == 1
+
+
+def test_uninstall_drops_queued_work(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    server.deliver("installation", installation_created())
+    jobs.huey.execute(jobs.huey.dequeue())  # the event: queues the installation scan
+    deleted = webhooks.load_json("installation/deleted.json")
+    deleted["installation"]["id"] = INSTALLATION  # the example uninstalls another installation
+    server.deliver("installation", deleted)
+    drain(jobs)
+    assert fake_github.pulls(REPO) == []
+
+
+def test_merged_pull_request_branch_is_deleted(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    server.deliver("installation", installation_created())
+    drain(jobs)
+    pull = fake_github.pulls(REPO)[0]
+    fake_github.close_pull(REPO, pull.number, merged=True)
+    payload = webhooks.load_json("pull_request/closed.merged.derived-from-closed.json")
+    payload["installation"] = {"id": INSTALLATION, "node_id": "x"}
+    payload["pull_request"]["head"]["ref"] = BRANCH
+    payload["pull_request"]["body"] = pull.body
+    server.deliver("pull_request", payload)
+    drain(jobs)
+    assert BRANCH not in fake_github.branches(REPO)
