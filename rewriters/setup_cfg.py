@@ -1,12 +1,64 @@
-"""Placeholder: being written."""
+"""setup.cfg: python_requires, version classifiers, markers, ``[mypy]`` and ``[tox:tox]``."""
 
 from __future__ import annotations
 
+from rewriters import _ini, mypy_ini, tox_ini
+from rewriters._ini import Entry, Plan, Section
 from rewriters.policy import Policy
-from rewriters.result import Rewrite
+from rewriters.result import Edit, Rewrite
+from rewriters.specifiers import classifier_for, classifier_version, raise_floor
 
-PATTERNS: tuple[str, ...] = ()
+PATTERNS: tuple[str, ...] = ("setup.cfg",)
+
+
+def _rewrite_classifiers(entry: Entry, policy: Policy, plan: Plan) -> None:
+    """Remove dropped ``Python :: 3.X`` classifiers; if none would be left, the minimum's."""
+    versioned = [(v, classifier_version(v.text)) for v in entry.values]
+    dropped = [(v, m) for v, m in versioned if m is not None and policy.drops(m)]
+    if not dropped:
+        return
+    kept = [m for _, m in versioned if m is not None and not policy.drops(m)]
+    for value, _ in dropped[:-1] if not kept else dropped:
+        _ini.replace_value(entry, value, None, plan)
+    if not kept:
+        value = dropped[-1][0]
+        _ini.replace_value(entry, value, classifier_for(policy.minimum), plan)
+    plan.drop("classifiers", {m for _, m in dropped})
+
+
+def _rewrite_python_requires(entry: Entry, policy: Policy, plan: Plan) -> None:
+    value = _ini.first_value(entry)
+    raised = raise_floor(value.text, policy)
+    if raised is None:
+        return
+    plan.edits.append(Edit(value.start, value.end, raised.text))
+    plan.dropped.update(policy.minors_between(raised.old_floor))
+    plan.change(f"python_requires: {value.text} → {raised.text}")
+
+
+def _rewrite_requirements(entry: Entry, policy: Policy, plan: Plan) -> None:
+    for value in entry.values:
+        _ini.rewrite_requirement(entry, value, 0, policy, plan)
+
+
+def _rewrite_section(section: Section, policy: Policy, plan: Plan) -> None:
+    for entry in section.entries:
+        key = (section.name, entry.name())
+        if key == ("metadata", "classifiers"):
+            _rewrite_classifiers(entry, policy, plan)
+        elif key == ("options", "python_requires"):
+            _rewrite_python_requires(entry, policy, plan)
+        elif key == ("options", "install_requires") or section.name == "options.extras_require":
+            _rewrite_requirements(entry, policy, plan)
 
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
-    return None
+    """Drop the versions ``policy`` drops from a setup.cfg."""
+    sections = _ini.scan(text)
+    plan = Plan()
+    for section in sections:
+        _rewrite_section(section, policy, plan)
+    mypy_ini.rewrite_python_version(sections, policy, plan)
+    if any(s.name == "tox:tox" for s in sections):
+        tox_ini.rewrite_sections(text, sections, policy, plan)
+    return plan.finish(text)

@@ -46,6 +46,22 @@ def _is_valid(spec: str) -> bool:
     return True
 
 
+def _excludes(matches: list[re.Match[str]], minimum: Version) -> bool:
+    """True when an upper bound shuts out the new minimum (``>=3.9,<3.11`` for 3.11)."""
+    for match in matches:
+        bound = Version(match["version"].replace(".*", ""))
+        if (match["op"] == "<" and bound <= minimum) or (match["op"] == "<=" and bound < minimum):
+            return True
+    return False
+
+
+def _spelled_like(version: str, policy: Policy) -> str:
+    """The new minimum; ``3.6.0`` keeps its ``.0`` (``3.11.0``), ``3.9.2`` becomes ``3.11``."""
+    if version.count(".") == 2 and version.endswith(".0"):
+        return f"{policy.minimum}.0"
+    return str(policy.minimum)
+
+
 def raise_floor(spec: str, policy: Policy) -> RaisedFloor | None:
     """``">=3.9,<4"`` → ``">=3.11,<4"``; None when the floor is already high enough or absent.
 
@@ -67,6 +83,8 @@ def raise_floor(spec: str, policy: Policy) -> RaisedFloor | None:
     minimum = Version(str(policy.minimum))
     if floor >= minimum:
         return None
+    if _excludes(matches, minimum):
+        return None  # the range ends below the new minimum: a human has to decide
     kept: list[str] = []
     for match in matches:
         version = match["version"]
@@ -74,7 +92,8 @@ def raise_floor(spec: str, policy: Policy) -> RaisedFloor | None:
             if Version(version.replace(".*", "")) != floor:
                 continue
             op = ">=" if match["op"] == ">" else match["op"]
-            kept.append(f"{match['lead']}{op}{match['space']}{policy.minimum}{match['trail']}")
+            new = _spelled_like(version, policy)
+            kept.append(f"{match['lead']}{op}{match['space']}{new}{match['trail']}")
         elif match["op"] in {"!=", "<", "<="} and _minor_of(version) < policy.minimum:
             continue
         else:

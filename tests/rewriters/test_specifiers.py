@@ -23,6 +23,8 @@ from tests.conftest import POLICY, POLICY_310
         pytest.param(">3.8", ">=3.11", Minor(3, 8), id="strictly-greater"),
         pytest.param("<4,>=3.8", "<4,>=3.11", Minor(3, 8), id="floor-second"),
         pytest.param(">=3.8,>=3.9", ">=3.11", Minor(3, 9), id="two-floors"),
+        pytest.param(">=3.6.0", ">=3.11.0", Minor(3, 6), id="dot-zero-patch-kept"),
+        pytest.param(">=3.9,<=3.11", ">=3.11,<=3.11", Minor(3, 9), id="inclusive-ceiling-at-min"),
     ),
 )
 def test_raise_floor(spec, expected, old_floor):
@@ -42,6 +44,8 @@ def test_raise_floor(spec, expected, old_floor):
         pytest.param("not a spec", id="garbage"),
         pytest.param(">=3.9.*", id="invalid-wildcard-floor"),
         pytest.param("==3.9.*", id="pinned-not-a-floor"),
+        pytest.param(">=3.9,<3.11", id="ceiling-shuts-out-the-minimum"),
+        pytest.param(">=3.9,<=3.10", id="inclusive-ceiling-below"),
     ),
 )
 def test_raise_floor_noop(spec):

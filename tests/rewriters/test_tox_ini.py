@@ -1,0 +1,414 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rewriters import _ini, tox_ini
+from rewriters.result import BrokenOutput, UnparsableInput
+from rewriters.versions import Minor
+from tests.conftest import POLICY, POLICY_310
+from tests.rewriters._check import check
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "tox_ini"
+
+
+@pytest.mark.parametrize(
+    "before",
+    (
+        pytest.param("", id="empty file"),
+        pytest.param("[tox]\nenvlist = py311,py312,lint\n", id="nothing to drop"),
+        pytest.param("[tox]\nenvlist = py,pypy3,pre-commit\n", id="unversioned envs"),
+        pytest.param("[tox]\nenvlist = py3{11,12}-{a,b}\n", id="braces already current"),
+        pytest.param("[tox]\nenvlist = py{311,312}, {env:EXTRA}\n", id="substitution kept"),
+        pytest.param("[tox]\nenvlist = py{3{9,10}}\n", id="nested braces left alone"),
+        pytest.param(
+            "[testenv]\ncommands = pytest {posargs:tests}\nsetenv = URL=http://x:1\n",
+            id="colons that are not conditions",
+        ),
+        pytest.param("[testenv]\ndeps = !py39: foo\n", id="negated factor is always true"),
+        pytest.param("[testenv]\nbasepython = python3.12\n", id="current basepython"),
+        pytest.param("[testenv]\nbasepython = {env:PY:python3.9}\n", id="basepython substitution"),
+        pytest.param(
+            "[testenv]\ndeps =\n    foo; python_version < '3.13'\n", id="marker still splits"
+        ),
+        pytest.param(
+            "[testenv]\ndeps = foo; python_full_version < '3.11.2'\n",
+            id="patch marker splits the minimum",
+        ),
+        pytest.param(
+            "[testenv]\ndeps = foo; python_version < '3.9' and sys_platform == 'win32'\n",
+            id="compound marker left alone",
+        ),
+        pytest.param(
+            "[flake8]\nmax-line-length = 3.9\n[pytest]\nminversion = 3.9\n", id="other tools"
+        ),
+        pytest.param("[mypy]\npython_version = 3.9\n", id="mypy does not read tox.ini"),
+        pytest.param("[tox]\nrequires = tox>=3.9\n", id="requirement pin"),
+        pytest.param("[tox]\nlabels =\n    unit = py311\n    # py39\n", id="labels current"),
+        pytest.param("[tox]\nlabels = py39\n", id="labels without a name"),
+        pytest.param("[gh]\npython =\n    3.12 = py312\n    note\n", id="tox-gh map current"),
+        pytest.param("[gh-actions:env]\nPLATFORM =\n    ubuntu-latest: linux\n", id="env map"),
+        pytest.param("[testenv:py{311,312}]\ndeps = x\n", id="current section"),
+        pytest.param("[testenv:lint]\ndepends = py311\n", id="current depends"),
+    ),
+)
+def test_noop(before):
+    assert tox_ini.rewrite(before, POLICY) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    (
+        pytest.param(
+            "[tox]\nenvlist = py39,py310,py311,lint\n",
+            "[tox]\nenvlist = py311,lint\n",
+            id="flat list",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = formatting, py39, py310, py311, pypy\n",
+            "[tox]\nenvlist = formatting, py311, pypy\n",
+            id="flat list with spaces",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = lint, py311, py39\n",
+            "[tox]\nenvlist = lint, py311\n",
+            id="last item",
+        ),
+        pytest.param(
+            "[tox]\nenvlist =\n    py39\n    py310\n    py311\n    lint\n",
+            "[tox]\nenvlist =\n    py311\n    lint\n",
+            id="one per line",
+        ),
+        pytest.param(
+            "[tox]\nenv_list =\n    py39,\n    py311,  # current\n    lint,\n",
+            "[tox]\nenv_list =\n    py311,  # current\n    lint,\n",
+            id="trailing commas and inline comment",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py39,py310\n",
+            "[tox]\nenvlist = py311\n",
+            id="emptied list gets the minimum",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py{39,310,311,312}-django{42,50}\n",
+            "[tox]\nenvlist = py{311,312}-django{42,50}\n",
+            id="brace members",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py3{12,11,10,9}\n",
+            "[tox]\nenvlist = py3{12,11}\n",
+            id="brace glued to py3",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py{39, 310, 311, py3}\n",
+            "[tox]\nenvlist = py{311, py3}\n",
+            id="first member goes and spacing stays",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py{39,310,311}\n",
+            "[tox]\nenvlist = py{311}\n",
+            id="single member keeps braces",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py3{,9,10}\n",
+            "[tox]\nenvlist = py3\n",
+            id="only the empty member left",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = {3.9,3.10,3.11,pypy3}-unit\n",
+            "[tox]\nenvlist = {3.11,pypy3}-unit\n",
+            id="bare dotted factors",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py3{9-13}-tests\n",
+            "[tox]\nenvlist = py3{11-13}-tests\n",
+            id="range",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py3{8 - 11}\n",
+            "[tox]\nenvlist = py3{11}\n",
+            id="range down to one",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py3{8-10, 12}\n",
+            "[tox]\nenvlist = py3{12}\n",
+            id="range gone",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = {,ci-}py{39,310,311,py3},fuzz\n",
+            "[tox]\nenvlist = {,ci-}py{311,py3},fuzz\n",
+            id="several groups",
+        ),
+        pytest.param(
+            "[tox]\nenvlist =\n    py311-django{42,50}\n    py310-django{42}\n",
+            "[tox]\nenvlist =\n    py311-django{42,50}\n",
+            id="dropped env already covered goes",
+        ),
+        pytest.param(
+            "[tox]\nenvlist =\n    py311\n    py39-freeze\n\n[testenv:py39-freeze]\ndeps = x\n",
+            "[tox]\nenvlist =\n    py311\n    py311-freeze\n\n[testenv:py311-freeze]\ndeps = x\n",
+            id="dropped env alone moves up with its section",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py{38,39}-django{32}, py312-django{50}\n",
+            "[tox]\nenvlist = py312-django{50}\n",
+            id="emptied group goes with its other factors",
+        ),
+        pytest.param(
+            "[tox]\nenvlist =\n    py310-dj40-sqlite\n    py39-dj31-{a,b}\n    py311-dj42\n",
+            "[tox]\nenvlist =\n    py311-dj42\n",
+            id="matrix cells with another versioned factor go",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = {py38,py39}-flake8, py312\n"
+            "[testenv:py38-flake8]\ndeps = flake8\n[testenv:py39-flake8]\ndeps = flake8\n",
+            "[tox]\nenvlist = py311-flake8, py312\n[testenv:py311-flake8]\ndeps = flake8\n",
+            id="tool env moves up and renamed sections never duplicate",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py{38,39}-django{32}, lint\n",
+            "[tox]\nenvlist = py311-django{32}, lint\n",
+            id="emptied group moves up when no other env runs a Python",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py3{9-10}-x, docs\n",
+            "[tox]\nenvlist = py311-x, docs\n",
+            id="emptied range moves up",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py39-a, py310-a, py312\n",
+            "[tox]\nenvlist = py311-a, py312\n",
+            id="second move is covered by the first",
+        ),
+        pytest.param(
+            "[tox:tox]\nenvlist = py39, py311\n",
+            "[tox:tox]\nenvlist = py311\n",
+            id="tox section of setup.cfg style",
+        ),
+        pytest.param(
+            "[testenv]\ndeps =\n    py39: a\n    py39,py311: b\n    py311: c\n",
+            "[testenv]\ndeps =\n    py311: b\n    py311: c\n",
+            id="factor conditions",
+        ),
+        pytest.param(
+            "[testenv]\ndeps =\n    py39-django: a\n    py{39,311}-x: b\n",
+            "[testenv]\ndeps =\n    py{311}-x: b\n",
+            id="conditions with factors and braces",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py39-cov, py312\n[testenv]\ncommands =\n    pytest\n"
+            "    py39-cov: coverage report\n    py39: echo old\n",
+            "[tox]\nenvlist = py311-cov, py312\n[testenv]\ncommands =\n    pytest\n"
+            "    py311-cov: coverage report\n",
+            id="condition follows an env the env list moved up",
+        ),
+        pytest.param(
+            "[testenv]\ndeps =\n    3.9,3.10,3.11: a\n",
+            "[testenv]\ndeps =\n    3.11: a\n",
+            id="dotted factor condition",
+        ),
+        pytest.param(
+            "[testenv]\nsetenv = py39: A=1\ncommands = pytest\n",
+            "[testenv]\nsetenv =\ncommands = pytest\n",
+            id="condition on the key line",
+        ),
+        pytest.param(
+            "[testenv]\nbasepython =\n    3.9: python3.9\n    3.11: python3.11\n"
+            "    lint: python3.10\n",
+            "[testenv]\nbasepython =\n    3.11: python3.11\n    lint: python3.11\n",
+            id="basepython map",
+        ),
+        pytest.param(
+            "[testenv:oldest]\n# keep in sync\nbasepython = python3.9\n",
+            "[testenv:oldest]\n# keep in sync\nbasepython = python3.11\n",
+            id="basepython moves to the minimum",
+        ),
+        pytest.param(
+            "[testenv:lint]\nbase_python = py310\n",
+            "[testenv:lint]\nbase_python = py311\n",
+            id="base_python tox 4 spelling",
+        ),
+        pytest.param(
+            "[gh-actions]\npython =\n    3.9: py39\n    3.10: py310\n    3.11: py311, mypy\n",
+            "[gh-actions]\npython =\n    3.11: py311, mypy\n",
+            id="gh-actions map",
+        ),
+        pytest.param(
+            "[travis]\npython =\n  3.9: py39\n  3.11: py311\n",
+            "[travis]\npython =\n  3.11: py311\n",
+            id="tox-travis map",
+        ),
+        pytest.param(
+            "[gh]\npython =\n    3.12 = py312\n    3.10 = py310\n    3.9 = py39\n",
+            "[gh]\npython =\n    3.12 = py312\n",
+            id="tox-gh map",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py39,py310,py311,lint\nlabels =\n    lint = lint\n"
+            "    unit = py311,py310\n    old = py39, py310\n",
+            "[tox]\nenvlist = py311,lint\nlabels =\n    lint = lint\n    unit = py311\n",
+            id="labels",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py39, py311\n\n[testenv:py39]\ndeps = old\n\n"
+            "# next\n[testenv:py311]\n",
+            "[tox]\nenvlist = py311\n\n# next\n[testenv:py311]\n",
+            id="section of a dropped env goes",
+        ),
+        pytest.param(
+            "[testenv:py39]\ndeps = old\n",
+            "",
+            id="last section goes",
+        ),
+        pytest.param(
+            "[testenv:py39]\n[testenv:py311]\ndeps = x\n",
+            "[testenv:py311]\ndeps = x\n",
+            id="empty section goes",
+        ),
+        pytest.param(
+            "[testenv:py3{9,10,14}-tests]\ndeps = x\n[testenv:cov]\ndepends = py3{9,10,14}-tests\n",
+            "[testenv:py3{14}-tests]\ndeps = x\n[testenv:cov]\ndepends = py3{14}-tests\n",
+            id="generative section and depends",
+        ),
+        pytest.param(
+            "[testenv:cov]\ndepends =\n    py39\n    py311\n",
+            "[testenv:cov]\ndepends =\n    py311\n",
+            id="depends on a dropped env",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py39-x, py312\n[testenv:cov]\ndepends = py39-x, py312\n",
+            "[tox]\nenvlist = py311-x, py312\n[testenv:cov]\ndepends = py311-x, py312\n",
+            id="depends follows a moved env",
+        ),
+        pytest.param(
+            "[testenv]\ndeps =\n    a; python_version < '3.10'\n"
+            '    b ; python_version >= "3.9"\n',
+            "[testenv]\ndeps =\n    b\n",
+            id="markers in deps",
+        ),
+        pytest.param(
+            "[testenv]\ndeps =\n    x: a==1; python_full_version <= '3.10.4'\n    c\n",
+            "[testenv]\ndeps =\n    c\n",
+            id="full version marker never true",
+        ),
+        pytest.param(
+            "[testenv]\ndeps = a; python_version != '3.9'\n",
+            "[testenv]\ndeps = a\n",
+            id="marker always true",
+        ),
+    ),
+)
+def test_rewrite(before, after):
+    check(tox_ini, before, after, POLICY)
+
+
+def test_minimum_310_keeps_310():
+    before = "[tox]\nenvlist = py3{9,10,11}\n"
+    check(tox_ini, before, "[tox]\nenvlist = py3{10,11}\n", POLICY_310)
+
+
+def test_changes_notes_and_dropped():
+    before = (
+        "[tox]\nenvlist = py39, py310, py311\n"
+        "[testenv:py39-x]\ndeps = y\n"
+        "[testenv:lint]\nbasepython = python3.9\n"
+    )
+    result = tox_ini.rewrite(before, POLICY)
+    assert result is not None
+    assert result.changes == (
+        "[tox] envlist: dropped 3.9 and 3.10",
+        "[testenv:py39-x]: removed",
+        "[testenv:lint] basepython: python3.9 → python3.11",
+    )
+    assert result.dropped == {Minor(3, 9), Minor(3, 10)}
+
+
+def test_rename_is_one_change():
+    before = "[tox]\nenvlist = py39-freeze, py311\n[testenv:py39-freeze]\ndeps = x\n"
+    result = tox_ini.rewrite(before, POLICY)
+    assert result is not None
+    assert result.changes == (
+        "[tox] envlist: dropped 3.9",
+        "[testenv:py39-freeze] → [testenv:py311-freeze]",
+    )
+
+
+def test_referenced_section_is_kept_with_a_note():
+    before = (
+        "[tox]\nenvlist = py39, py311\n"
+        "[testenv:py39]\ncommands = x\n[testenv:other]\ncommands = {[testenv:py39]commands}\n"
+    )
+    result = tox_ini.rewrite(before, POLICY)
+    assert result is not None
+    assert result.text == before.replace("py39, ", "", 1)
+    assert result.notes == ("[testenv:py39] is only for dropped Pythons but is referenced; kept",)
+
+
+def test_gh_actions_line_with_other_envs_gets_a_note():
+    before = "[gh-actions]\npython =\n    3.9: py39, mypy\n    3.11: py311\n"
+    result = tox_ini.rewrite(before, POLICY)
+    assert result is not None
+    assert result.text == "[gh-actions]\npython =\n    3.11: py311\n"
+    assert result.notes == (
+        "[gh-actions] python: the removed 3.9 line also ran mypy; map them to a kept version",
+    )
+
+
+def test_tox_gh_line_with_other_envs_gets_a_note():
+    before = "[gh]\npython =\n    3.12 = 3.12\n    3.10 = 3.10, type\n"
+    result = tox_ini.rewrite(before, POLICY)
+    assert result is not None
+    assert result.text == "[gh]\npython =\n    3.12 = 3.12\n"
+    assert result.notes == (
+        "[gh] python: the removed 3.10 line also ran type; map them to a kept version",
+    )
+
+
+def test_same_change_is_reported_once():
+    before = (
+        "[testenv:a]\ndeps = x; python_version < '3.9'\n"
+        "[testenv:b]\ndeps = x; python_version < '3.9'\n"
+    )
+    result = tox_ini.rewrite(before, POLICY)
+    assert result is not None
+    assert result.changes == ("deps: removed x; python_version < '3.9'",)
+
+
+def test_unspellable_minimum_is_left_with_a_note():
+    before = "[tox]\nenvlist = py2{6,7}, py39, lint\n"
+    result = tox_ini.rewrite(before, POLICY)
+    assert result is not None
+    assert result.text == "[tox]\nenvlist = py2{6,7}, py311, lint\n"
+    assert result.notes == ("env list: cannot spell Python 3.11 in 'py2{6,7}'",)
+
+
+def test_broken_output_raises():
+    with pytest.raises(BrokenOutput):
+        _ini.validate("key = value\n", broken=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    (
+        pytest.param("envlist = py39\n", 1, id="no section header"),
+        pytest.param("[tox]\nenvlist = py39\nnot an option\n", 3, id="bad line"),
+    ),
+)
+def test_unparsable(text, line):
+    with pytest.raises(UnparsableInput) as info:
+        tox_ini.rewrite(text, POLICY)
+    assert info.value.line == line
+
+
+def test_patterns():
+    assert tox_ini.PATTERNS == ("tox.ini",)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name.removesuffix(".before") for p in FIXTURES.glob("*.before"))
+)
+def test_real_files(name):
+    before = (FIXTURES / f"{name}.before").read_text()
+    after = (FIXTURES / f"{name}.after").read_text()
+    check(tox_ini, before, after, POLICY_310)
