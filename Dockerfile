@@ -1,0 +1,22 @@
+# molt's GitHub App: `molt serve` (webhook server and a queue worker) as a non-root user.
+FROM python:3.12-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    MOLT_DATA_DIR=/data
+
+WORKDIR /opt/molt
+COPY pyproject.toml README.md ./
+COPY app ./app
+COPY rewriters ./rewriters
+RUN pip install --no-cache-dir . \
+    && useradd --system --uid 10001 --home-dir /data --create-home molt
+
+USER molt
+VOLUME ["/data"]
+EXPOSE 8000
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"]
+
+CMD ["molt", "serve", "--host", "0.0.0.0", "--port", "8000"]
