@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from app import pull_request
 from app.errors import Conflict
-from app.github import BOT_AUTHOR, BranchHead, Repository, Tree
+from app.github import BOT_AUTHOR, BranchHead, Pull, Repository, Tree
 from app.outcome import Outcome, Target
 from app.plan import Plan
 from app.repo_config import RepoConfig
@@ -61,6 +61,24 @@ def _move_branch(repo: Repository, branch: str, sha: str, head: BranchHead | Non
     return True
 
 
+def _needs_update(repo: Repository, change: Change, pull: Pull, text: tuple[str, str]) -> bool:
+    """Whether the open pull request must be regenerated, per ``rebase_when``.
+
+    ``conflicted`` (default): only when the change itself differs (the fingerprint in the body
+    covers every file's text before and after); ``behind``: also whenever the default branch
+    moved; ``never``: leave an open pull request alone.
+    """
+    when = change.config.rebase_when
+    if when == "never":
+        return False
+    if (pull.title, pull.body) != text:
+        return True
+    if when == "conflicted":
+        return False
+    base, head = repo.branch(change.target.default_branch), repo.branch(change.branch)
+    return base is None or head is None or head.parents != (base.sha,)
+
+
 def publish(repo: Repository, change: Change) -> Outcome:
     """Open the pull request, or bring the open one up to date; never overwrite others' work."""
     pull = repo.find_pull(change.branch)
@@ -68,16 +86,15 @@ def publish(repo: Repository, change: Change) -> Outcome:
         return Outcome.IGNORED
     if pull is not None and pull.state != "open":
         pull = None
+    title, body = pull_request.title(change.plan), pull_request.body(change.plan, app=True)
+    if pull is not None and not _needs_update(repo, change, pull, (title, body)):
+        return Outcome.UP_TO_DATE
     base = _base(repo, change)
     head = repo.branch(change.branch) if pull is not None else None
     if head is not None and head.author != BOT_AUTHOR:
         if pull is not None:
             repo.comment(pull.number, BLOCKED_COMMENT.format(branch=change.branch))
         return Outcome.BLOCKED
-    title, body = pull_request.title(change.plan), pull_request.body(change.plan, app=True)
-    if pull is not None and head is not None and head.parents == (base.sha,):
-        if (pull.title, pull.body) == (title, body):
-            return Outcome.UP_TO_DATE
     sha = _commit(repo, change, base)
     if not _move_branch(repo, change.branch, sha, head):
         return Outcome.BLOCKED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from app.plan import Plan
 from rewriters.versions import join_names
 
@@ -11,8 +13,10 @@ INTRO = (
 )
 WHY_HEADER = "### Why\n\n| Python | end of life |\n| --- | --- |"
 NOT_EOL = "not yet end-of-life: dropped because the minimum was set to {minimum}"
-# Marks molt's own pull requests, so webhook handlers can tell them from others.
-MARKER = "<!-- molt: drop end-of-life Pythons -->"
+# Marks molt's own pull requests, so webhook handlers can tell them from others; the
+# fingerprint tells whether a new plan would change anything in the open pull request.
+MARKER = "<!-- molt: drop end-of-life Pythons"
+MARKER_LINE = MARKER + " · {fingerprint} -->"
 NOTHING_BY_HAND = "Nothing that molt knows of."
 COMMANDS = """\
 <details>
@@ -82,8 +86,17 @@ def body(plan: Plan, *, app: bool = False) -> str:
         parts.append(_why(plan))
     parts.extend([_changed(plan), _by_hand(plan)])
     if app:
-        parts.extend([COMMANDS, MARKER])
+        parts.extend([COMMANDS, MARKER_LINE.format(fingerprint=fingerprint(plan))])
     return "\n\n".join(parts) + "\n"
+
+
+def fingerprint(plan: Plan) -> str:
+    """A short hash of every file's text before and after: equal plans, equal fingerprints."""
+    digest = hashlib.sha256()
+    for change in plan.files:
+        for part in (change.path, change.before, change.after):
+            digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def commit_summary(plan: Plan) -> str:

@@ -30,7 +30,7 @@ class RepoConfig(BaseModel):
     schedule: Literal["daily", "weekly", "monthly"] = "daily"
     automerge: bool = False
     draft: bool = False
-    rebase_when: Literal["conflicted", "behind", "never"] = "behind"
+    rebase_when: Literal["conflicted", "behind", "never"] = "conflicted"
 
     @field_validator("minimum", mode="before")
     @classmethod

@@ -83,8 +83,17 @@ def test_body_lists_skipped_files_and_nothing_by_hand():
 def test_app_body_adds_commands_and_marker():
     body = pull_request.body(PLAN, app=True)
     assert body.startswith(BODY)
-    assert body.endswith(pull_request.COMMANDS + "\n\n" + pull_request.MARKER + "\n")
+    marker = f"<!-- molt: drop end-of-life Pythons · {pull_request.fingerprint(PLAN)} -->"
+    assert body.endswith(pull_request.COMMANDS + "\n\n" + marker + "\n")
     assert "<summary>Commands</summary>" in body
+
+
+def test_fingerprint_follows_the_content():
+    changed = WORKFLOW._replace(after="python-version: ['3.11']\n")
+    assert pull_request.fingerprint(PLAN) == pull_request.fingerprint(PLAN._replace())
+    assert pull_request.fingerprint(PLAN) != pull_request.fingerprint(
+        PLAN._replace(files=(changed, PYPROJECT))
+    )
 
 
 def test_commit_summary():

@@ -204,3 +204,35 @@ def test_secondary_rate_limit_carries_retry_after(fake_github):
     with pytest.raises(RateLimited) as error:
         run(fake_github)
     assert error.value.status == 403
+
+
+def test_push_elsewhere_leaves_the_pull_request_alone(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT})
+    run(fake_github)
+    head = fake_github.branches(REPO)[BRANCH]
+    fake_github.push(REPO, {"src/a.py": "x = 2\n"}, "Unrelated")
+    before = len(fake_github.requests)
+    assert run(fake_github, on_push=True) is Outcome.UP_TO_DATE
+    assert fake_github.branches(REPO)[BRANCH] == head
+    assert cost(fake_github, before) == 3
+
+
+def test_rebase_when_behind_follows_every_push(fake_github):
+    config = "rebase_when: behind\n"
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT, ".github/molt.yml": config})
+    run(fake_github)
+    new_main = fake_github.push(REPO, {"src/a.py": "x = 2\n"}, "Unrelated")
+    assert run(fake_github, on_push=True) is Outcome.UPDATED
+    newest, *_ = fake_github.commits_on(REPO, BRANCH)
+    assert newest.parents == (new_main,)
+
+
+def test_rebase_when_never_leaves_an_open_pull_request(fake_github):
+    fake_github.add_repo(
+        REPO, {"pyproject.toml": PYPROJECT, ".github/molt.yml": "rebase_when: never\n"}
+    )
+    run(fake_github)
+    head = fake_github.branches(REPO)[BRANCH]
+    fake_github.push(REPO, {"tox.ini": TOX}, "Add tox")
+    assert run(fake_github, on_push=True) is Outcome.UP_TO_DATE
+    assert fake_github.branches(REPO)[BRANCH] == head
