@@ -33,7 +33,8 @@ def serve(settings: Settings, host: str, port: int) -> None:
     web = create_app(settings, jobs.enqueue, queue_health=lambda: _queue_health(jobs))
     worker.start()
     try:
-        uvicorn.run(web, host=host, port=port, log_level="info")
+        # molt logs each delivery itself; uvicorn's access log would double the work per request
+        uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
     finally:
         worker.stop(graceful=True)
 
