@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rewriters import _ini, mypy_ini, tox_ini
+from rewriters import _ini, _requirements, mypy_ini, tox_ini
 from rewriters._ini import Entry, Plan, Section
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite
@@ -38,7 +38,7 @@ def _rewrite_python_requires(entry: Entry, policy: Policy, plan: Plan) -> None:
 
 def _rewrite_requirements(entry: Entry, policy: Policy, plan: Plan) -> None:
     for value in entry.values:
-        _ini.rewrite_requirement(entry, value, 0, policy, plan)
+        _requirements.rewrite_requirement(entry, value, 0, policy, plan)
 
 
 def _rewrite_section(section: Section, policy: Policy, plan: Plan) -> None:
