@@ -11,7 +11,7 @@ import re
 from typing import NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from rewriters.policy import Policy
 from rewriters.versions import Minor
@@ -37,8 +37,8 @@ def _minor_of(version: str) -> Minor:
 
 
 def _is_valid(spec: str) -> bool:
-    pep440 = spec.replace("^", ">=").replace("~=", "~=")
-    pep440 = re.sub(r"(?<![~=!<>])~(?!=)", ">=", pep440)
+    # Poetry's ^3.9 and ~3.9 are checked as the PEP 440 floor they start from
+    pep440 = re.sub(r"\^|~(?!=)", ">=", spec)
     try:
         SpecifierSet(pep440)
     except InvalidSpecifier:
@@ -75,11 +75,7 @@ def raise_floor(spec: str, policy: Policy) -> RaisedFloor | None:
     floors = [m for m in matches if m["op"] in FLOOR_OPS]
     if not floors:
         return None
-    try:
-        floor_versions = [Version(m["version"].replace(".*", "")) for m in floors]
-    except InvalidVersion:
-        return None
-    floor = max(floor_versions)
+    floor = max(Version(m["version"].replace(".*", "")) for m in floors)
     minimum = Version(str(policy.minimum))
     if floor >= minimum:
         return None
@@ -98,10 +94,7 @@ def raise_floor(spec: str, policy: Policy) -> RaisedFloor | None:
             continue
         else:
             kept.append(match.group(0))
-    text = ",".join(kept)
-    if clauses[0] != clauses[0].lstrip() and not text.startswith(clauses[0][0]):
-        text = clauses[0][: len(clauses[0]) - len(clauses[0].lstrip())] + text.lstrip()
-    return RaisedFloor(text, _minor_of(str(floor)))
+    return RaisedFloor(",".join(kept), _minor_of(str(floor)))
 
 
 def classifier_version(classifier: str) -> Minor | None:

@@ -67,8 +67,6 @@ def parse_token(text: str) -> Token | None:
     prefix, dot = match["prefix"] or "", match["dot"]
     if not prefix and not dot:
         return None  # a bare "39" is not a version
-    if not dot and len(match["minor"]) == 1 and match["patch"]:
-        return None
     if match["patch"] and not dot:
         return None
     return Token(
