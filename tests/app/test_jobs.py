@@ -229,3 +229,50 @@ def test_merged_pull_request_branch_is_deleted(app, fake_github):
     server.deliver("pull_request", payload)
     drain(jobs)
     assert BRANCH not in fake_github.branches(REPO)
+
+
+def test_repositories_added_are_scanned_and_no_others(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo("Codertocat/Space", {"pyproject.toml": PYPROJECT})
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    added = webhooks.load_json("installation_repositories/added.json")
+    assert server.deliver("installation_repositories", added).status_code == 202
+    drain(jobs)
+    assert [p.head for p in fake_github.pulls("Codertocat/Space")] == [BRANCH]
+    assert fake_github.pulls(REPO) == []
+
+
+def test_daily_rescan_covers_every_installation(app, fake_github):
+    _, jobs = app
+    fake_github.add_installation(42, "octo-org")
+    fake_github.add_repo("octo-org/tool", {"pyproject.toml": PYPROJECT})
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    jobs.rescan_all()
+    drain(jobs)
+    assert len(fake_github.pulls("octo-org/tool")) == 1
+    assert len(fake_github.pulls(REPO)) == 1
+
+
+def test_ping_and_unhandled_events_queue_nothing_harmful(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    assert server.deliver("ping", webhooks.load_json("ping/with-app_id.json")).status_code == 202
+    tag_push = webhooks.load_json("push/with-installation.json")  # deletes a tag
+    tag_push["installation"]["id"] = INSTALLATION
+    server.deliver("push", tag_push)
+    drain(jobs)
+    assert fake_github.pulls(REPO) == []
+
+
+def test_redis_url_selects_redis_queue(tmp_path):
+    from huey import RedisHuey
+
+    from app.jobs import make_huey
+
+    settings = Settings.model_construct(
+        data_dir=tmp_path, queue_url=SecretStr("redis://127.0.0.1:6379/3")
+    )
+    assert isinstance(make_huey(settings), RedisHuey)
+    local = Settings.model_construct(data_dir=tmp_path / "d", queue_url=SecretStr(""))
+    assert isinstance(make_huey(local), SqliteHuey)
+    assert (tmp_path / "d" / "queue.sqlite3").exists()
