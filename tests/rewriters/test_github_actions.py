@@ -1,0 +1,505 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rewriters import github_actions
+from rewriters.policy import Policy
+from rewriters.result import BrokenOutput, UnparsableInput
+from rewriters.versions import Minor
+from tests.conftest import POLICY, POLICY_310, TODAY
+from tests.rewriters._check import check
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "github_actions"
+
+
+@pytest.mark.parametrize(
+    "before",
+    (
+        pytest.param("", id="empty file"),
+        pytest.param("name: ci\non: push\n", id="no versions"),
+        pytest.param(
+            "jobs:\n  t:\n    strategy:\n      matrix:\n        node-version: [14, 16]\n",
+            id="node versions are not python",
+        ),
+        pytest.param(
+            'jobs:\n  t:\n    strategy:\n      matrix:\n        django: ["3.2", "4.2"]\n',
+            id="django versions are not python",
+        ),
+        pytest.param(
+            'jobs:\n  t:\n    strategy:\n      matrix:\n        python-version: ["3.11", "3.12"]\n',
+            id="matrix already current",
+        ),
+        pytest.param(
+            "jobs:\n  t:\n    steps:\n      - uses: actions/setup-python@v5\n"
+            "        with:\n          python-version: ${{ matrix.python-version }}\n",
+            id="matrix expression untouched",
+        ),
+        pytest.param(
+            "jobs:\n  t:\n    steps:\n      - uses: actions/setup-python@v5\n"
+            "        with:\n          python-version-file: .python-version\n",
+            id="python-version-file left alone",
+        ),
+        pytest.param(
+            'jobs:\n  t:\n    steps:\n      - with:\n          python-version: "3.x"\n',
+            id="3.x is not a pin",
+        ),
+        pytest.param(
+            "jobs:\n  t:\n    steps:\n      - run: pip install idna>=3.9\n",
+            id="run scripts untouched",
+        ),
+        pytest.param(
+            "jobs:\n  t:\n    strategy:\n      matrix: ${{ fromJSON(needs.a.outputs.m) }}\n",
+            id="matrix from an expression",
+        ),
+        pytest.param(
+            "jobs:\n  t:\n    strategy:\n      matrix:\n"
+            "        python-version: ['3.11']\n        include:\n"
+            "          - python-version: '3.12'\n            os: windows\n",
+            id="include already current",
+        ),
+        pytest.param(
+            "jobs:\n  t:\n    env:\n      PYTHON_VERSION: '3.12'\n    name: lint\n",
+            id="current pin",
+        ),
+        pytest.param(
+            "jobs:\n  t:\n    steps:\n      - with:\n          python-version: |\n"
+            "            3.11\n            3.12\n",
+            id="block list already current",
+        ),
+        pytest.param(
+            'jobs:\n  t:\n    with:\n      env: \'["lint", "docs"]\'\n',
+            id="embedded list without versions",
+        ),
+        pytest.param(
+            "x: &v '3.12'\njobs:\n  t:\n    env:\n      PYTHON: *v\n      PY: *v\n",
+            id="aliases",
+        ),
+        pytest.param(
+            "jobs:\n  t:\n    strategy:\n      matrix:\n        python: [{k: 1}]\n"
+            "        include:\n          - python: {key: '3.12'}\n",
+            id="mappings in python lists",
+        ),
+    ),
+)
+def test_noop(before):
+    assert github_actions.rewrite(before, POLICY) is None
+
+
+MATRIX = "jobs:\n  test:\n    strategy:\n      matrix:\n"
+CONDITIONS = (
+    "    continue-on-error: ${{{{ contains(fromJSON('[\"{}\"]'), matrix.name) }}}}\n"
+    "    steps:\n      - if: matrix.name == '{}' || matrix.name == '{}'\n        run: x\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    (
+        pytest.param(
+            MATRIX + '        python-version: ["3.9", "3.10", "3.11", "3.12"]\n',
+            MATRIX + '        python-version: ["3.11", "3.12"]\n',
+            id="flow list drops leading versions",
+        ),
+        pytest.param(
+            MATRIX + "        python-version: ['3.12', '3.11', '3.10', '3.9']\n",
+            MATRIX + "        python-version: ['3.12', '3.11']\n",
+            id="flow list drops trailing versions",
+        ),
+        pytest.param(
+            MATRIX + "        python-version:\n        - '3.9'\n        - '3.10'\n"
+            "        - '3.11'\n        os: [ubuntu]\n",
+            MATRIX + "        python-version:\n        - '3.11'\n        os: [ubuntu]\n",
+            id="block list",
+        ),
+        pytest.param(
+            MATRIX + "        py: [3.9, 3.10, 3.12]\n",
+            MATRIX + '        py: ["3.11", 3.12]\n',
+            id="bookend list keeps the new minimum, quoted",
+        ),
+        pytest.param(
+            MATRIX + "        python: ['3.9', '3.13']\n",
+            MATRIX + "        python: ['3.11', '3.13']\n",
+            id="bookend keeps single quotes",
+        ),
+        pytest.param(
+            MATRIX + '        python-version: ["pypy-3.9"]\n',
+            MATRIX + '        python-version: ["pypy-3.11"]\n',
+            id="emptied pypy list gets the minimum",
+        ),
+        pytest.param(
+            MATRIX + '        python-version: ["3.10", "3.11", "pypy-3.9", "pypy3.10"]\n',
+            MATRIX + '        python-version: ["3.11"]\n',
+            id="old pypy entries go",
+        ),
+        pytest.param(
+            MATRIX + "        python-version: [\n          '3.9',\n          '3.11',\n        ]\n",
+            MATRIX + "        python-version: [\n          '3.11',\n        ]\n",
+            id="multi-line flow list",
+        ),
+        pytest.param(
+            MATRIX + "        toxenv: [py39, py310-django42, py311, lint]\n",
+            MATRIX + "        toxenv: [py311, lint]\n",
+            id="tox envs",
+        ),
+        pytest.param(
+            MATRIX + "        python-version:\n          # 3.9 is the oldest\n"
+            "          - '3.9'\n          # keep\n          - '3.11'\n",
+            MATRIX + "        python-version:\n          # keep\n          - '3.11'\n",
+            id="comment about the dropped item goes",
+        ),
+        pytest.param(
+            MATRIX + "        python-version: ['3.9', '3.11']\n        os: [ubuntu, windows]\n"
+            "        exclude:\n          - os: windows\n            python-version: '3.9'\n",
+            MATRIX + "        python-version: ['3.11']\n        os: [ubuntu, windows]\n",
+            id="emptied exclude key goes",
+        ),
+        pytest.param(
+            MATRIX + "        python-version: ['3.10', '3.11']\n        os: [u, w]\n"
+            "        exclude:\n          - os: w\n            python-version: '3.10'\n"
+            "          - os: w\n            python-version: '3.11'\n",
+            MATRIX + "        python-version: ['3.11']\n        os: [u, w]\n"
+            "        exclude:\n          - os: w\n            python-version: '3.11'\n",
+            id="exclude entry for a dropped version",
+        ),
+        pytest.param(
+            MATRIX + "        python-version: ['3.12']\n        include:\n"
+            "          - python-version: '3.9'\n            suffix: -min\n",
+            MATRIX + "        python-version: ['3.12']\n        include:\n"
+            "          - python-version: '3.11'\n            suffix: -min\n",
+            id="include entry moves to the minimum",
+        ),
+        pytest.param(
+            MATRIX + "        include:\n          - {python: '3.11'}\n"
+            "          - {python: '3.10'}\n"
+            "          - {python: '3.9', tox: py39}\n"
+            "          - {name: x, python: '3.9', tox: x}\n",
+            MATRIX + "        include:\n          - {python: '3.11'}\n"
+            "          - {python: '3.11', tox: py311}\n"
+            "          - {name: x, python: '3.11', tox: x}\n",
+            id="include entries that would repeat go",
+        ),
+        pytest.param(
+            MATRIX + "        python: ['3.9', '3.11']\n        os: [u, w]\n        include:\n"
+            "          - os: w\n            python: '3.9'\n"
+            "          - os: m\n            python: 3.9\n",
+            MATRIX + "        python: ['3.11']\n        os: [u, w]\n        include:\n"
+            "          - os: m\n            python: '3.11'\n",
+            id="include entry the base matrix covers goes",
+        ),
+        pytest.param(
+            MATRIX + "        os: [u]\n        include:\n"
+            "          - os: w\n            python: '3.9'\n",
+            MATRIX + "        os: [u]\n        include:\n"
+            "          - os: w\n            python: '3.11'\n",
+            id="single include entry moves",
+        ),
+        pytest.param(
+            MATRIX + "        python: ['3.9', '3.11']\n        os: [u]\n        include:\n"
+            "          - os: u\n            python: '3.9'\n",
+            MATRIX + "        python: ['3.11']\n        os: [u]\n",
+            id="emptied include key goes",
+        ),
+        pytest.param(
+            MATRIX + '        name: ["w-py39-x", "w-py311", "m-py39", "m-py311"]\n'
+            "        include:\n"
+            '          - name: "w-py39-x"\n            python: "3.9"\n            tox: "py39-x"\n\n'
+            '          - name: "m-py39"\n            python: "3.9"\n\n'
+            '          - name: "m-py311"\n            python: "3.11"\n            cov: true\n'
+            + CONDITIONS.format("m-py39", "w-py39-x", "u-py39"),
+            MATRIX + '        name: ["w-py311-x", "w-py311", "m-py311"]\n'
+            "        include:\n"
+            '          - name: "w-py311-x"\n            python: "3.11"\n'
+            '            tox: "py311-x"\n\n'
+            '          - name: "m-py311"\n            python: "3.11"\n            cov: true\n'
+            + CONDITIONS.format("m-py311", "w-py311-x", "u-py39"),
+            id="name lists follow include entries",
+        ),
+        pytest.param(
+            MATRIX + "        os: [u]\n        include:\n"
+            '          - os: u\n            python: { key: "3.9", version: "3.9.12" }\n'
+            '          - os: u\n            python: { key: "3.10", version: "3.10.4" }\n'
+            '          - os: w\n            python: { key: "3.11", version: "3.11.0" }\n',
+            MATRIX + "        os: [u]\n        include:\n"
+            '          - os: u\n            python: { key: "3.11", version: "3.11.16" }\n'
+            '          - os: w\n            python: { key: "3.11", version: "3.11.0" }\n',
+            id="nested python mapping in include",
+        ),
+        pytest.param(
+            MATRIX + "        python:\n          - '3.9'\n\n"
+            "          - '3.11'\n\n          - '3.10'\n",
+            MATRIX + "        python:\n          - '3.11'\n",
+            id="blank lines separating items",
+        ),
+        pytest.param(
+            MATRIX + "        python-version:\n        - 3.11\n        - >-\n          3.10\n",
+            MATRIX + "        python-version:\n        - 3.11\n",
+            id="folded item",
+        ),
+        pytest.param(
+            "jobs:\n  lint:\n    steps:\n      - name: Set up Python 3.9\n"
+            "        uses: actions/setup-python@v5\n        with:\n          python-version: 3.9\n",
+            "jobs:\n  lint:\n    steps:\n      - name: Set up Python 3.11\n"
+            "        uses: actions/setup-python@v5\n"
+            '        with:\n          python-version: "3.11"\n',
+            id="setup-python pin and its step name",
+        ),
+        pytest.param(
+            "jobs:\n  lint:\n    steps:\n      - uses: actions/setup-python@v5\n"
+            "        with:\n          python-version: '3.9.18'\n",
+            "jobs:\n  lint:\n    steps:\n      - uses: actions/setup-python@v5\n"
+            "        with:\n          python-version: '3.11.16'\n",
+            id="patch pin moves to the latest patch",
+        ),
+        pytest.param(
+            'jobs:\n  mypy:\n    name: Mypy 3.9\n    env:\n      PYTHON_VERSION: "3.9"\n',
+            'jobs:\n  mypy:\n    name: Mypy 3.11\n    env:\n      PYTHON_VERSION: "3.11"\n',
+            id="env pin and job name",
+        ),
+        pytest.param(
+            "x: '3.12'\njobs:\n  a:\n    with:\n      python-version: 3.10\n",
+            "x: '3.12'\njobs:\n  a:\n    with:\n      python-version: '3.11'\n",
+            id="single pin takes the file's quotes",
+        ),
+        pytest.param(
+            "jobs:\n  a:\n    with:\n      python-version: >-\n        3.9\n",
+            "jobs:\n  a:\n    with:\n      python-version: >-\n        3.11\n",
+            id="folded pin",
+        ),
+        pytest.param(
+            "jobs:\n  a:\n    steps:\n      - with:\n          python-version: |\n"
+            "            3.9\n            3.10\n            3.12\n          cache: pip\n",
+            "jobs:\n  a:\n    steps:\n      - with:\n          python-version: |\n"
+            "            3.11\n            3.12\n          cache: pip\n",
+            id="setup-python block list",
+        ),
+        pytest.param(
+            "jobs:\n  a:\n    steps:\n      - with:\n          python-version: |\n"
+            "            3.9\n            3.10\n",
+            "jobs:\n  a:\n    steps:\n      - with:\n          python-version: |\n"
+            "            3.11\n",
+            id="emptied block list gets the minimum",
+        ),
+        pytest.param(
+            "jobs:\n  a:\n    uses: o/r/.github/workflows/tox.yml@v1\n"
+            '    with:\n      env: \'["py39", "py310", "py311"]\'\n',
+            "jobs:\n  a:\n    uses: o/r/.github/workflows/tox.yml@v1\n"
+            "    with:\n      env: '[\"py311\"]'\n",
+            id="embedded tox list",
+        ),
+        pytest.param(
+            "jobs:\n  a:\n    with:\n      env: '[\"py39\"]'\n",
+            "jobs:\n  a:\n    with:\n      env: '[\"py311\"]'\n",
+            id="emptied embedded list",
+        ),
+        pytest.param(
+            "on:\n  workflow_call:\n    inputs:\n      python_versions:\n"
+            '        type: string\n        default: \'["3.9", "3.14"]\'\n',
+            "on:\n  workflow_call:\n    inputs:\n      python_versions:\n"
+            '        type: string\n        default: \'["3.11", "3.14"]\'\n',
+            id="input default list",
+        ),
+        pytest.param(
+            "on:\n  workflow_dispatch:\n    inputs:\n      python-version:\n"
+            "        default: '3.9'\n        options: ['3.9', '3.12']\n",
+            "on:\n  workflow_dispatch:\n    inputs:\n      python-version:\n"
+            "        default: '3.11'\n        options: ['3.11', '3.12']\n",
+            id="input default and options",
+        ),
+        pytest.param(
+            "x: &v '3.9'\njobs:\n  t:\n    env:\n      PYTHON: *v\n      PY: *v\n",
+            "x: &v '3.11'\njobs:\n  t:\n    env:\n      PYTHON: *v\n      PY: *v\n",
+            id="anchored pin edited once",
+        ),
+        pytest.param(
+            "---\nruns:\n  using: composite\n  steps:\n    - uses: actions/setup-python@v5\n"
+            "      with:\n        python-version: '3.10'\n",
+            "---\nruns:\n  using: composite\n  steps:\n    - uses: actions/setup-python@v5\n"
+            "      with:\n        python-version: '3.11'\n",
+            id="composite action",
+        ),
+    ),
+)
+def test_rewrite(before, after):
+    check(github_actions, before, after, POLICY)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    (
+        pytest.param(
+            "env: &e\n  PYTHON_VERSION: '3.9'\njobs:\n  a:\n    env: *e\n",
+            "env: &e\n  PYTHON_VERSION: '3.11'\njobs:\n  a:\n    env: *e\n",
+            id="aliased mapping edited once",
+        ),
+        pytest.param(
+            'jobs:\n  a:\n    with:\n      env: \'["py311", "py39"]\'\n',
+            "jobs:\n  a:\n    with:\n      env: '[\"py311\"]'\n",
+            id="embedded list tail",
+        ),
+        pytest.param(
+            "jobs:\n  a:\n    name: lint\n    env:\n      PY: '3.9'\n",
+            "jobs:\n  a:\n    name: lint\n    env:\n      PY: '3.11'\n",
+            id="job name without the version stays",
+        ),
+        pytest.param(
+            MATRIX + "        python-version: '3.9'\n",
+            MATRIX + "        python-version: '3.11'\n",
+            id="matrix scalar",
+        ),
+        pytest.param(
+            MATRIX + "        os: [u]\n        include:\n"
+            "          - {os: w, python: '3.9', extra: [a]}\n          - {os: w, toxenv: [x]}\n",
+            MATRIX + "        os: [u]\n        include:\n"
+            "          - {os: w, python: '3.11', extra: [a]}\n          - {os: w, toxenv: [x]}\n",
+            id="include entries holding lists",
+        ),
+        pytest.param(
+            MATRIX + "        tox_env: [type, type-3.9, lint-py310, lint-py311, {a: 1}]\n"
+            "        exclude:\n          - {os: w, tox_env: type-3.9}\n          - {os: w}\n",
+            MATRIX + "        tox_env: [type, type-3.11, lint-py311, {a: 1}]\n"
+            "        exclude:\n          - {os: w, tox_env: type-3.11}\n          - {os: w}\n",
+            id="tox envs pinned in a later factor move",
+        ),
+        pytest.param(
+            MATRIX + "        tox_env: [type-3.9]\n        python: ['3.9', '3.11']\n"
+            "        exclude:\n          - {python: '3.9', tox_env: type-3.9}\n"
+            "          - {python: '3.11', tox_env: x}\n",
+            MATRIX + "        tox_env: [type-3.11]\n        python: ['3.11']\n"
+            "        exclude:\n          - {python: '3.11', tox_env: x}\n",
+            id="edits inside a removed entry are dropped",
+        ),
+        pytest.param(
+            MATRIX + "        include:\n          - {os: w, only: cp39-win32}\n"
+            "          - {os: w, only: cp313-win_amd64}\n",
+            MATRIX + "        include:\n          - {os: w, only: cp311-win32}\n"
+            "          - {os: w, only: cp313-win_amd64}\n",
+            id="cibuildwheel identifiers in include entries",
+        ),
+        pytest.param(
+            MATRIX.replace("matrix:\n", "matrix: ")
+            + "{python: ['3.9', '3.12'], os: [a, b], exclude: [{os: a, python: '3.9'}]}\n",
+            MATRIX.replace("matrix:\n", "matrix: ") + "{python: ['3.11', '3.12'], os: [a, b]}\n",
+            id="flow matrix loses its emptied exclude",
+        ),
+        pytest.param(
+            MATRIX + '        name: ["a-py39", "a-py311", "b-py39"]\n        include:\n'
+            '          - {name: "a-py39", python: "3.9"}\n'
+            '          - {name: "a-py311", python: "3.11"}\n'
+            '        exclude:\n          - {name: "b-py39", python: "3.9"}\n',
+            MATRIX + '        name: ["a-py311", "b-py39"]\n        include:\n'
+            '          - {name: "a-py311", python: "3.11"}\n',
+            id="exclude entries never rename the name list",
+        ),
+    ),
+)
+def test_rewrite_shapes(before, after):
+    check(github_actions, before, after, POLICY)
+
+
+def _fixtures():
+    for before in sorted(FIXTURES.glob("*.before")):
+        name, minimum = before.stem.split(".")
+        yield pytest.param(before, f"{minimum[0]}.{minimum[1:]}", id=name)
+
+
+@pytest.mark.parametrize(("before", "minimum"), _fixtures())
+def test_real_workflows(before, minimum):
+    policy = Policy.for_date(TODAY, minimum)
+    after = before.with_suffix(".after").read_text()
+    check(github_actions, before.read_text(), after, policy)
+
+
+def test_reports_changes_and_dropped():
+    before = MATRIX + "        python-version: ['3.9', '3.10', '3.11']\n"
+    result = github_actions.rewrite(before, POLICY)
+    assert result is not None
+    assert result.changes == ("python-version: dropped 3.9 and 3.10",)
+    assert result.dropped == frozenset({Minor(3, 9), Minor(3, 10)})
+
+
+def test_include_changes_are_reported():
+    before = MATRIX + (
+        "        python: ['3.11']\n        include:\n"
+        "          - {python: '3.9', os: w}\n          - {python: '3.10', os: w}\n"
+    )
+    result = github_actions.rewrite(before, POLICY)
+    assert result is not None
+    assert result.changes == (
+        "matrix include: removed entries for 3.10",
+        "matrix include: moved entries for 3.9 to 3.11",
+    )
+
+
+def test_notes_steps_only_for_old_versions():
+    before = MATRIX + (
+        "        python-version: ['3.9', '3.11']\n    steps:\n"
+        "      - if: matrix.python-version == '3.9'\n        run: pip install old\n"
+        "      - if: matrix.python-version == '3.12'\n        run: pip install new\n"
+    )
+    result = github_actions.rewrite(before, POLICY)
+    assert result is not None
+    assert result.notes == (
+        "line 7: `if: matrix.python-version == '3.9'` tests for Python 3.9, "
+        "which no longer runs; update or remove that step by hand",
+    )
+    assert "if: matrix.python-version == '3.9'" in result.text
+
+
+def test_notes_container_images():
+    before = MATRIX + (
+        "        python-version: ['3.9', '3.11']\n    container:\n      image: python:3.9-slim\n"
+        "    services:\n      db:\n        image: postgres:13\n"
+        "      py:\n        image: python:3.12\n"
+    )
+    result = github_actions.rewrite(before, POLICY)
+    assert result is not None
+    assert result.notes == (
+        "line 7: container image `python:3.9-slim` runs Python 3.9; pick a python:3.11 tag by hand",
+    )
+
+
+def test_minimum_310_keeps_310():
+    before = MATRIX + '        python-version: ["3.9", "3.10", "3.11"]\n'
+    after = MATRIX + '        python-version: ["3.10", "3.11"]\n'
+    check(github_actions, before, after, POLICY_310)
+
+
+def test_unparsable_yaml_names_the_line():
+    with pytest.raises(UnparsableInput) as raised:
+        github_actions.rewrite("jobs:\n  a: [\n", POLICY)
+    assert raised.value.line == 3
+
+
+def test_unparsable_without_mark():
+    with pytest.raises(UnparsableInput) as raised:
+        github_actions.rewrite("a: 1\n\t- b\n", POLICY)
+    assert raised.value.reason.startswith("not valid YAML")
+
+
+def test_broken_output_raises(monkeypatch):
+    def broken(text, edits):
+        return "a: [\n"
+
+    monkeypatch.setattr(github_actions, "apply_edits", broken)
+    with pytest.raises(BrokenOutput):
+        github_actions.rewrite(MATRIX + "        python: ['3.9', '3.11']\n", POLICY)
+
+
+@pytest.mark.parametrize(
+    ("key", "python", "tox"),
+    (
+        ("python-version", True, False),
+        ("PYTHON_VERSION", True, False),
+        ("pyver", True, False),
+        ("python-version-file", False, False),
+        ("pydantic-version", False, False),
+        ("node-version", False, False),
+        ("toxenv", False, True),
+        ("tox_env", False, True),
+    ),
+)
+def test_key_names(key, python, tox):
+    assert github_actions.is_python_key(key) is python
+    assert github_actions.is_tox_key(key) is tox
