@@ -426,7 +426,7 @@ def _fixture_cases() -> Iterator[ParameterSet]:
         yield pytest.param(before.read_text(), text, id=before.stem)
 
 
-@pytest.mark.parametrize(("before", "after"), _fixture_cases())
+@pytest.mark.parametrize(("before", "after"), list(_fixture_cases()))
 def test_real_files(before, after):
     if after is None:
         assert setup_py.rewrite(before, POLICY) is None
