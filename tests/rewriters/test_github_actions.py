@@ -404,7 +404,7 @@ def _fixtures():
         yield pytest.param(before, f"{minimum[0]}.{minimum[1:]}", id=name)
 
 
-@pytest.mark.parametrize(("before", "minimum"), _fixtures())
+@pytest.mark.parametrize(("before", "minimum"), list(_fixtures()))
 def test_real_workflows(before, minimum):
     policy = Policy.for_date(TODAY, minimum)
     after = before.with_suffix(".after").read_text()
