@@ -5,7 +5,17 @@ from __future__ import annotations
 import fnmatch
 from types import ModuleType
 
-from rewriters import github_actions, mypy_ini, pyproject, setup_cfg, setup_py, tox_ini
+from rewriters import (
+    compose,
+    devcontainer,
+    dockerfile,
+    github_actions,
+    mypy_ini,
+    pyproject,
+    setup_cfg,
+    setup_py,
+    tox_ini,
+)
 
 REWRITERS: tuple[ModuleType, ...] = (
     github_actions,
@@ -14,6 +24,9 @@ REWRITERS: tuple[ModuleType, ...] = (
     setup_py,
     tox_ini,
     mypy_ini,
+    dockerfile,
+    compose,
+    devcontainer,
 )
 
 # Files under these directories are data or third-party code, not the project's config.

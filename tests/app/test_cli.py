@@ -35,7 +35,13 @@ def test_preview_prints_diff_and_pull_request_and_changes_nothing(capsys, checko
     code, out, err = run(capsys, "preview", str(checkout), "--min-python", "3.11")
     assert (code, err) == (0, "")
     assert snapshot(checkout) == before
-    for path in (".github/workflows/tests.yml", "pyproject.toml", "setup.cfg", "tox.ini"):
+    for path in (
+        ".github/workflows/tests.yml",
+        "Dockerfile",
+        "pyproject.toml",
+        "setup.cfg",
+        "tox.ini",
+    ):
         assert f"--- a/{path}\n+++ b/{path}\n" in out
     assert '-requires-python = ">=3.9"\n+requires-python = ">=3.11"\n' in out
     assert "\nDrop Python 3.9 and 3.10 (end-of-life)\n\n" in out
@@ -53,7 +59,7 @@ def test_apply_writes_what_preview_showed(capsys, checkout):
 def test_apply_says_how_many_files(capsys, checkout):
     code, out, _ = run(capsys, "apply", str(checkout), "--min-python", "3.11")
     assert code == 0
-    assert out == f"Rewrote 4 file(s) under {checkout}; Python 3.11 is now the minimum.\n"
+    assert out == f"Rewrote 5 file(s) under {checkout}; Python 3.11 is now the minimum.\n"
 
 
 def test_crlf_and_file_mode_are_kept(capsys, checkout):

@@ -9,6 +9,7 @@ from types import ModuleType
 
 from ruamel.yaml import YAML
 
+from rewriters import devcontainer, dockerfile
 from rewriters.policy import Policy
 
 
@@ -20,7 +21,14 @@ def _parse_ini(text: str) -> None:
     configparser.RawConfigParser(strict=False).read_string(text)
 
 
+def _parse_version_file(text: str) -> None:
+    assert text.strip(), "a version file must still name a version"
+
+
 PARSERS = {
+    "dockerfile": dockerfile.check_parses,
+    "compose": _parse_yaml,
+    "devcontainer": devcontainer.check_parses,
     "github_actions": _parse_yaml,
     "pyproject": tomllib.loads,
     "setup_cfg": _parse_ini,
