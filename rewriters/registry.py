@@ -11,10 +11,14 @@ from rewriters import (
     dockerfile,
     github_actions,
     mypy_ini,
+    noxfile,
+    pipfile,
     pyproject,
     setup_cfg,
     setup_py,
     tox_ini,
+    uv_toml,
+    version_files,
 )
 
 REWRITERS: tuple[ModuleType, ...] = (
@@ -24,6 +28,10 @@ REWRITERS: tuple[ModuleType, ...] = (
     setup_py,
     tox_ini,
     mypy_ini,
+    noxfile,
+    pipfile,
+    uv_toml,
+    version_files,
     dockerfile,
     compose,
     devcontainer,

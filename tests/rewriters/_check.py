@@ -35,6 +35,10 @@ PARSERS = {
     "tox_ini": _parse_ini,
     "mypy_ini": _parse_ini,
     "setup_py": ast.parse,
+    "noxfile": ast.parse,
+    "pipfile": tomllib.loads,
+    "uv_toml": tomllib.loads,
+    "version_files": _parse_version_file,
 }
 
 

@@ -1,0 +1,256 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rewriters import noxfile
+from rewriters.result import BrokenOutput, UnparsableInput
+from rewriters.versions import Minor
+from tests.conftest import POLICY, POLICY_310
+from tests.rewriters._check import check
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "noxfile"
+
+
+def session(decorator: str) -> str:
+    return f"import nox\n\n\n{decorator}\ndef tests(session):\n    session.run('pytest')\n"
+
+
+@pytest.mark.parametrize(
+    "before",
+    (
+        pytest.param("import nox\n", id="nothing"),
+        pytest.param(session("@nox.session"), id="bare decorator"),
+        pytest.param(session('@nox.session(python=["3.11", "3.12"])'), id="current list"),
+        pytest.param(session('@nox.session(python="3.12")'), id="current single"),
+        pytest.param(session("@nox.session(python=False)"), id="python false"),
+        pytest.param(session('@nox.session(python=["pypy3", "3.14t"])'), id="not versions"),
+        pytest.param(session("@nox.session(python=f'3.{9}')"), id="f-string"),
+        pytest.param(
+            session('@nox.session(python="3" ".9")'), id="implicit concatenation left alone"
+        ),
+        pytest.param(
+            "import nox\n\nPYTHONS = nox.project.python_versions(PYPROJECT)\n"
+            + session("@nox.session(python=PYTHONS)"),
+            id="computed list",
+        ),
+        pytest.param(
+            'GQL_CORE_VERSIONS = ["3.2.6", "3.3.0"]\n'
+            + session('@nox.parametrize("gql_core", GQL_CORE_VERSIONS)'),
+            id="dependency versions",
+        ),
+        pytest.param(session('@nox.parametrize("python")'), id="parametrize without values"),
+        pytest.param(
+            "import nox\n\nnox.options.sessions = ['lint', 'tests-3.12']\n", id="session names"
+        ),
+        pytest.param("import nox\n\nnox.options.reuse_venv = 'yes'\n", id="other option"),
+        pytest.param("import nox\n\nnox.options.pythons += ['3.9']\n", id="augmented option"),
+        pytest.param("import nox\n\nfoo.bar.pythons = ['3.9']\n", id="not nox options"),
+        pytest.param("import nox\n\na = b = ['3.9']\n", id="chained assignment"),
+        pytest.param(
+            "A = A + ['3.12']\n" + session("@nox.session(python=A)"), id="self-referencing name"
+        ),
+        pytest.param(session("@nox.session(python=get_pythons())"), id="computed by a call"),
+        pytest.param(
+            "import nox\n\nif session.python == '3.9':\n    pass\n", id="comparison left alone"
+        ),
+        pytest.param(session('@nox.session(requires=["lint"])'), id="requires without version"),
+    ),
+)
+def test_noop(before):
+    assert noxfile.rewrite(before, POLICY) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    (
+        pytest.param(
+            session('@nox.session(python=["3.9", "3.10", "3.11", "3.12"])'),
+            session('@nox.session(python=["3.11", "3.12"])'),
+            id="list in decorator",
+        ),
+        pytest.param(
+            session("@nox.session(python=('3.9', '3.11'))"),
+            session("@nox.session(python=('3.11',))"),
+            id="tuple keeps its comma",
+        ),
+        pytest.param(
+            session('@nox.session(python="3.9")'),
+            session('@nox.session(python="3.11")'),
+            id="single string moves",
+        ),
+        pytest.param(
+            session("@nox.session(py='3.10.4')"),
+            session("@nox.session(py='3.11.16')"),
+            id="py alias with patch",
+        ),
+        pytest.param(
+            session('@nox.session(python=["3.9", "3.10"])'),
+            session('@nox.session(python=["3.11"])'),
+            id="emptied list keeps the minimum",
+        ),
+        pytest.param(
+            session('@nox.session(python=["3.9", "pypy3"])'),
+            session('@nox.session(python=["3.11", "pypy3"])'),
+            id="only non-versions left keeps the minimum",
+        ),
+        pytest.param(
+            session('@session(python=["3.9", "3.12"], name="unit")'),
+            session('@session(python=["3.12"], name="unit")'),
+            id="nox-poetry session",
+        ),
+        pytest.param(
+            'PYTHON_VERSIONS = ["3.9", "3.10", "3.11"]\n'
+            + session("@nox.session(python=PYTHON_VERSIONS)"),
+            'PYTHON_VERSIONS = ["3.11"]\n' + session("@nox.session(python=PYTHON_VERSIONS)"),
+            id="module-level list",
+        ),
+        pytest.param(
+            "PYTHONS: list[str] = [\n    '3.9',  # oldest\n    '3.12',\n]\n"
+            + session("@nox.session(python=PYTHONS)")
+            + session("@nox.session(python=PYTHONS, name='x')"),
+            "PYTHONS: list[str] = [\n    '3.12',\n]\n"
+            + session("@nox.session(python=PYTHONS)")
+            + session("@nox.session(python=PYTHONS, name='x')"),
+            id="annotated list used twice",
+        ),
+        pytest.param(
+            'LATEST = "3.10"\n' + session("@nox.session(python=LATEST)"),
+            'LATEST = "3.11"\n' + session("@nox.session(python=LATEST)"),
+            id="module-level single",
+        ),
+        pytest.param(
+            'CPY = ["3.9", "3.12"]\nPYPY = ["pypy3.9", "pypy3.11"]\n'
+            + session("@nox.session(python=CPY + PYPY)"),
+            'CPY = ["3.12"]\nPYPY = ["pypy3.11"]\n' + session("@nox.session(python=CPY + PYPY)"),
+            id="concatenated lists",
+        ),
+        pytest.param(
+            'ALL = ["3.9", "3.12"]\n'
+            + session('@nox.session(python=[*ALL, "pypy3.9", "pypy3.10"])'),
+            'ALL = ["3.12"]\n' + session("@nox.session(python=[*ALL])"),
+            id="starred names stay",
+        ),
+        pytest.param(
+            'UNIT: List[str] = ["3.9", "3.12"]\nALL = list(UNIT)\n'
+            + session("@nox.session(python=ALL)"),
+            'UNIT: List[str] = ["3.12"]\nALL = list(UNIT)\n' + session("@nox.session(python=ALL)"),
+            id="list() of a module-level list",
+        ),
+        pytest.param(
+            'PYS = ("3.10", "3.12")\n'
+            + session('@nox.session(python=[p for p in PYS if p != "3.12"])'),
+            'PYS = ("3.12",)\n' + session('@nox.session(python=[p for p in PYS if p != "3.12"])'),
+            id="comprehension over a module-level tuple",
+        ),
+        pytest.param(
+            session('@nox.parametrize("python", ["3.9", "3.13"])'),
+            session('@nox.parametrize("python", ["3.13"])'),
+            id="parametrize python",
+        ),
+        pytest.param(
+            "import nox\n\nnox.options.pythons = ['3.9', '3.12']\n",
+            "import nox\n\nnox.options.pythons = ['3.12']\n",
+            id="options pythons",
+        ),
+        pytest.param(
+            "from nox import options\n\noptions.pythons = '3.10'\n",
+            "from nox import options\n\noptions.pythons = '3.11'\n",
+            id="options pythons single",
+        ),
+        pytest.param(
+            "import nox\n\nnox.options.sessions = ['lint', 'tests-3.9', 'tests-3.12']\n",
+            "import nox\n\nnox.options.sessions = ['lint', 'tests-3.12']\n",
+            id="options sessions",
+        ),
+        pytest.param(
+            "import nox\n\nnox.options.sessions = ['tests-3.9']\n",
+            "import nox\n\nnox.options.sessions = ['tests-3.11']\n",
+            id="options sessions never emptied",
+        ),
+        pytest.param(
+            "import nox\n\nnox.options.sessions = [f'tests-{V}', 'tests-3.9']\n",
+            "import nox\n\nnox.options.sessions = [f'tests-{V}']\n",
+            id="options sessions with an f-string",
+        ),
+        pytest.param(
+            session('@nox.session(requires=["tests-3.9", "tests-3.12"])'),
+            session('@nox.session(requires=["tests-3.12"])'),
+            id="requires",
+        ),
+        pytest.param(
+            session('@nox.session(python=[\n    "3.9",\n    "3.10",\n    "3.11",\n])'),
+            session('@nox.session(python=[\n    "3.11",\n])'),
+            id="one per line",
+        ),
+        pytest.param(
+            session('@nox.session(python=["3.11", "3.9", "3.10"])'),
+            session('@nox.session(python=["3.11"])'),
+            id="neighbours at the end",
+        ),
+        pytest.param(
+            "# café\nimport nox\n\n\n@nox.session(python=['3.9', 'é3', '3.12'])\ndef t(s): ...\n",
+            "# café\nimport nox\n\n\n@nox.session(python=['é3', '3.12'])\ndef t(s): ...\n",
+            id="non-ascii line",
+        ),
+    ),
+)
+def test_rewrite(before, after):
+    check(noxfile, before, after, POLICY)
+
+
+def test_changes_notes_and_dropped():
+    before = (
+        'PYTHON_VERSIONS = ["3.12", "3.10", "3.9"]\n'
+        + session("@nox.session(python=PYTHON_VERSIONS[:-1])")
+        + session("@nox.session(python=PYTHON_VERSIONS[0])")
+    )
+    result = noxfile.rewrite(before, POLICY)
+    assert result is not None
+    assert result.changes == ("PYTHON_VERSIONS (line 1): dropped 3.9 and 3.10",)
+    assert result.notes == (
+        "line 5: PYTHON_VERSIONS[:-1] slices a list molt shortened; "
+        "check that it still picks the versions meant",
+    )
+    assert result.dropped == frozenset({Minor(3, 9), Minor(3, 10)})
+
+
+def test_single_change_line():
+    result = noxfile.rewrite(session('@nox.session(python="3.9")'), POLICY)
+    assert result is not None
+    assert result.changes == ("session python (line 4): 3.9 → 3.11",)
+
+
+def test_minimum_310():
+    check(
+        noxfile,
+        session('@nox.session(python=["3.9", "3.10"])'),
+        session('@nox.session(python=["3.10"])'),
+        POLICY_310,
+    )
+
+
+def test_unparsable():
+    with pytest.raises(UnparsableInput):
+        noxfile.rewrite("def (:\n", POLICY)
+
+
+def test_broken_output_raises():
+    with pytest.raises(BrokenOutput):
+        noxfile._checked("def (:\n")
+
+
+def test_patterns():
+    assert noxfile.PATTERNS == ("noxfile.py",)
+
+
+def test_real_file_without_versions():
+    assert noxfile.rewrite((FIXTURES / "boost-histogram.before").read_text(), POLICY_310) is None
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.after")))
+def test_real_files(name):
+    before = (FIXTURES / f"{name}.before").read_text()
+    after = (FIXTURES / f"{name}.after").read_text()
+    check(noxfile, before, after, POLICY_310)
