@@ -34,14 +34,16 @@ class Plan(NamedTuple):
     files: tuple[FileChange, ...]
     skipped: tuple[Skipped, ...]
     dropped: frozenset[Minor]
+    # Notes of files a rewriter had something to say about but nothing to change.
+    unchanged_notes: tuple[tuple[str, str], ...] = ()
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """Every note of every file, each once, in file order."""
+        """Every note of every file, each once, in path order."""
+        pairs = [(c.path, note) for c in self.files for note in c.notes]
         seen: dict[str, None] = {}
-        for change in self.files:
-            for note in change.notes:
-                seen.setdefault(f"`{change.path}`: {note}", None)
+        for path, note in sorted(pairs + list(self.unchanged_notes)):
+            seen.setdefault(f"`{path}`: {note}", None)
         return tuple(seen)
 
 
@@ -49,6 +51,7 @@ def plan(files: Mapping[str, str], policy: Policy) -> Plan:
     """Rewrite every file the registry claims; ``files`` maps repository paths to text."""
     changes: list[FileChange] = []
     skipped: list[Skipped] = []
+    unchanged_notes: list[tuple[str, str]] = []
     dropped: set[Minor] = set()
     for path in sorted(files):
         try:
@@ -58,6 +61,9 @@ def plan(files: Mapping[str, str], policy: Policy) -> Plan:
             continue
         if result is None:
             continue
+        if result.text == files[path]:
+            unchanged_notes.extend((path, note) for note in result.notes)
+            continue
         changes.append(FileChange(path, files[path], result.text, result.changes, result.notes))
         dropped |= result.dropped
-    return Plan(policy, tuple(changes), tuple(skipped), frozenset(dropped))
+    return Plan(policy, tuple(changes), tuple(skipped), frozenset(dropped), tuple(unchanged_notes))

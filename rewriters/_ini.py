@@ -220,7 +220,7 @@ class Plan:
         """Apply the edits; None when nothing changed; ``BrokenOutput`` if the result is not INI."""
         new = apply_edits(text, self.edits)
         if new == text:
-            return None
+            return Rewrite(text, (), tuple(self.notes)) if self.notes else None
         validate(new, broken=True)
         lines = [
             f"{where}: dropped {join_names(sorted(v))}" for where, v in self.dropped_in.items()

@@ -20,11 +20,13 @@ __all__ = [
     "Node",
     "ScalarNode",
     "SequenceNode",
+    "attached_comments",
     "check_parses",
     "compose",
     "get",
     "items",
     "items_of",
+    "line_start",
     "remove_items",
     "remove_lines",
     "remove_pair",
@@ -89,7 +91,8 @@ def replace_scalar(text: str, node: ScalarNode, new: str, quote: str) -> Edit:
     return Edit(start, end, f"{quote}{new}{quote}" if quote else new)
 
 
-def _line_start(text: str, position: int) -> int:
+def line_start(text: str, position: int) -> int:
+    """Offset where the line holding ``position`` starts."""
     return text.rfind("\n", 0, position) + 1
 
 
@@ -111,10 +114,10 @@ def content_end(node: Node) -> int:
     return int(node.end_mark.index)
 
 
-def _attached_comments(text: str, start: int, about: Callable[[str], bool]) -> int:
+def attached_comments(text: str, start: int, about: Callable[[str], bool]) -> int:
     """Move ``start`` (a line start) up over comment lines right above it that ``about`` accepts."""
     while start > 0:
-        above = _line_start(text, start - 1)
+        above = line_start(text, start - 1)
         line = text[above:start].strip()
         if not line.startswith("#") or not about(line):
             return start
@@ -141,12 +144,12 @@ def _block_item(
 ) -> Edit:
     """An item's whole lines; blank lines that separated it from the next item go with it."""
     node = seq.value[index]
-    start = _attached_comments(text, _line_start(text, node.start_mark.index), about)
+    start = attached_comments(text, line_start(text, node.start_mark.index), about)
     end = _line_end(text, content_end(node))
     nodes = seq.value
     if index + 1 < len(nodes):
         end = min(
-            _blank_lines_after(text, end), _line_start(text, nodes[index + 1].start_mark.index)
+            _blank_lines_after(text, end), line_start(text, nodes[index + 1].start_mark.index)
         )
     if index > 0 and index - 1 not in gone and gone.issuperset(range(index, len(nodes))):
         start = max(
@@ -157,7 +160,7 @@ def _block_item(
 
 def _alone_on_line(text: str, node: Node) -> bool:
     start, end = node.start_mark.index, content_end(node)
-    before = text[_line_start(text, start) : start]
+    before = text[line_start(text, start) : start]
     return not before.strip() and _AFTER_FLOW_ITEM.match(text, end) is not None
 
 
@@ -165,7 +168,7 @@ def _flow_run(text: str, seq: SequenceNode, first: int, last: int) -> Edit:
     """Remove items ``first..last`` of a flow sequence with one separating comma."""
     nodes = seq.value
     if all(_alone_on_line(text, n) for n in nodes[first : last + 1]):
-        start = _line_start(text, nodes[first].start_mark.index)
+        start = line_start(text, nodes[first].start_mark.index)
         return Edit(start, _line_end(text, content_end(nodes[last])), "")
     if last + 1 < len(nodes):
         return Edit(nodes[first].start_mark.index, nodes[last + 1].start_mark.index, "")
@@ -207,7 +210,7 @@ def remove_pair(text: str, mapping: MappingNode, value: Node) -> Edit:
     index = next(i for i, (_, v) in enumerate(mapping.value) if v is value)
     key = mapping.value[index][0]
     if not mapping.flow_style:
-        start = _line_start(text, key.start_mark.index)
+        start = line_start(text, key.start_mark.index)
         return Edit(start, _line_end(text, max(content_end(value), key.end_mark.index)), "")
     if index + 1 < len(mapping.value):
         return Edit(key.start_mark.index, mapping.value[index + 1][0].start_mark.index, "")

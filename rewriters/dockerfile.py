@@ -165,7 +165,7 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
         elif line.keyword == "RUN":
             _run_notes(text, line, policy, found)
     if not found.edits:
-        return None
+        return Rewrite(text, (), tuple(found.notes)) if found.notes else None
     new = apply_edits(text, found.edits)
     check_parses(new)
     return Rewrite(

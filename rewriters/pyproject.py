@@ -57,7 +57,7 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
         if handler is not None:
             handler(out, text, entry)
     if not out.edits:
-        return None
+        return Rewrite(text, (), tuple(out.notes)) if out.notes else None
     new = _checked(apply_edits(text, out.edits))
     return Rewrite(new, tuple(out.changes), tuple(out.notes), frozenset(out.dropped))
 

@@ -17,7 +17,11 @@ class Edit(NamedTuple):
 
 
 class Rewrite(NamedTuple):
-    """A rewritten file: its new text, what changed, and what is left to a human."""
+    """A rewritten file: its new text, what changed, and what is left to a human.
+
+    A rewriter with something to say about a file but nothing to change in it returns the
+    text unchanged, no changes, and its notes; molt then lists the notes without a diff.
+    """
 
     text: str
     changes: tuple[str, ...]

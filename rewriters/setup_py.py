@@ -71,7 +71,8 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     for guard in version_guards(tree, constants):
         _move_guard(guard, source, policy, plan)
     if not plan.edits:
-        return None
+        notes = tuple(dict.fromkeys(plan.notes))
+        return Rewrite(bom + body, (), notes) if notes else None
     new = bom + apply_edits(body, _merged(plan.edits))
     _check_output(new[len(bom) :])
     notes = tuple(dict.fromkeys(plan.notes))

@@ -8,7 +8,7 @@ from rewriters import _toml, pyproject
 from rewriters.result import BrokenOutput, UnparsableInput, apply_edits
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "pyproject"
 
@@ -75,7 +75,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "pyproject"
     ],
 )
 def test_noop(before: str) -> None:
-    assert pyproject.rewrite(before, POLICY) is None
+    assert unchanged(pyproject, before, POLICY)
 
 
 CASES = [
