@@ -26,10 +26,21 @@ def _read(repo: Repository, target: Target) -> tuple[Tree, dict[str, str]] | Non
         tree = repo.tree(target.default_branch)
     except Conflict:  # 409: the repository is empty
         return None
-    wanted = [e for e in tree.files if e.path == repo_config.PATH or rewriters.claims(e.path)]
-    if not any(e.path != repo_config.PATH for e in wanted):
+    if not any(_is_python(e.path) for e in tree.files):
         return None
+    wanted = [e for e in tree.files if e.path == repo_config.PATH or rewriters.claims(e.path)]
     return tree, repo.read_files(target.default_branch, wanted)
+
+
+# A repository is a Python one when it holds Python code or Python packaging files; a README
+# or a Dockerfile alone (claimed by rewriters too) does not make it one.
+PYTHON_MARKERS = frozenset(
+    {"pyproject.toml", "setup.py", "setup.cfg", "tox.ini", "Pipfile", "requirements.txt"}
+)
+
+
+def _is_python(path: str) -> bool:
+    return path.endswith(".py") or path.rsplit("/", 1)[-1] in PYTHON_MARKERS
 
 
 def run(repo: Repository, target: Target, today: date, *, on_push: bool = False) -> Outcome:

@@ -6,14 +6,19 @@ import fnmatch
 from types import ModuleType
 
 from rewriters import (
+    changelog,
     compose,
+    conda_env,
     devcontainer,
     dockerfile,
     github_actions,
     mypy_ini,
     noxfile,
     pipfile,
+    pre_commit_config,
+    prose,
     pyproject,
+    readthedocs,
     setup_cfg,
     setup_py,
     tox_ini,
@@ -35,6 +40,11 @@ REWRITERS: tuple[ModuleType, ...] = (
     dockerfile,
     compose,
     devcontainer,
+    pre_commit_config,
+    readthedocs,
+    conda_env,
+    changelog,  # claims changelogs (never edits them) so prose cannot
+    prose,
 )
 
 # Files under these directories are data or third-party code, not the project's config.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import configparser
 import tomllib
+from collections.abc import Callable
 from types import ModuleType
 
 from ruamel.yaml import YAML
@@ -25,7 +26,7 @@ def _parse_version_file(text: str) -> None:
     assert text.strip(), "a version file must still name a version"
 
 
-PARSERS = {
+PARSERS: dict[str, Callable[[str], object]] = {
     "dockerfile": dockerfile.check_parses,
     "compose": _parse_yaml,
     "devcontainer": devcontainer.check_parses,
@@ -39,6 +40,10 @@ PARSERS = {
     "pipfile": tomllib.loads,
     "uv_toml": tomllib.loads,
     "version_files": _parse_version_file,
+    "prose": str.splitlines,
+    "pre_commit_config": _parse_yaml,
+    "readthedocs": _parse_yaml,
+    "conda_env": _parse_yaml,
 }
 
 

@@ -14,7 +14,7 @@ def test_rewrite_dispatches_by_path():
 
 
 def test_unclaimed_path_is_none():
-    assert rewriters.rewrite("README.md", "Python 3.9+\n", POLICY) is None
+    assert rewriters.rewrite("LICENSE", "Python 3.9+\n", POLICY) is None
 
 
 def test_unparsable_input_names_the_path():

@@ -18,6 +18,12 @@ from rewriters import registry
         ("tox.ini", "tox_ini"),
         ("mypy.ini", "mypy_ini"),
         (".mypy.ini", "mypy_ini"),
+        ("README.md", "prose"),
+        ("docs/install.rst", "prose"),
+        ("CHANGELOG.md", "changelog"),
+        ("Dockerfile", "dockerfile"),
+        (".pre-commit-config.yaml", "pre_commit_config"),
+        ("noxfile.py", "noxfile"),
     ),
 )
 def test_owner_of(path, owner):
@@ -30,7 +36,7 @@ def test_owner_of(path, owner):
 @pytest.mark.parametrize(
     "path",
     (
-        "README.md",
+        "LICENSE",
         "src/pkg/setup.txt",
         ".github/dependabot.yml",
         "tests/fixtures/pyproject.toml",

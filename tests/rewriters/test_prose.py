@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rewriters import prose, registry
+from tests.conftest import POLICY, POLICY_310
+from tests.rewriters._check import check
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "prose"
+BADGE = "https://img.shields.io/badge/python-{}-blue"
+
+
+@pytest.mark.parametrize(
+    "before",
+    (
+        pytest.param("", id="empty"),
+        pytest.param("Requires Python 3.11+.\n", id="already at the minimum"),
+        pytest.param("Python 3.12 or later.\n", id="above the minimum"),
+        pytest.param("Added in Python 3.9+ support.\n", id="history: added"),
+        pytest.param("Python 3.9+ support was dropped.\n", id="history: dropped"),
+        pytest.param("Deprecated since Python 3.9.\n", id="deprecated since"),
+        pytest.param("Python 3.9 removed ``foo``; use Python 3.9 or later.\n", id="removed"),
+        pytest.param("Version 2.0 requires Python 3.9+.\n", id="statement about a past release"),
+        pytest.param("Requires Python 3.9 (not 3.10+) for numpy.\n", id="exact pin, not a floor"),
+        pytest.param("Requires Python 3.9 or 3.10.\n", id="enumeration"),
+        pytest.param("Requires Python 3.9, 3.10 and 3.11.\n", id="comma enumeration"),
+        pytest.param("Tested on Python 3.9 and 3.12.\n", id="a list, not a floor"),
+        pytest.param("Python 2.7+ was the old floor.\n", id="python 2"),
+        pytest.param("Use python3.9+ here.\n", id="executable name"),
+        pytest.param("Python 3.9.1+ fixes it.\n", id="patch version"),
+        pytest.param("```\nRequires Python 3.9+\n```\n", id="fenced code"),
+        pytest.param("~~~sh\n# Python 3.9+\n~~~\n", id="tilde fence"),
+        pytest.param("Install::\n\n    Python 3.9+\n\nDone.\n", id="rst literal block"),
+        pytest.param(".. code-block:: text\n\n   Python 3.9+\n", id="rst code-block directive"),
+        pytest.param("Run `Python 3.9+` check.\n", id="inline code"),
+        pytest.param("See ``Python 3.9+``.\n", id="rst inline literal"),
+        pytest.param("See https://example.com/Python 3.9+\n", id="url"),
+        pytest.param("![x](https://img.shields.io/pypi/pyversions/molt)\n", id="dynamic badge"),
+        pytest.param(f"![x]({BADGE.format('3.11%2B')})\n", id="badge at the minimum"),
+        pytest.param(f"![x]({BADGE.format('3.9')})\n", id="badge without plus"),
+        pytest.param("![x](https://example.com/python-3.9%2B-blue)\n", id="not a badge host"),
+        pytest.param(
+            f"![x]({BADGE.format('3.11%20%7C%203.12')})\n", id="badge list already current"
+        ),
+        pytest.param("Python 3.11 - 3.13 are supported.\n", id="range already current"),
+        pytest.param("Our docs say CPython3.9+ somewhere.\n", id="glued word"),
+        pytest.param("## History\n\nRequires Python 3.9+\n", id="markdown history section"),
+        pytest.param("Changes\n=======\n\nRequires Python 3.9+\n", id="rst changes section"),
+        pytest.param("foo 2.x requires Python 3.9+.\n", id="a release series"),
+        pytest.param("On Python 3.9+ we use zoneinfo.\n", id="sentence opens with a condition"),
+        pytest.param(
+            "If you are on Python 3.9+, zoneinfo is used; otherwise the backport.\n",
+            id="a condition",
+        ),
+        pytest.param("The code uses Python 3.10+ syntax.\n", id="language feature"),
+        pytest.param("Or use `x.is_relative_to()` on Python 3.9+.\n", id="api availability"),
+        pytest.param("One abi3 wheel works on Python 3.9+.\n", id="abi3 wheel"),
+    ),
+)
+def test_noop(before):
+    assert prose.rewrite(before, POLICY) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    (
+        pytest.param("Requires Python 3.9+.\n", "Requires Python 3.11+.\n", id="plus"),
+        pytest.param("Python >= 3.9\n", "Python >= 3.11\n", id="greater or equal"),
+        pytest.param("Python>=3.10\n", "Python>=3.11\n", id="greater or equal glued"),
+        pytest.param("Python ≥ 3.9\n", "Python ≥ 3.11\n", id="unicode greater or equal"),
+        pytest.param(
+            "Works on Python 3.9 or later.\n", "Works on Python 3.11 or later.\n", id="or later"
+        ),
+        pytest.param(
+            "It supports Python 3.9 and above\n",
+            "It supports Python 3.11 and above\n",
+            id="and above",
+        ),
+        pytest.param("CPython 3.10 or newer\n", "CPython 3.11 or newer\n", id="cpython or newer"),
+        pytest.param("This requires Python 3.9.\n", "This requires Python 3.11.\n", id="requires"),
+        pytest.param(
+            "You need at least Python 3.9 to run it.\n",
+            "You need at least Python 3.11 to run it.\n",
+            id="at least",
+        ),
+        pytest.param(
+            "Supported: Python 3.9 - 3.13\n", "Supported: Python 3.11 - 3.13\n", id="range"
+        ),
+        pytest.param(
+            "Supported: Python 3.9 to 3.13\n", "Supported: Python 3.11 to 3.13\n", id="range to"
+        ),
+        pytest.param(
+            "Supported: Python 3.9\u20133.13\n",
+            "Supported: Python 3.11\u20133.13\n",
+            id="range en dash",
+        ),
+        pytest.param(
+            f"[![py]({BADGE.format('3.9%2B')})](https://x/python-3.9%2B)\n",
+            f"[![py]({BADGE.format('3.11%2B')})](https://x/python-3.9%2B)\n",
+            id="badge url only, link target left",
+        ),
+        pytest.param(
+            f"![Python 3.9+]({BADGE.format('3.9+')})\n",
+            f"![Python 3.11+]({BADGE.format('3.11+')})\n",
+            id="badge and alt text",
+        ),
+        pytest.param(
+            f"![x]({BADGE.format('%3E%3D3.10')})\n",
+            f"![x]({BADGE.format('%3E%3D3.11')})\n",
+            id="badge greater or equal",
+        ),
+        pytest.param(
+            f"![x]({BADGE.format('3.9%20%7C%203.10%20%7C%203.12')})\n",
+            f"![x]({BADGE.format('3.12')})\n",
+            id="badge list",
+        ),
+        pytest.param(
+            f"![x]({BADGE.format('3.9%20%7C%203.10')})\n",
+            f"![x]({BADGE.format('3.11')})\n",
+            id="badge list all dropped",
+        ),
+        pytest.param(
+            ".. image:: https://img.shields.io/badge/Python-3.9+-yellow?style=flat\n",
+            ".. image:: https://img.shields.io/badge/Python-3.11+-yellow?style=flat\n",
+            id="rst image directive badge",
+        ),
+        pytest.param(
+            "```\nPython 3.9+\n```\n\nPython 3.9+\n",
+            "```\nPython 3.9+\n```\n\nPython 3.11+\n",
+            id="after a closed fence",
+        ),
+        pytest.param(
+            "Install::\n\n    Python 3.9+\n\nNeeds Python 3.9+.\n",
+            "Install::\n\n    Python 3.9+\n\nNeeds Python 3.11+.\n",
+            id="after a literal block",
+        ),
+        pytest.param(
+            ".. note::\n\n   Requires Python 3.9+.\n",
+            ".. note::\n\n   Requires Python 3.11+.\n",
+            id="inside an admonition",
+        ),
+        pytest.param(
+            "- Added a CLI.\n- Requires Python 3.9+\n",
+            "- Added a CLI.\n- Requires Python 3.11+\n",
+            id="history in another list item",
+        ),
+        pytest.param(
+            "We dropped Python 2 long ago.\nRequires Python 3.9+.\n",
+            "We dropped Python 2 long ago.\nRequires Python 3.11+.\n",
+            id="history in another sentence",
+        ),
+        pytest.param(
+            "## Changes\n\nPython 3.9+\n\n## Install\n\nPython 3.9+\n",
+            "## Changes\n\nPython 3.9+\n\n## Install\n\nPython 3.11+\n",
+            id="the section after a history section",
+        ),
+        pytest.param(
+            "Install\n-------\n\nPython 3.9+\n",
+            "Install\n-------\n\nPython 3.11+\n",
+            id="rst section",
+        ),
+        pytest.param(
+            "Requires Python 3.9+ and Python 3.10 or later\n",
+            "Requires Python 3.11+ and Python 3.11 or later\n",
+            id="two statements",
+        ),
+    ),
+)
+def test_rewrite(before, after):
+    check(prose, before, after, POLICY)
+
+
+def test_policy_310_keeps_310():
+    result = prose.rewrite("Python 3.9+ or Python 3.10+\n", POLICY_310)
+    assert result is not None
+    assert result.text == "Python 3.10+ or Python 3.10+\n"
+    assert result.dropped == frozenset()
+
+
+def test_changes_name_the_statement():
+    result = prose.rewrite(f"Requires Python 3.9+ ![b]({BADGE.format('3.9%2B')})\n", POLICY)
+    assert result is not None
+    assert result.changes == (
+        'stated minimum: "Python 3.9+" -> "Python 3.11+"',
+        "badge: python 3.9 -> 3.11",
+    )
+
+
+def test_fully_dropped_range_is_a_note():
+    result = prose.rewrite("Python 3.9 - 3.10 and Python 3.9 - 3.11, Python 3.9+\n", POLICY)
+    assert result is not None
+    assert result.text == "Python 3.9 - 3.10 and Python 3.9 - 3.11, Python 3.11+\n"
+    assert result.notes == (
+        '"Python 3.9 - 3.10": every version in it is dropped; reword by hand',
+        '"Python 3.9 - 3.11": every version in it is dropped; reword by hand',
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "owner"),
+    (
+        ("README.md", "prose"),
+        ("README.rst", "prose"),
+        ("CONTRIBUTING.md", "prose"),
+        ("INSTALL", "prose"),
+        ("docs/install.rst", "prose"),
+        ("docs/guide/setup.md", "prose"),
+        ("CHANGELOG.md", "changelog"),
+        ("CHANGES.rst", "changelog"),
+        ("HISTORY.md", "changelog"),
+        ("NEWS", "changelog"),
+        ("docs/changelog.rst", "changelog"),
+        ("docs/en/changelog.md", "changelog"),
+        ("docs/release-notes.md", "changelog"),
+        ("docs/release-notes/1.0.md", "changelog"),
+        ("docs/whatsnew/3.0.rst", "changelog"),
+        ("docs/whats-new.rst", "changelog"),
+    ),
+)
+def test_changelogs_are_not_prose(path, owner):
+    module = registry.owner_of(path)
+    assert module is not None
+    assert module.__name__ == f"rewriters.{owner}"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.before")))
+def test_fixture(name):
+    before = (FIXTURES / f"{name}.before").read_text()
+    after = (FIXTURES / f"{name}.after").read_text()
+    check(prose, before, after, POLICY)
