@@ -5,31 +5,29 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import rewriters
-from app.plan import Skipped
+from app.plan import Skipped, reads
 
 # Directories that never hold the project's own configuration.
 PRUNED = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules"})
 
 
-def claimed_paths(root: Path) -> list[str]:
-    """Repository-relative POSIX paths under ``root`` that some rewriter claims."""
+def all_paths(root: Path) -> list[str]:
+    """Repository-relative POSIX paths of every regular file under ``root``."""
     found: list[str] = []
     for directory, subdirs, names in os.walk(root):
         subdirs[:] = sorted(d for d in subdirs if d not in PRUNED)
         relative = Path(directory).relative_to(root)
         for name in sorted(names):
-            path = (relative / name).as_posix()
-            if rewriters.claims(path) and not (Path(directory) / name).is_symlink():
-                found.append(path)
+            if not (Path(directory) / name).is_symlink():
+                found.append((relative / name).as_posix())
     return found
 
 
-def read_files(root: Path) -> tuple[dict[str, str], list[Skipped]]:
-    """Text of every claimed file; files that are not UTF-8 are reported, not guessed at."""
+def read_files(root: Path, paths: list[str]) -> tuple[dict[str, str], list[Skipped]]:
+    """Text of the files a plan reads; files that are not UTF-8 are reported, not guessed at."""
     files: dict[str, str] = {}
     skipped: list[Skipped] = []
-    for path in claimed_paths(root):
+    for path in filter(reads, paths):
         try:
             files[path] = (root / path).read_bytes().decode("utf-8")
         except UnicodeDecodeError:
@@ -40,9 +38,14 @@ def read_files(root: Path) -> tuple[dict[str, str], list[Skipped]]:
 
 
 def write_file(root: Path, path: str, text: str) -> None:
-    """Write ``text`` exactly (no newline translation), replacing the file atomically."""
+    """Write ``text`` exactly (no newline translation), replacing the file atomically.
+
+    A new file (a changelog fragment) gets its directories and the default mode.
+    """
     target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".molt-tmp")
     temporary.write_bytes(text.encode("utf-8"))
-    os.chmod(temporary, target.stat().st_mode)
+    if target.exists():
+        os.chmod(temporary, target.stat().st_mode)
     temporary.replace(target)

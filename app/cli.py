@@ -49,8 +49,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _plan_for(root: Path, minimum: str | None) -> Plan:
     policy = Policy.for_date(date.today(), minimum)
-    files, unreadable = checkout.read_files(root)
-    result = plan(files, policy)
+    paths = checkout.all_paths(root)
+    files, unreadable = checkout.read_files(root, paths)
+    result = plan(files, policy, paths=paths)
     return result._replace(skipped=tuple(unreadable) + result.skipped)
 
 

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from app import pull_request
+from app import commands, pull_request
 from app.outcome import Target
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,9 @@ class Scanner(Protocol):
 
     def delete_branch(self, installation_id: int, full_name: str, branch: str) -> None:
         """Delete a merged molt branch."""
+
+    def command(self, installation_id: int, request: commands.Request) -> None:
+        """Queue a comment (or a ticked check-box) that may hold commands."""
 
 
 Handler = Callable[[Scanner, int, Payload], None]
@@ -86,12 +89,42 @@ def on_pull_request_closed(scanner: Scanner, installation_id: int, payload: Payl
         scanner.delete_branch(installation_id, payload["repository"]["full_name"], branch)
 
 
+def on_issue_comment(scanner: Scanner, installation_id: int, payload: Payload) -> None:
+    """A new comment may command molt; bots' comments never do (no bot-to-bot loops)."""
+    comment = payload["comment"]
+    if commands.is_bot(comment["user"]):
+        return
+    request = commands.Request(
+        target_of(payload["repository"]),
+        payload["issue"]["number"],
+        comment["id"],
+        comment.get("body") or "",
+        comment["user"]["login"],
+    )
+    scanner.command(installation_id, request)
+
+
+def on_pull_request_edited(scanner: Scanner, installation_id: int, payload: Payload) -> None:
+    """Someone ticked "rebase/retry this PR" in molt's pull request: a ``rebase`` command."""
+    pull, sender = payload["pull_request"], payload["sender"]
+    body = pull.get("body") or ""
+    if commands.is_bot(sender) or pull_request.MARKER not in body:
+        return
+    if pull.get("state") != "open" or not pull_request.box_ticked(body):
+        return
+    target = target_of(payload["repository"])
+    request = commands.Request(target, pull["number"], None, "", sender["login"])
+    scanner.command(installation_id, request)
+
+
 HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("installation", "created"): on_installation_created,
     ("installation_repositories", "added"): on_repositories_added,
     ("installation", "deleted"): on_installation_deleted,
     ("push", None): on_push,
     ("pull_request", "closed"): on_pull_request_closed,
+    ("pull_request", "edited"): on_pull_request_edited,
+    ("issue_comment", "created"): on_issue_comment,
 }
 
 

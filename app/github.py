@@ -54,6 +54,8 @@ class Pull(NamedTuple):
     head_sha: str
     title: str
     body: str
+    head_ref: str = ""
+    own_head: bool = True  # the head branch is in this repository, not a fork
 
 
 class BranchHead(NamedTuple):
@@ -149,6 +151,15 @@ def installation_ids(app_id: int, private_key: str, base_url: str) -> list[int]:
     )
     with translated():
         return [installation.id for installation in integration.get_installations()]
+
+
+def app_slug(app_id: int, private_key: str, base_url: str) -> str:
+    """The App's slug (``molt-bot``): its bot user is ``<slug>[bot]``, mentioned as ``@<slug>``."""
+    integration = github.GithubIntegration(
+        auth=Auth.AppAuth(app_id, private_key), base_url=base_url
+    )
+    with translated():
+        return str(integration.get_app().slug)
 
 
 def installation_repositories(client: github.Github) -> list[Target]:
@@ -292,6 +303,42 @@ class Repository:
             return open_pulls[0]
         return max(pulls, key=lambda p: p.number, default=None)
 
+    def open_pulls(self) -> list[Pull]:
+        """Every open pull request, 100 per request."""
+        listing = PaginatedList(
+            PullRequest,
+            self._client.requester,
+            f"{self._repo.url}/pulls",
+            {"state": "open", "per_page": 100},
+        )
+        with translated():
+            return [_pull(p) for p in listing]
+
+    def get_pull(self, number: int) -> Pull | None:
+        """Pull request ``number``; None when it is an issue (or gone)."""
+        try:
+            with translated():
+                return _pull(self._repo.get_pull(number))
+        except NotFound:
+            return None
+
+    def permission(self, login: str) -> str:
+        """``admin``, ``write``, ``read`` or ``none``: what ``login`` may do here."""
+        with translated():
+            _, data = self._client.requester.requestJsonAndCheck(
+                "GET", f"{self._repo.url}/collaborators/{quote(login, safe='')}/permission"
+            )
+        return str(data.get("permission") or "none")
+
+    def react(self, comment_id: int, content: str) -> None:
+        """React to issue comment ``comment_id`` (``eyes``, ``+1``, …); a repeat is harmless."""
+        with translated():
+            self._client.requester.requestJsonAndCheck(
+                "POST",
+                f"{self._repo.url}/issues/comments/{comment_id}/reactions",
+                input={"content": content},
+            )
+
     def open_pull(self, branch: str, base: str, title: str, body: str, *, draft: bool) -> Pull:
         """Open a pull request from ``branch`` into ``base``."""
         with translated():
@@ -345,6 +392,7 @@ class Repository:
 
 
 def _pull(pull: PullRequest) -> Pull:
+    head_repo, base_repo = pull.head.repo, pull.base.repo
     return Pull(
         number=pull.number,
         state=pull.state,
@@ -352,6 +400,8 @@ def _pull(pull: PullRequest) -> Pull:
         head_sha=pull.head.sha,
         title=pull.title,
         body=pull.body or "",
+        head_ref=pull.head.ref,
+        own_head=head_repo is not None and head_repo.id == base_repo.id,
     )
 
 

@@ -17,9 +17,9 @@ import github
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.exceptions import RetryTask, TaskLockedException
 
-from app import events, upgrade
+from app import commands, events, upgrade
 from app import github as gh
-from app.errors import Conflict, RateLimited
+from app.errors import Conflict, GitHubError, RateLimited
 from app.outcome import Target
 from app.settings import Settings
 from app.webhooks import WebhookEvent
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 QUEUE_FILE = "queue.sqlite3"
 LOCK_RETRY_SECONDS = 15
 CONFLICT_RETRY_SECONDS = 10
+COMMAND_RETRIES = 4  # five tries in about 10 minutes, then the failure is reported in the thread
 
 ClientFactory = Callable[[int], github.Github]
 
@@ -85,6 +86,15 @@ class Jobs:
         self._delete_task = huey.task(retries=3, retry_delay=30, name="delete_branch")(
             self._delete_branch
         )
+        self._command_task = huey.task(
+            retries=COMMAND_RETRIES,
+            retry_delay=40,
+            retry_backoff=1.5,
+            name="run_command",
+            context=True,
+        )(self._run_command)
+        self._permissions = commands.Permissions()
+        self._login: str | None = None
         huey.periodic_task(crontab(minute="17", hour="4"), name="daily_rescan")(self.rescan_all)
 
     # --- webhooks.Enqueue -------------------------------------------------------------
@@ -118,6 +128,18 @@ class Jobs:
         """Queue the deletion of a merged molt branch."""
         self._delete_task(installation_id, full_name, branch)
 
+    def command(self, installation_id: int, request: commands.Request) -> None:
+        """Queue a comment that may hold commands."""
+        self._command_task(installation_id, request)
+
+    def app_login(self) -> str:
+        """The App's bot login (its slug), asked of GitHub once per process."""
+        if self._login is None:
+            self._login = gh.app_slug(
+                self.settings.app_id, self.settings.private_key_pem(), self.settings.github_url
+            )
+        return self._login
+
     # --- tasks ------------------------------------------------------------------------
 
     def _scan_installation(self, installation_id: int, only: frozenset[str] | None) -> None:
@@ -132,10 +154,46 @@ class Jobs:
         try:
             with self.huey.lock_task(f"repo:{target.full_name}"), _retrying():
                 repo = gh.Repository(self._clients(installation_id), target.full_name)
-                outcome = upgrade.run(repo, target, self._today(), on_push=on_push)
+                login = self.app_login()
+                outcome = upgrade.run(repo, target, self._today(), on_push=on_push, login=login)
         except TaskLockedException:
             raise RetryTask(delay=LOCK_RETRY_SECONDS) from None
         log.info("%s: %s", target.full_name, outcome.value, extra=extra)
+
+    def _run_command(
+        self, installation_id: int, request: commands.Request, task: Any = None
+    ) -> None:
+        full_name = request.target.full_name
+        repo = gh.Repository(self._clients(installation_id), full_name)
+        accepted: tuple[commands.Command, ...] = ()
+        try:
+            with _retrying():
+                login = self.app_login()
+                accepted = commands.accept(repo, request, login, self._permissions)
+                if accepted:
+                    with self.huey.lock_task(f"repo:{full_name}"):
+                        commands.act(repo, request, accepted, self._today(), login)
+        except TaskLockedException:
+            raise RetryTask(delay=LOCK_RETRY_SECONDS) from None
+        except Exception as error:
+            if accepted and (task is None or not task.retries):
+                self._report(repo, request, accepted, error)
+            raise
+
+    def _report(
+        self,
+        repo: gh.Repository,
+        request: commands.Request,
+        accepted: tuple[commands.Command, ...],
+        error: Exception,
+    ) -> None:
+        """The last try failed: say so in the thread (if GitHub lets us), never drop it silently."""
+        extra = {"repo": request.target.full_name}
+        text = commands.failed(accepted, self.app_login(), error, COMMAND_RETRIES + 1)
+        try:
+            repo.comment(request.number, text)
+        except GitHubError:
+            log.exception("could not report a failed command", extra=extra)
 
     def _delete_branch(self, installation_id: int, full_name: str, branch: str) -> None:
         with _retrying():

@@ -25,5 +25,14 @@ class Outcome(enum.Enum):
     UP_TO_DATE = "the pull request is up to date"
     OPENED = "opened a pull request"
     UPDATED = "updated the pull request"
+    REOPENED = "reopened and updated the pull request"
+    RETARGETED = "opened a pull request for the new minimum and closed the old one"
     CLOSED = "closed the pull request: no longer needed"
     BLOCKED = "someone else pushed to the branch: commented instead of overwriting"
+
+
+class Done(NamedTuple):
+    """What a run did, and to which pull request (None when it touched none)."""
+
+    outcome: Outcome
+    number: int | None = None

@@ -7,7 +7,7 @@ from typing import NamedTuple
 from app import pull_request
 from app.errors import Conflict
 from app.github import BOT_AUTHOR, BranchHead, Pull, Repository, Tree
-from app.outcome import Outcome, Target
+from app.outcome import Done, Outcome, Target
 from app.plan import Plan
 from app.repo_config import RepoConfig
 
@@ -17,9 +17,29 @@ CLOSED_COMMENT = (
 )
 BLOCKED_COMMENT = (
     "The default branch changed, but someone else has pushed to `{branch}`, so molt will not "
-    "overwrite it. Comment `@molt-bot recreate` to discard those commits and regenerate this "
+    "overwrite it. Comment `{mention} recreate` to discard those commits and regenerate this "
     "pull request."
 )
+BLOCKED_COMMENT_NO_APP = (
+    "The default branch changed, but someone else has pushed to `{branch}`, so molt will not "
+    "overwrite it. Delete the branch to let molt regenerate this pull request."
+)
+SUPERSEDED_COMMENT = (
+    "Superseded by #{number}, which makes Python {minimum} the oldest supported version. "
+    "Closing this one so that only one molt pull request is open."
+)
+
+
+class Steer(NamedTuple):
+    """What a maintainer's command asks of a run, beyond what a scan does."""
+
+    command: bool = False  # a command asked: it replies itself, so no comment on the PR
+    force: bool = False  # regenerate even when the pull request is up to date (rebase)
+    overwrite: bool = False  # push over commits others made on the branch (recreate)
+    reopen: bool = False  # reopen a closed, unmerged pull request (recreate, unignore, open)
+
+
+SCAN = Steer()
 
 
 class Change(NamedTuple):
@@ -30,6 +50,8 @@ class Change(NamedTuple):
     plan: Plan
     config: RepoConfig
     branch: str
+    login: str | None = None  # the App's login, for the commands in the body
+    chosen: pull_request.Overrides = pull_request.Overrides()
 
 
 def _commit(repo: Repository, change: Change, base: BranchHead) -> str:
@@ -46,7 +68,9 @@ def _base(repo: Repository, change: Change) -> BranchHead:
     return base
 
 
-def _move_branch(repo: Repository, branch: str, sha: str, head: BranchHead | None) -> bool:
+def _move_branch(
+    repo: Repository, branch: str, sha: str, head: BranchHead | None, overwrite: bool
+) -> bool:
     """Point ``branch`` at ``sha``; False when a branch left without a PR is not molt's alone."""
     if head is not None:
         repo.set_branch(branch, sha, create=False, force=True)
@@ -55,7 +79,7 @@ def _move_branch(repo: Repository, branch: str, sha: str, head: BranchHead | Non
         repo.set_branch(branch, sha, create=True)
     except Conflict:  # a branch without an open pull request, e.g. after an unmerged close
         leftover = repo.branch(branch)
-        if leftover is None or leftover.author != BOT_AUTHOR:
+        if leftover is None or (leftover.author != BOT_AUTHOR and not overwrite):
             return False
         repo.set_branch(branch, sha, create=False, force=True)
     return True
@@ -79,42 +103,104 @@ def _needs_update(repo: Repository, change: Change, pull: Pull, text: tuple[str,
     return base is None or head is None or head.parents != (base.sha,)
 
 
-def publish(repo: Repository, change: Change) -> Outcome:
-    """Open the pull request, or bring the open one up to date; never overwrite others' work."""
-    pull = repo.find_pull(change.branch)
-    if pull is not None and pull.state == "closed" and not pull.merged:
-        return Outcome.IGNORED
-    if pull is not None and pull.state != "open":
-        pull = None
-    title, body = pull_request.title(change.plan), pull_request.body(change.plan, app=True)
-    if pull is not None and not _needs_update(repo, change, pull, (title, body)):
-        return Outcome.UP_TO_DATE
+def _body(change: Change) -> str:
+    return pull_request.body(change.plan, app=True, login=change.login, chosen=change.chosen)
+
+
+def _reopen(repo: Repository, pull: Pull) -> Pull | None:
+    """Reopen ``pull``; None when GitHub refuses because its branch is gone."""
+    try:
+        repo.update_pull(pull.number, state="open")
+    except Conflict:
+        return None
+    return pull._replace(state="open")
+
+
+def _blocked(repo: Repository, change: Change, pull: Pull | None, steer: Steer) -> Done:
+    if pull is None:
+        return Done(Outcome.BLOCKED)
+    if not steer.command:
+        text = BLOCKED_COMMENT_NO_APP if change.login is None else BLOCKED_COMMENT
+        mention = pull_request.mention(change.login or "")
+        repo.comment(pull.number, text.format(branch=change.branch, mention=mention))
+    return Done(Outcome.BLOCKED, pull.number)
+
+
+def publish(repo: Repository, change: Change, current: Pull | None, steer: Steer = SCAN) -> Done:
+    """Open the pull request, or bring ``current`` (molt's pull request) up to date.
+
+    When ``current`` comes from another branch (the policy moved on, or a maintainer asked for
+    another minimum), the change goes to its own branch and ``current`` is closed pointing at it.
+    """
+    if current is not None and current.head_ref != change.branch:
+        return _retarget(repo, change, current, steer)
+    return _publish_to(repo, change, current or repo.find_pull(change.branch), steer)
+
+
+def _publish_to(repo: Repository, change: Change, pull: Pull | None, steer: Steer) -> Done:
+    """Never overwrite others' work, unless ``steer`` says so."""
+    reopened = False
+    if pull is not None and pull.state == "closed":
+        if pull.merged:
+            pull = None
+        elif not steer.reopen:
+            return Done(Outcome.IGNORED, pull.number)
+        else:
+            pull = _reopen(repo, pull)
+            reopened = pull is not None
+    title, body = pull_request.title(change.plan), _body(change)
+    if pull is not None and not (steer.force or reopened):
+        if not _needs_update(repo, change, pull, (title, body)):
+            return Done(Outcome.UP_TO_DATE, pull.number)
     base = _base(repo, change)
     head = repo.branch(change.branch) if pull is not None else None
-    if head is not None and head.author != BOT_AUTHOR:
-        if pull is not None:
-            repo.comment(pull.number, BLOCKED_COMMENT.format(branch=change.branch))
-        return Outcome.BLOCKED
+    if head is not None and head.author != BOT_AUTHOR and not steer.overwrite:
+        return _blocked(repo, change, pull, steer)
     sha = _commit(repo, change, base)
-    if not _move_branch(repo, change.branch, sha, head):
-        return Outcome.BLOCKED
+    if not _move_branch(repo, change.branch, sha, head, steer.overwrite):
+        return _blocked(repo, change, None, steer)
     if pull is not None:
         repo.update_pull(pull.number, title=title, body=body)
-        return Outcome.UPDATED
+        return Done(Outcome.REOPENED if reopened else Outcome.UPDATED, pull.number)
     target = change.target
     opened = repo.open_pull(
         change.branch, target.default_branch, title, body, draft=change.config.draft
     )
     repo.add_labels(opened.number, change.config.labels)
-    return Outcome.OPENED
+    return Done(Outcome.OPENED, opened.number)
 
 
-def close_unneeded(repo: Repository, branch: str, minimum: str) -> Outcome:
-    """Close molt's open pull request from ``branch`` when the repository needs nothing more."""
-    pull = repo.find_pull(branch)
+def _retarget(repo: Repository, change: Change, old: Pull, steer: Steer) -> Done:
+    """One molt pull request per repository: the new target's replaces ``old``."""
+    done = _publish_to(repo, change, repo.find_pull(change.branch), steer)
+    if done.outcome in (Outcome.IGNORED, Outcome.BLOCKED) or old.state != "open":
+        return done
+    minimum = change.plan.policy.minimum
+    repo.comment(old.number, SUPERSEDED_COMMENT.format(number=done.number, minimum=minimum))
+    repo.update_pull(old.number, state="closed")
+    old_head = repo.branch(old.head_ref)
+    if old_head is not None and old_head.author == BOT_AUTHOR:
+        repo.delete_branch(old.head_ref)
+    return Done(Outcome.RETARGETED, done.number)
+
+
+def current_pull(repo: Repository, prefix: str) -> Pull | None:
+    """molt's open pull request, whatever its target: the newest, if ever there are several."""
+    ours = [
+        pull
+        for pull in repo.open_pulls()
+        if pull.own_head
+        and pull.head_ref.startswith(f"{prefix}python-")
+        and pull_request.MARKER in pull.body
+    ]
+    return max(ours, key=lambda pull: pull.number, default=None)
+
+
+def close_unneeded(repo: Repository, pull: Pull | None, minimum: str) -> Done:
+    """Close molt's open pull request when the repository needs nothing more."""
     if pull is None or pull.state != "open":
-        return Outcome.NOTHING
+        return Done(Outcome.NOTHING)
     repo.comment(pull.number, CLOSED_COMMENT.format(minimum=minimum))
     repo.update_pull(pull.number, state="closed")
-    repo.delete_branch(branch)
-    return Outcome.CLOSED
+    repo.delete_branch(pull.head_ref)
+    return Done(Outcome.CLOSED, pull.number)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from typing import NamedTuple
 
 from app.plan import Plan
-from rewriters.versions import join_names
+from rewriters.versions import Minor, join_names
 
 INTRO = (
     "This pull request drops Python versions that have reached end-of-life and makes "
@@ -13,28 +15,89 @@ INTRO = (
 )
 WHY_HEADER = "### Why\n\n| Python | end of life |\n| --- | --- |"
 NOT_EOL = "not yet end-of-life: dropped because the minimum was set to {minimum}"
+PINNED = "The minimum was set by a maintainer (`{mention} minimum {minimum}`)."
+KEPT = "Kept at a maintainer's request (`{mention} keep`): Python {versions}."
 # Marks molt's own pull requests, so webhook handlers can tell them from others; the
-# fingerprint tells whether a new plan would change anything in the open pull request.
+# fingerprint tells whether a new plan would change anything in the open pull request, and the
+# rest of the line holds what maintainers chose by command, so that state stays on GitHub.
 MARKER = "<!-- molt: drop end-of-life Pythons"
-MARKER_LINE = MARKER + " · {fingerprint} -->"
+MARKER_LINE = MARKER + " · {fingerprint}{overrides} -->"
+_OVERRIDES = re.compile(re.escape(MARKER) + r" · \w+(?P<rest>[^>]*?) -->")
 NOTHING_BY_HAND = "Nothing that molt knows of."
+REBASE_BOX = "- [ ] rebase/retry this PR"
+_TICKED_BOX = re.compile(r"^- \[[xX]\] rebase/retry this PR[ \t]*$", re.MULTILINE)
+COMMAND_TABLE = """\
+| comment | what molt does |
+| --- | --- |
+| `{mention} rebase` | regenerate the change on top of the current default branch |
+| `{mention} recreate` | regenerate from scratch, discarding any edits on the branch |
+| `{mention} ignore` | close this pull request and never reopen it for this target |
+| `{mention} unignore` | undo `ignore`: reopen this pull request |
+| `{mention} minimum X.Y` | regenerate for another new minimum |
+| `{mention} keep X.Y` | keep one version that policy would drop |
+| `{mention} preview` | reply with what molt would change, without opening anything |
+| `{mention} open` | open (or reopen) the upgrade pull request now, from any issue |
+| `{mention} help` | reply with this list |"""
 COMMANDS = """\
 <details>
 <summary>Commands</summary>
 
 Comment on this pull request (users with write access only):
 
-| comment | what molt does |
-| --- | --- |
-| `@molt-bot rebase` | regenerate the change on top of the current default branch |
-| `@molt-bot recreate` | regenerate from scratch, discarding any edits on the branch |
-| `@molt-bot ignore` | close this pull request and never reopen it for this target |
-| `@molt-bot unignore` | undo `ignore` |
-| `@molt-bot minimum X.Y` | regenerate for another new minimum |
-| `@molt-bot keep X.Y` | keep one version that policy would drop |
-| `@molt-bot preview` | reply with what molt would change, without opening anything |
-| `@molt-bot help` | reply with this list |
+{table}
 </details>"""
+
+
+class Overrides(NamedTuple):
+    """What maintainers chose by command for one pull request, kept in its marker line."""
+
+    minimum: Minor | None = None
+    keep: frozenset[Minor] = frozenset()
+
+    def __str__(self) -> str:
+        parts = [f" · minimum {self.minimum}"] if self.minimum else []
+        if self.keep:
+            parts.append(" · keep " + " ".join(str(v) for v in sorted(self.keep)))
+        return "".join(parts)
+
+
+def overrides(body: str) -> Overrides:
+    """The overrides recorded in a molt pull request's body (none in anyone else's)."""
+    found = _OVERRIDES.search(body)
+    if found is None:
+        return Overrides()
+    minimum: Minor | None = None
+    keep: set[Minor] = set()
+    for part in found["rest"].split(" · "):
+        key, _, value = part.strip().partition(" ")
+        try:
+            if key == "minimum":
+                minimum = Minor.parse(value)
+            elif key == "keep":
+                keep.update(Minor.parse(v) for v in value.split())
+        except ValueError:
+            continue  # someone edited the line; what cannot be read is not an override
+    return Overrides(minimum, frozenset(keep))
+
+
+def mention(login: str) -> str:
+    """``@molt-bot`` for the App whose slug is ``molt-bot``."""
+    return f"@{login}"
+
+
+def command_help(login: str) -> str:
+    """The table of comment commands, addressed to the App's login."""
+    return COMMAND_TABLE.format(mention=mention(login))
+
+
+def box_ticked(body: str) -> bool:
+    """Whether someone ticked the "rebase/retry this PR" check-box."""
+    return _TICKED_BOX.search(body) is not None
+
+
+def untick(body: str) -> str:
+    """``body`` with the check-box cleared."""
+    return _TICKED_BOX.sub(REBASE_BOX, body)
 
 
 def title(plan: Plan) -> str:
@@ -76,17 +139,39 @@ def _by_hand(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def body(plan: Plan, *, app: bool = False) -> str:
+def _chosen(login: str, chosen: Overrides) -> list[str]:
+    lines = []
+    if chosen.minimum is not None:
+        lines.append(PINNED.format(mention=mention(login), minimum=chosen.minimum))
+    if chosen.keep:
+        lines.append(KEPT.format(mention=mention(login), versions=join_names(sorted(chosen.keep))))
+    return lines
+
+
+def body(
+    plan: Plan,
+    *,
+    app: bool = False,
+    login: str | None = None,
+    chosen: Overrides = Overrides(),  # noqa: B008  (an immutable NamedTuple)
+) -> str:
     """The pull request body: what changed per file, why, and what is left to do by hand.
 
-    The App's pull request also lists the comment commands.
+    A pull request molt opens (``app``) ends with the marker line; when the App's ``login``
+    is known, it also carries the rebase check-box, the choices made by command and the
+    comment commands.
     """
     parts = [INTRO.format(minimum=plan.policy.minimum)]
+    if login is not None:
+        parts.extend(_chosen(login, chosen))
     if plan.dropped:
         parts.append(_why(plan))
     parts.extend([_changed(plan), _by_hand(plan)])
-    if app:
-        parts.extend([COMMANDS, MARKER_LINE.format(fingerprint=fingerprint(plan))])
+    if login is not None:
+        parts.extend([REBASE_BOX, COMMANDS.format(table=command_help(login))])
+    if app or login is not None:
+        marker = MARKER_LINE.format(fingerprint=fingerprint(plan), overrides=chosen)
+        parts.append(marker)
     return "\n\n".join(parts) + "\n"
 
 

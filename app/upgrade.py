@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 from datetime import date
+from typing import NamedTuple
 
 import rewriters
-from app import publish, repo_config
+from app import publish, pull_request, repo_config
 from app.errors import ConfigError, Conflict
-from app.github import Repository, Tree
-from app.outcome import Outcome, Target
-from app.plan import plan
+from app.github import Pull, Repository, Tree
+from app.outcome import Done, Outcome, Target
+from app.plan import Plan, plan
+from app.pull_request import Overrides
+from app.repo_config import RepoConfig
 from rewriters import Policy
+
+
+class Prepared(NamedTuple):
+    """A repository read for planning: its tree, config and the files molt may rewrite."""
+
+    tree: Tree
+    config: RepoConfig
+    files: dict[str, str]
 
 
 def _ignored(path: str, patterns: tuple[str, ...]) -> bool:
@@ -43,8 +55,8 @@ def _is_python(path: str) -> bool:
     return path.endswith(".py") or path.rsplit("/", 1)[-1] in PYTHON_MARKERS
 
 
-def run(repo: Repository, target: Target, today: date, *, on_push: bool = False) -> Outcome:
-    """Bring one repository's molt pull request in line with the policy."""
+def prepare(repo: Repository, target: Target) -> Prepared | Outcome:
+    """Read the repository, or say why there is nothing to plan (an invalid config is reported)."""
     read = _read(repo, target)
     if read is None:
         return Outcome.SKIPPED
@@ -54,15 +66,93 @@ def run(repo: Repository, target: Target, today: date, *, on_push: bool = False)
     except ConfigError as error:
         repo.report_config_error(target.default_branch, str(error))
         return Outcome.INVALID_CONFIG
-    policy = Policy.for_date(today, config.minimum)
     files = {p: t for p, t in files.items() if not _ignored(p, config.ignore_paths)}
-    result = plan(files, policy)
-    branch = f"{config.branch_prefix}python-{policy.minimum}"
-    if not result.files:
+    return Prepared(tree, config, files)
+
+
+def policy_for(today: date, config: RepoConfig, chosen: Overrides) -> Policy:
+    """The policy a repository's config and a pull request's overrides ask for."""
+    minimum = str(chosen.minimum) if chosen.minimum is not None else config.minimum
+    policy = Policy.for_date(today, minimum)
+    keep = frozenset(v for v in chosen.keep if v < policy.minimum)
+    return dataclasses.replace(policy, keep=keep)
+
+
+def run(
+    repo: Repository,
+    target: Target,
+    today: date,
+    *,
+    on_push: bool = False,
+    login: str | None = None,
+) -> Outcome:
+    """Bring one repository's molt pull request in line with the policy.
+
+    ``login`` is the App's (the pull request then lists the commands addressed to it).
+    """
+    prepared = prepare(repo, target)
+    if isinstance(prepared, Outcome):
+        return prepared
+    default = policy_for(today, prepared.config, Overrides())
+    if not on_push and not plan(prepared.files, default).files:
         # Only a push can make an open molt PR unneeded; scans skip the look-up (API budget).
-        return (
-            publish.close_unneeded(repo, branch, str(policy.minimum))
-            if on_push
-            else Outcome.NOTHING
-        )
-    return publish.publish(repo, publish.Change(target, tree, result, config, branch))
+        return Outcome.NOTHING
+    current = publish.current_pull(repo, prepared.config.branch_prefix)
+    chosen = _overrides_of(current)
+    return _apply(repo, target, today, prepared, current, chosen, publish.SCAN, login).outcome
+
+
+def steer(
+    repo: Repository,
+    target: Target,
+    today: date,
+    how: publish.Steer,
+    *,
+    pull: Pull | None,
+    chosen: Overrides | None,
+    login: str,
+) -> Done:
+    """Run as a command asks: on ``pull`` (molt's, any state) or molt's open pull request.
+
+    ``chosen`` replaces the overrides recorded in the pull request (None keeps them).
+    """
+    prepared = prepare(repo, target)
+    if isinstance(prepared, Outcome):
+        return Done(prepared)
+    current = pull or publish.current_pull(repo, prepared.config.branch_prefix)
+    chosen = _overrides_of(current) if chosen is None else chosen
+    return _apply(repo, target, today, prepared, current, chosen, how, login)
+
+
+def preview(repo: Repository, target: Target, today: date, chosen: Overrides) -> Plan | Outcome:
+    """What molt would change, without writing anything."""
+    prepared = prepare(repo, target)
+    if isinstance(prepared, Outcome):
+        return prepared
+    return plan(prepared.files, policy_for(today, prepared.config, chosen))
+
+
+def _overrides_of(pull: Pull | None) -> Overrides:
+    return pull_request.overrides(pull.body) if pull is not None else Overrides()
+
+
+def _apply(
+    repo: Repository,
+    target: Target,
+    today: date,
+    prepared: Prepared,
+    current: Pull | None,
+    chosen: Overrides,
+    how: publish.Steer,
+    login: str | None,
+) -> Done:
+    policy = policy_for(today, prepared.config, chosen)
+    result = plan(prepared.files, policy)
+    if not result.files:
+        if chosen.minimum is not None and how.command:
+            return Done(Outcome.NOTHING)  # a minimum that drops nothing changes nothing
+        return publish.close_unneeded(repo, current, str(policy.minimum))
+    branch = f"{prepared.config.branch_prefix}python-{policy.minimum}"
+    chosen = chosen._replace(keep=policy.keep)
+    change = publish.Change(target, prepared.tree, result, prepared.config, branch, login, chosen)
+    return publish.publish(repo, change, current, how)

@@ -68,6 +68,8 @@ class Policy:
     minimum: Minor
     today: date
     releases: Mapping[Minor, Release] = field(default_factory=load_releases, repr=False)
+    # Versions below the minimum to keep anyway (a maintainer's ``keep X.Y``).
+    keep: frozenset[Minor] = frozenset()
 
     @classmethod
     def for_date(cls, today: date, minimum: str | None = None) -> Policy:
@@ -86,8 +88,8 @@ class Policy:
         return cls(min(supported), today, releases)
 
     def drops(self, version: Minor) -> bool:
-        """True when ``version`` is below the new minimum."""
-        return version < self.minimum
+        """True when ``version`` is below the new minimum and not one to keep."""
+        return version < self.minimum and version not in self.keep
 
     def latest_patch(self, version: Minor) -> str:
         """``3.11`` → ``3.11.16``; a minor without a final release gets ``X.Y.0``."""

@@ -80,12 +80,42 @@ def test_body_lists_skipped_files_and_nothing_by_hand():
     )
 
 
-def test_app_body_adds_commands_and_marker():
-    body = pull_request.body(PLAN, app=True)
-    assert body.startswith(BODY)
+def test_token_mode_body_adds_only_the_marker():
     marker = f"<!-- molt: drop end-of-life Pythons · {pull_request.fingerprint(PLAN)} -->"
-    assert body.endswith(pull_request.COMMANDS + "\n\n" + marker + "\n")
-    assert "<summary>Commands</summary>" in body
+    assert pull_request.body(PLAN, app=True) == BODY + "\n" + marker + "\n"
+
+
+def test_app_body_adds_the_check_box_commands_and_marker():
+    body = pull_request.body(PLAN, app=True, login="drop-eol")
+    assert body.startswith(BODY.rstrip("\n"))
+    marker = f"<!-- molt: drop end-of-life Pythons · {pull_request.fingerprint(PLAN)} -->"
+    commands = pull_request.COMMANDS.format(table=pull_request.command_help("drop-eol"))
+    assert body.endswith(f"{pull_request.REBASE_BOX}\n\n{commands}\n\n{marker}\n")
+    assert "<details>\n<summary>Commands</summary>" in body
+    assert "| `@drop-eol keep X.Y` |" in body
+
+
+def test_overrides_round_trip_through_the_body():
+    chosen = pull_request.Overrides(Minor(3, 12), frozenset({Minor(3, 10), Minor(3, 9)}))
+    body = pull_request.body(PLAN, app=True, login="molt-bot", chosen=chosen)
+    assert f"{pull_request.fingerprint(PLAN)} · minimum 3.12 · keep 3.9 3.10 -->" in body
+    assert pull_request.PINNED.format(mention="@molt-bot", minimum="3.12") in body
+    assert pull_request.KEPT.format(mention="@molt-bot", versions="3.9 and 3.10") in body
+    assert pull_request.overrides(body) == chosen
+
+
+def test_overrides_of_other_bodies_are_empty():
+    assert pull_request.overrides("Fixes #3") == pull_request.Overrides()
+    edited = "<!-- molt: drop end-of-life Pythons · abc · minimum 3.x · keep 3.10 -->"
+    assert pull_request.overrides(edited) == pull_request.Overrides(keep=frozenset({Minor(3, 10)}))
+
+
+def test_check_box_tick_and_untick():
+    body = pull_request.body(PLAN, login="molt-bot")
+    assert not pull_request.box_ticked(body)
+    ticked = body.replace("- [ ] rebase", "- [x] rebase")
+    assert pull_request.box_ticked(ticked)
+    assert pull_request.untick(ticked) == body
 
 
 def test_fingerprint_follows_the_content():

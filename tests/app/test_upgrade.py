@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from app import github as gh
@@ -35,9 +37,10 @@ TOX_AFTER = "[tox]\nenvlist = py311\n"
 TARGET = Target(REPO, "main")
 
 
-def run(fake, target=TARGET, **kwargs):
+def run(fake, target=TARGET, today=TODAY, login="molt-bot", **kwargs):
     client = gh.client_for_token("personal-token", fake.url, throttle=False)
-    return upgrade.run(gh.Repository(client, target.full_name), target, TODAY, **kwargs)
+    repo = gh.Repository(client, target.full_name)
+    return upgrade.run(repo, target, today, login=login, **kwargs)
 
 
 def cost(fake, before):
@@ -64,11 +67,13 @@ def test_opens_one_pull_request_with_one_commit(fake_github):
     assert newest.message.startswith("Drop Python 3.9 and 3.10 (end-of-life)\n\n")
 
 
-def test_a_new_pull_request_costs_at_most_9_requests(fake_github):
+def test_a_new_pull_request_costs_at_most_10_requests(fake_github):
     fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT, "tox.ini": TOX})
     before = len(fake_github.requests)
     run(fake_github)
-    assert cost(fake_github, before) <= 9
+    # tree, tarball, open pulls (molt's on any target), pulls from the branch (ignored?),
+    # base branch, new tree, commit, ref, pull request, labels
+    assert cost(fake_github, before) <= 10
 
 
 def test_second_run_changes_nothing(fake_github):
@@ -96,7 +101,7 @@ def test_a_repository_needing_nothing_costs_at_most_2_requests(fake_github, file
 
 
 def test_repository_without_python_costs_one_request(fake_github):
-    fake_github.add_repo(REPO, {"README.md": "# hello\n", "index.js": "1\n"})
+    fake_github.add_repo(REPO, {"LICENSE": "MIT\n", "index.js": "1\n"})
     before = len(fake_github.requests)
     assert run(fake_github) is Outcome.SKIPPED
     assert cost(fake_github, before) == 1
@@ -144,7 +149,18 @@ def test_never_overwrites_someone_elses_commit(fake_github):
     assert run(fake_github, on_push=True) is Outcome.BLOCKED
     assert fake_github.branches(REPO)[BRANCH] == theirs
     (comment,) = fake_github.comments(REPO, fake_github.pulls(REPO)[0].number)
-    assert comment.body == publish.BLOCKED_COMMENT.format(branch=BRANCH)
+    assert comment.body == publish.BLOCKED_COMMENT.format(branch=BRANCH, mention="@molt-bot")
+
+
+def test_token_mode_blocked_comment_needs_no_app(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT})
+    run(fake_github, login=None)
+    fake_github.push(REPO, {"NOTES.md": "wip\n"}, "WIP", branch=BRANCH, author="alice")
+    fake_github.push(REPO, {"tox.ini": TOX}, "Add tox")
+    assert run(fake_github, login=None, on_push=True) is Outcome.BLOCKED
+    (comment,) = fake_github.comments(REPO, fake_github.pulls(REPO)[0].number)
+    assert comment.body == publish.BLOCKED_COMMENT_NO_APP.format(branch=BRANCH)
+    assert "@" not in (fake_github.pulls(REPO)[0].body or "").split("<!--")[0]
 
 
 def test_pull_request_closed_when_done_by_hand(fake_github):
@@ -236,3 +252,47 @@ def test_rebase_when_never_leaves_an_open_pull_request(fake_github):
     fake_github.push(REPO, {"tox.ini": TOX}, "Add tox")
     assert run(fake_github, on_push=True) is Outcome.UP_TO_DATE
     assert fake_github.branches(REPO)[BRANCH] == head
+
+
+def test_policy_moving_on_replaces_the_open_pull_request(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT})
+    run(fake_github)
+    later = date(2027, 11, 26)  # 3.11 reached end-of-life in October 2027
+    assert run(fake_github, today=later) is Outcome.RETARGETED
+    old, new = fake_github.pulls(REPO)
+    assert (old.head, old.state) == (BRANCH, "closed")
+    assert (new.head, new.state, new.title) == (
+        "molt/python-3.12",
+        "open",
+        "Drop Python 3.9, 3.10 and 3.11 (end-of-life)",
+    )
+    (comment,) = fake_github.comments(REPO, old.number)
+    assert comment.body == publish.SUPERSEDED_COMMENT.format(number=new.number, minimum="3.12")
+    assert BRANCH not in fake_github.branches(REPO)
+    assert run(fake_github, today=later) is Outcome.UP_TO_DATE
+    assert len(fake_github.pulls(REPO)) == 2
+
+
+def test_policy_moving_on_keeps_a_branch_others_pushed_to(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT})
+    run(fake_github)
+    theirs = fake_github.push(REPO, {"NOTES.md": "x\n"}, "WIP", branch=BRANCH, author="alice")
+    assert run(fake_github, today=date(2027, 11, 26)) is Outcome.RETARGETED
+    assert fake_github.branches(REPO)[BRANCH] == theirs
+    assert [p.state for p in fake_github.pulls(REPO)] == ["closed", "open"]
+
+
+def test_an_ignored_new_target_leaves_the_old_pull_request_alone(fake_github):
+    fake_github.add_repo(
+        REPO, {"pyproject.toml": PYPROJECT, ".github/molt.yml": 'minimum: "3.12"\n'}
+    )
+    run(fake_github)
+    fake_github.close_pull(REPO, 1)  # the 3.12 pull request is ignored
+    fake_github.push(REPO, {".github/molt.yml": ""}, "unpin")
+    run(fake_github)  # 3.11 is opened
+    fake_github.push(REPO, {".github/molt.yml": 'minimum: "3.12"\n'}, "pin again")
+    assert run(fake_github) is Outcome.IGNORED
+    assert [(p.head, p.state) for p in fake_github.pulls(REPO)] == [
+        ("molt/python-3.12", "closed"),
+        (BRANCH, "open"),
+    ]

@@ -178,6 +178,9 @@ def _pull(repo: Repo, number: str) -> Pull:
 
 
 def _issue(repo: Repo, number: str) -> int:
+    """Pull requests are issues too; plain issues have only a number here."""
+    if int(number) in repo.issues:
+        return int(number)
     return _pull(repo, number).number
 
 

@@ -118,6 +118,7 @@ class Repo:
     comments: list[Comment] = field(default_factory=list)
     check_runs: list[CheckRun] = field(default_factory=list)
     permissions: dict[str, str] = field(default_factory=dict)
+    issues: dict[int, str] = field(default_factory=dict)  # plain issues: number → title
 
     @property
     def full_name(self) -> str:
@@ -165,4 +166,4 @@ class World:
 
     def next_number(self, repo: Repo) -> int:
         """Pull requests and issues share one sequence per repository."""
-        return 1 + max((p.number for p in repo.pulls), default=0)
+        return 1 + max((*(p.number for p in repo.pulls), *repo.issues), default=0)

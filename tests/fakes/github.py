@@ -179,6 +179,14 @@ class FakeGitHub:
             found.comments.append(comment)
         return comment
 
+    def add_issue(self, repo: str, title: str = "An issue") -> int:
+        """A plain issue (not a pull request); its number follows the pull requests'."""
+        with self._lock:
+            found = self._repo(repo)
+            number = self.world.next_number(found)
+            found.issues[number] = title
+        return number
+
     def close_pull(self, repo: str, number: int, *, merged: bool = False) -> Pull:
         """Close a pull request as a maintainer would; ``merged`` also merges it into its base."""
         with self._lock:
