@@ -7,12 +7,11 @@ import fnmatch
 from datetime import date
 from typing import NamedTuple
 
-import rewriters
 from app import publish, pull_request, repo_config
 from app.errors import ConfigError, Conflict
 from app.github import Pull, Repository, Tree
 from app.outcome import Done, Outcome, Target
-from app.plan import Plan, plan
+from app.plan import Plan, plan, reads
 from app.pull_request import Overrides
 from app.repo_config import RepoConfig
 from rewriters import Policy
@@ -40,7 +39,7 @@ def _read(repo: Repository, target: Target) -> tuple[Tree, dict[str, str]] | Non
         return None
     if not any(_is_python(e.path) for e in tree.files):
         return None
-    wanted = [e for e in tree.files if e.path == repo_config.PATH or rewriters.claims(e.path)]
+    wanted = [e for e in tree.files if e.path == repo_config.PATH or reads(e.path)]
     return tree, repo.read_files(target.default_branch, wanted)
 
 
@@ -94,7 +93,7 @@ def run(
     if isinstance(prepared, Outcome):
         return prepared
     default = policy_for(today, prepared.config, Overrides())
-    if not on_push and not plan(prepared.files, default).files:
+    if not on_push and not _plan(prepared, default).files:
         # Only a push can make an open molt PR unneeded; scans skip the look-up (API budget).
         return Outcome.NOTHING
     current = publish.current_pull(repo, prepared.config.branch_prefix)
@@ -129,7 +128,16 @@ def preview(repo: Repository, target: Target, today: date, chosen: Overrides) ->
     prepared = prepare(repo, target)
     if isinstance(prepared, Outcome):
         return prepared
-    return plan(prepared.files, policy_for(today, prepared.config, chosen))
+    return _plan(prepared, policy_for(today, prepared.config, chosen))
+
+
+def _plan(prepared: Prepared, policy: Policy) -> Plan:
+    return plan(
+        prepared.files,
+        policy,
+        paths=[entry.path for entry in prepared.tree.files],
+        changelog_entry=prepared.config.add_changelog_entry,
+    )
 
 
 def _overrides_of(pull: Pull | None) -> Overrides:
@@ -147,7 +155,7 @@ def _apply(
     login: str | None,
 ) -> Done:
     policy = policy_for(today, prepared.config, chosen)
-    result = plan(prepared.files, policy)
+    result = _plan(prepared, policy)
     if not result.files:
         if chosen.minimum is not None and how.command:
             return Done(Outcome.NOTHING)  # a minimum that drops nothing changes nothing

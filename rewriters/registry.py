@@ -6,12 +6,17 @@ import fnmatch
 from types import ModuleType
 
 from rewriters import (
+    appveyor,
+    azure_pipelines,
+    bitbucket_pipelines,
     changelog,
+    circleci,
     compose,
     conda_env,
     devcontainer,
     dockerfile,
     github_actions,
+    gitlab_ci,
     mypy_ini,
     noxfile,
     pipfile,
@@ -22,12 +27,19 @@ from rewriters import (
     setup_cfg,
     setup_py,
     tox_ini,
+    travis,
     uv_toml,
     version_files,
 )
 
 REWRITERS: tuple[ModuleType, ...] = (
     github_actions,
+    gitlab_ci,
+    travis,
+    circleci,
+    azure_pipelines,
+    appveyor,
+    bitbucket_pipelines,
     pyproject,
     setup_cfg,
     setup_py,

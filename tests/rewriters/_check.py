@@ -44,6 +44,12 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "pre_commit_config": _parse_yaml,
     "readthedocs": _parse_yaml,
     "conda_env": _parse_yaml,
+    "gitlab_ci": _parse_yaml,
+    "travis": _parse_yaml,
+    "circleci": _parse_yaml,
+    "azure_pipelines": _parse_yaml,
+    "appveyor": _parse_yaml,
+    "bitbucket_pipelines": _parse_yaml,
 }
 
 

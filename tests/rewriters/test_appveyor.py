@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rewriters import appveyor
+from rewriters.policy import Policy
+from tests.conftest import POLICY, TODAY
+from tests.rewriters._check import check
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "appveyor"
+
+
+@pytest.mark.parametrize(
+    "before",
+    (
+        pytest.param("", id="empty file"),
+        pytest.param("build: off\n", id="no versions"),
+        pytest.param(
+            "environment:\n  matrix:\n    - PYTHON: C:\\Python311-x64\n      PYTHON_ARCH: '64'\n"
+            "    - PYTHON: C:\\Python312\n      PYTHON_ARCH: '32'\n",
+            id="current paths and architectures",
+        ),
+        pytest.param("environment:\n  PYTHON: C:\\Python27\n", id="python 2 path"),
+    ),
+)
+def test_noop(before):
+    assert appveyor.rewrite(before, POLICY) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    (
+        pytest.param(
+            "environment:\n  matrix:\n"
+            '    - PYTHON: "C:\\\\Python39-x64"\n'
+            '    - PYTHON: "C:\\\\Python311-x64"\n',
+            'environment:\n  matrix:\n    - PYTHON: "C:\\\\Python311-x64"\n',
+            id="escaped path entry goes",
+        ),
+        pytest.param(
+            "environment:\n  matrix:\n"
+            "    - PYTHON: C:\\Python310\n      APPVEYOR_JOB_NAME: py310\n"
+            "    - PYTHON: C:\\Python312\n      APPVEYOR_JOB_NAME: py312\n",
+            "environment:\n  matrix:\n"
+            "    - PYTHON: C:\\Python311\n      APPVEYOR_JOB_NAME: py311\n"
+            "    - PYTHON: C:\\Python312\n      APPVEYOR_JOB_NAME: py312\n",
+            id="path entry moves with its name",
+        ),
+        pytest.param(
+            "environment:\n  matrix:\n    - ID: WinP39\n      PY: 39-x64\n",
+            "environment:\n  matrix:\n    - ID: WinP311\n      PY: 311-x64\n",
+            id="short spelling and nodot name",
+        ),
+        pytest.param(
+            "environment:\n  PYTHON_VERSION: 3.10\n",
+            "environment:\n  PYTHON_VERSION: 3.11\n",
+            id="appveyor reads strings: no quotes added",
+        ),
+    ),
+)
+def test_rewrite(before, after):
+    check(appveyor, before, after, POLICY)
+
+
+def _fixtures():
+    for before in sorted(FIXTURES.glob("*.before")):
+        name, minimum = before.stem.split(".")
+        yield pytest.param(before, f"{minimum[0]}.{minimum[1:]}", id=name)
+
+
+@pytest.mark.parametrize(("before", "minimum"), list(_fixtures()))
+def test_real_files(before, minimum):
+    policy = Policy.for_date(TODAY, minimum)
+    check(appveyor, before.read_text(), before.with_suffix(".after").read_text(), policy)
+
+
+def test_path_named_twice_is_left_alone():
+    text = 'environment:\n  PYTHON: "C:\\\\Python39;C:\\\\Python39\\\\Scripts"\n'
+    result = appveyor.rewrite(text, POLICY)
+    assert result is None
