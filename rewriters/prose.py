@@ -167,7 +167,7 @@ def _statement_edits(
         new = old[:offset] + str(policy.minimum) + old[offset + len(match["v"]) :]
         yield (
             Edit(start + match.start("v"), start + match.end("v"), str(policy.minimum)),
-            f'stated minimum: "{old}" -> "{new}"',
+            f'stated minimum: "{old}" → "{new}"',
         )
 
 

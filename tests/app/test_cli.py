@@ -37,7 +37,11 @@ def test_preview_prints_diff_and_pull_request_and_changes_nothing(capsys, checko
     assert snapshot(checkout) == before
     for path in (
         ".github/workflows/tests.yml",
+        ".pre-commit-config.yaml",
+        "CHANGELOG.md",
         "Dockerfile",
+        "README.md",
+        "noxfile.py",
         "pyproject.toml",
         "setup.cfg",
         "tox.ini",
@@ -59,7 +63,7 @@ def test_apply_writes_what_preview_showed(capsys, checkout):
 def test_apply_says_how_many_files(capsys, checkout):
     code, out, _ = run(capsys, "apply", str(checkout), "--min-python", "3.11")
     assert code == 0
-    assert out == f"Rewrote 5 file(s) under {checkout}; Python 3.11 is now the minimum.\n"
+    assert out == f"Rewrote 9 file(s) under {checkout}; Python 3.11 is now the minimum.\n"
 
 
 def test_crlf_and_file_mode_are_kept(capsys, checkout):
@@ -138,3 +142,18 @@ def test_open_pr_reports_github_errors(capsys, fake_github):
     code, out, err = run(capsys, *argv)
     assert (code, out) == (1, "")
     assert err == "molt: octo/missing: GitHub answered 404: Not Found\n"
+
+
+def test_apply_creates_a_towncrier_fragment(capsys, tmp_path):
+    pyproject = (
+        '[project]\nrequires-python = ">=3.9"\n\n'
+        '[tool.towncrier]\ndirectory = "changelog.d"\nfilename = "CHANGES.md"\n'
+    )
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    (tmp_path / "changelog.d").mkdir()
+    (tmp_path / "changelog.d" / "123.bugfix.md").write_text("Fix a thing.\n")
+    run(capsys, "apply", str(tmp_path), "--min-python", "3.11")
+    created = sorted(p.name for p in (tmp_path / "changelog.d").iterdir())
+    assert created == ["+drop-python-3.9-3.10.removal.md", "123.bugfix.md"]
+    fragment = (tmp_path / "changelog.d" / "+drop-python-3.9-3.10.removal.md").read_text()
+    assert fragment == "Drop support for Python 3.9 and 3.10, which have reached end-of-life.\n"

@@ -183,7 +183,7 @@ def test_changes_name_the_statement():
     result = prose.rewrite(f"Requires Python 3.9+ ![b]({BADGE.format('3.9%2B')})\n", POLICY)
     assert result is not None
     assert result.changes == (
-        'stated minimum: "Python 3.9+" -> "Python 3.11+"',
+        'stated minimum: "Python 3.9+" → "Python 3.11+"',
         "badge: python 3.9 -> 3.11",
     )
 
