@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from rewriters import _toml, tox_ini
 from rewriters.policy import Policy
-from rewriters.result import Edit, UnparsableInput
+from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, apply_edits
 from rewriters.versions import Minor, join_names, parse_token, retarget
 
 BARE_RE = re.compile(r"3(\d{1,2})")
@@ -31,6 +31,41 @@ class Out:
 
 
 Handler = Callable[[Out, str, _toml.Entry], None]
+# (key path with "*" wildcards, handler): the explicit table each TOML kind declares
+Rules = tuple[tuple[tuple[str, ...], Handler], ...]
+
+
+def handler_for(rules: Rules, path: tuple[str, ...]) -> Handler | None:
+    """The first handler whose key pattern matches ``path``."""
+    for pattern, handler in rules:
+        if len(pattern) == len(path) and all(
+            p in {"*", k} for p, k in zip(pattern, path, strict=True)
+        ):
+            return handler
+    return None
+
+
+def apply_rules(text: str, policy: Policy, rules: Rules, kind: str) -> Rewrite | None:
+    """Run every matching handler over a TOML file of ``kind`` and apply what they found."""
+    _toml.load(text)
+    out = Out(policy)
+    for entry in _toml.entries(text):
+        handler = handler_for(rules, entry.path)
+        if handler is not None:
+            handler(out, text, entry)
+    if not out.edits:
+        return Rewrite(text, (), tuple(out.notes)) if out.notes else None
+    new = checked(apply_edits(text, out.edits), kind)
+    return Rewrite(new, tuple(out.changes), tuple(out.notes), frozenset(out.dropped))
+
+
+def checked(new: str, kind: str) -> str:
+    """``new`` itself, once it is known to parse; ``BrokenOutput`` naming ``kind`` otherwise."""
+    try:
+        _toml.load(new)
+    except UnparsableInput as error:
+        raise BrokenOutput(f"{kind} no longer parses: {error}") from None
+    return new
 
 
 def label(path: Sequence[str]) -> str:

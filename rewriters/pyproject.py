@@ -27,9 +27,20 @@ from functools import partial
 
 from rewriters import _toml
 from rewriters._cibuildwheel import override, selectors
-from rewriters._pyproject_tools import Handler, Out, label, legacy_tox, pin, pin_list, pins
+from rewriters._pyproject_tools import (
+    Handler,
+    Out,
+    Rules,
+    apply_rules,
+    checked,
+    label,
+    legacy_tox,
+    pin,
+    pin_list,
+    pins,
+)
 from rewriters.policy import Policy
-from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, apply_edits
+from rewriters.result import Edit, Rewrite
 from rewriters.specifiers import classifier_for, classifier_version, raise_floor
 from rewriters.versions import Minor, join_names
 
@@ -50,25 +61,12 @@ VERSION_INFO_RE = re.compile(
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop the versions ``policy`` retires from a pyproject.toml; None when nothing changes."""
-    _toml.load(text)
-    out = Out(policy)
-    for entry in _toml.entries(text):
-        handler = _handler_for(entry.path)
-        if handler is not None:
-            handler(out, text, entry)
-    if not out.edits:
-        return Rewrite(text, (), tuple(out.notes)) if out.notes else None
-    new = _checked(apply_edits(text, out.edits))
-    return Rewrite(new, tuple(out.changes), tuple(out.notes), frozenset(out.dropped))
+    return apply_rules(text, policy, RULES, "pyproject.toml")
 
 
 def _checked(new: str) -> str:
     """``new`` itself, once it is known to parse."""
-    try:
-        _toml.load(new)
-    except UnparsableInput as error:
-        raise BrokenOutput(f"pyproject.toml no longer parses: {error}") from None
-    return new
+    return checked(new, "pyproject.toml")
 
 
 # -- requires-python and the like ----------------------------------------------------------
@@ -211,7 +209,7 @@ POETRY_DEPENDENCY_TABLES: tuple[tuple[str, ...], ...] = (
 )
 _poetry_python = _condition(CONSTRAINT_RE, "the python constraint")
 _poetry_markers = _condition(MARKER_RE, "the marker")
-RULES: tuple[tuple[tuple[str, ...], Handler], ...] = (
+RULES: Rules = (
     (("project", "requires-python"), _floor),
     (("project", "classifiers"), _classifiers),
     (("tool", "poetry", "dependencies", "python"), _floor),
@@ -250,12 +248,3 @@ RULES: tuple[tuple[tuple[str, ...], Handler], ...] = (
         _condition(VERSION_INFO_RE, "the rule"),
     ),
 )
-
-
-def _handler_for(path: tuple[str, ...]) -> Handler | None:
-    for pattern, handler in RULES:
-        if len(pattern) == len(path) and all(
-            p in {"*", k} for p, k in zip(pattern, path, strict=True)
-        ):
-            return handler
-    return None
