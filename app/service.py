@@ -22,8 +22,12 @@ def build(settings: Settings) -> Jobs:
 
 
 def consumer(jobs: Jobs) -> Consumer:
-    """A thread-based huey consumer that also runs the daily rescan."""
-    return jobs.huey.create_consumer(workers=WORKERS, worker_type="thread", periodic=True)
+    """A huey consumer that also runs the daily rescan.
+
+    Its workers are processes: jobs parse YAML and wait on GitHub, and in threads they would
+    share the web server's interpreter lock and slow the webhook acknowledgements down.
+    """
+    return jobs.huey.create_consumer(workers=WORKERS, worker_type="process", periodic=True)
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
