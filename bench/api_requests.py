@@ -107,14 +107,14 @@ def needing_nothing(bench: Bench) -> None:
     done = upgraded(legacy)
     website = {"README.md": "# site\n", "package.json": '{"name": "site"}\n', "index.js": "1;\n"}
     bench.run("no Python at all", bench.repo("website", website), Outcome.SKIPPED)
-    bench.run("needs nothing (4 config files)", bench.repo("inkwell-done", done), NOTHING)
+    bench.run("needs nothing (example, upgraded)", bench.repo("inkwell-done", done), NOTHING)
     configured = {**done, ".github/molt.yml": "labels: []\n"}
     bench.run(
         "needs nothing, with .github/molt.yml",
         bench.repo("inkwell-configured", configured),
         NOTHING,
     )
-    single = {"pyproject.toml": done["pyproject.toml"], "README.md": legacy["README.md"]}
+    single = {"pyproject.toml": done["pyproject.toml"], "src/inkwell/__init__.py": "x = 1\n"}
     bench.run("needs nothing (1 config file)", bench.repo("inkwell-single", single), NOTHING)
     bench.run(
         "push, still needs nothing", bench.repo("inkwell-pushed", done), NOTHING, on_push=True
@@ -127,7 +127,7 @@ def through_life(bench: Bench) -> None:
     name = bench.repo("inkwell", legacy)
     bench.run("new pull request", name, Outcome.OPENED)
     bench.run("second run: pull request up to date", name, Outcome.UP_TO_DATE)
-    bench.fake.push(name, {"README.md": legacy["README.md"] + "\nMore.\n"}, "Docs")
+    bench.fake.push(name, {"src/inkwell/render.py": "WIDTH = 80\n"}, "Code")
     bench.run("push not touching config: PR left alone", name, Outcome.UP_TO_DATE, on_push=True)
     bench.fake.push(name, {".github/workflows/docs.yml": legacy[WORKFLOW]}, "Docs workflow")
     bench.run("push that makes the PR stale: updated", name, UPDATED, on_push=True)
