@@ -5,8 +5,10 @@
 ``ARG PYTHON_VERSION=3.9`` then ``FROM python:${PYTHON_VERSION}-slim``, is changed where each
 piece is written: the version in the ``ARG`` line, a variant in the ``FROM`` line. An ``ARG``
 named for Python (``PYTHON_VERSION``, ``PY_VER``) that no ``FROM`` uses moves too.
-``RUN`` lines naming ``python3.9`` or installing it are left alone with a note: molt cannot know
-whether the new version is packaged where they install from.
+An image that installs several Pythons with pyenv loses the dropped ones in ``RUN`` commands
+and ``PYENV_VERSION`` (rule and limits in ``rewriters._pyenv``). Other ``RUN`` lines naming
+``python3.9`` or installing it are left alone with a note: molt cannot know whether the new
+version is packaged where they install from.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from rewriters import images
+from rewriters import _pyenv, images
 from rewriters.policy import Policy
 from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, apply_edits
 from rewriters.versions import Minor
@@ -80,8 +82,7 @@ class _Found(NamedTuple):
 
 def _from(text: str, line: Line, args: _Args, policy: Policy, found: _Found) -> None:
     match = _FROM.match(text, line.start, line.end)
-    if match is None:
-        raise UnparsableInput("", line.number, "FROM without an image")
+    assert match is not None  # _problem has checked every FROM
     expanded = images.expand(text, *match.span("image"), args.spans)
     if expanded is None:
         return
@@ -126,7 +127,15 @@ def _python_args(text: str, line: Line, policy: Policy, found: _Found) -> None:
 
 
 def _run_notes(text: str, line: Line, policy: Policy, found: _Found) -> None:
-    for match in _RUN_PYTHON.finditer(text, line.start, _instruction_end(text, line)):
+    """A note for the first dropped Python a ``RUN`` still names once the edits are made."""
+    start, end = line.start, _instruction_end(text, line)
+    inside = [e for e in found.edits if start <= e.start and e.end <= end]
+    if any(e.start <= start and end <= e.end for e in found.edits):
+        return  # the whole instruction goes
+    rest = apply_edits(
+        text[start:end], [Edit(e.start - start, e.end - start, e.new) for e in inside]
+    )
+    for match in _RUN_PYTHON.finditer(rest):
         version = Minor.parse(match[1] or match[2])
         if policy.drops(version):
             found.notes.append(
@@ -134,6 +143,22 @@ def _run_notes(text: str, line: Line, policy: Policy, found: _Found) -> None:
                 f"whether Python {policy.minimum} is packaged where it installs from)"
             )
             return
+
+
+def _pyenv_image(text: str, lines: list[Line], policy: Policy, found: _Found) -> None:
+    def spans(keyword: str) -> list[_pyenv.Run]:
+        return [
+            _pyenv.Run(line.number, line.start, line.body, _instruction_end(text, line))
+            for line in lines
+            if line.keyword == keyword
+        ]
+
+    plan = _pyenv.plan(text, spans("RUN"), spans("ENV"), policy)
+    if plan is not None:
+        found.edits.extend(plan.edits)
+        found.changes.extend(plan.changes)
+        found.notes.extend(plan.notes)
+        found.dropped.update(plan.dropped)
 
 
 def _instruction_end(text: str, line: Line) -> int:
@@ -149,6 +174,9 @@ def _instruction_end(text: str, line: Line) -> int:
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Move ``FROM`` images and Python ``ARG`` defaults off the versions ``policy`` drops."""
+    problem = _problem(text)
+    if problem is not None:
+        raise UnparsableInput("", *problem)
     found = _Found([], [], [], set())
     args = _Args({})
     lines = list(instructions(text))
@@ -162,7 +190,9 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     for line in lines:
         if line.keyword == "ARG":
             _python_args(text, line, policy, found)
-        elif line.keyword == "RUN":
+    _pyenv_image(text, lines, policy, found)
+    for line in lines:
+        if line.keyword == "RUN":
             _run_notes(text, line, policy, found)
     if not found.edits:
         return Rewrite(text, (), tuple(found.notes)) if found.notes else None
@@ -174,7 +204,20 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
 
 
 def check_parses(text: str) -> None:
-    """Raise ``BrokenOutput`` unless every instruction line still starts with a keyword."""
+    """Raise ``BrokenOutput`` unless every instruction line still starts with a keyword.
+
+    A ``FROM`` must name an image; a ``RUN`` must have a command not ending on a dangling ``&&``.
+    """
+    problem = _problem(text)
+    if problem is not None:
+        raise BrokenOutput(f"line {problem[0]}: {problem[1]}")
+
+
+def _problem(text: str) -> tuple[int, str] | None:
     for line in instructions(text):
         if line.keyword == "FROM" and _FROM.match(text, line.start, line.end) is None:
-            raise BrokenOutput(f"line {line.number}: FROM without an image")
+            return line.number, "FROM without an image"
+        body = text[line.body : _instruction_end(text, line)].rstrip(" \t\r\n\\")
+        if line.keyword == "RUN" and (not body.strip() or body.endswith("&&")):
+            return line.number, "RUN without a command or ending on &&"
+    return None

@@ -176,6 +176,170 @@ def test_rewrite_310(before, after):
         check(dockerfile, before, after, POLICY_310)
 
 
+PYENV_NOOP = (
+    pytest.param("RUN pyenv install 3.9 && pyenv global 3.9\n", id="pyenv with one python"),
+    pytest.param(
+        "RUN pyenv install 3.12 && pyenv install 3.13\nRUN pyenv global 3.13 3.12 system\n",
+        id="pyenv all kept",
+    ),
+    pytest.param(
+        "RUN pyenv install 3.9 && pyenv install 3.10\nRUN pyenv global 3.9 3.10\n",
+        id="pyenv every python dropped",
+    ),
+    pytest.param("RUN pyenv global 3.12 pypy3.11\n", id="pypy for a kept language"),
+    pytest.param(
+        "RUN pyenv global 3.12 3.13\nRUN <<EOF\npyenv install 3.9 && python3.9 -V\nEOF\n",
+        id="heredoc left alone",
+    ),
+    pytest.param(
+        'RUN pyenv global 3.12 3.13\nRUN ["python3.9", "-V"]\n', id="json form left alone"
+    ),
+    pytest.param(
+        "RUN pyenv global 3.12 3.13 && \\\n# old\n    python3.9 -V\n",
+        id="comment inside RUN",
+    ),
+    pytest.param(
+        "RUN pyenv global 3.12 3.13 && python3.9 -V | tee log && (python3.9 -V)\n",
+        id="pipes and subshells kept",
+    ),
+    pytest.param(
+        "RUN pyenv global 3.12 3.13 && pyenv install 3.13t 3.12-dev && python3.12 -V\n",
+        id="free-threaded and dev names",
+    ),
+)
+
+
+@pytest.mark.parametrize("before", PYENV_NOOP)
+def test_pyenv_noop(before):
+    assert unchanged(dockerfile, before, POLICY)
+
+
+PYENV = (
+    pytest.param(
+        "RUN pyenv install 3.12 && \\\n    pyenv install 3.9 && \\\n    pyenv install 3.13\n",
+        "RUN pyenv install 3.12 && \\\n    pyenv install 3.13\n",
+        id="middle command line",
+    ),
+    pytest.param(
+        "RUN pyenv install 3.13 && \\\n    pyenv install 3.12 && \\\n"
+        "    pyenv install 3.10 && \\\n    pyenv install pypy3.10\n",
+        "RUN pyenv install 3.13 && \\\n    pyenv install 3.12\n",
+        id="last commands take the dangling and",
+    ),
+    pytest.param(
+        "RUN pyenv install 3.9 && \\\n    pyenv install 3.12 && \\\n    pyenv install 3.13\n",
+        "RUN pyenv install 3.12 && \\\n    pyenv install 3.13\n",
+        id="first command on the RUN line",
+    ),
+    pytest.param(
+        "RUN pyenv install 3.12 \\\n    && pyenv install 3.9 \\\n    && pyenv install 3.13\n",
+        "RUN pyenv install 3.12 \\\n    && pyenv install 3.13\n",
+        id="leading and style",
+    ),
+    pytest.param(
+        "RUN pyenv install 3.12 && pyenv install 3.9 && pyenv install 3.13\n",
+        "RUN pyenv install 3.12 && pyenv install 3.13\n",
+        id="one line",
+    ),
+    pytest.param(
+        "RUN pyenv install 3.12 && pyenv install 3.9 && echo 'a && b'\n",
+        "RUN pyenv install 3.12 && echo 'a && b'\n",
+        id="quoted and",
+    ),
+    pytest.param(
+        "RUN --mount=type=cache,target=/root/.cache \\\n"
+        "    pyenv exec python3.13 -m pip install -U pip && \\\n"
+        "    pyenv exec python3.9 -m pip install -U pip && \\\n"
+        "    pyenv exec python3.12 -m pip install -U pip\n",
+        "RUN --mount=type=cache,target=/root/.cache \\\n"
+        "    pyenv exec python3.13 -m pip install -U pip && \\\n"
+        "    pyenv exec python3.12 -m pip install -U pip\n",
+        id="pyenv exec after mount flag",
+    ),
+    pytest.param(
+        "RUN pyenv global 3.12 3.13\nRUN --mount=type=cache,target=/c \\\n"
+        "    python3.10 -m pip install -r a.txt \\\n    -r b.txt\n\nRUN python3.12 -V\n",
+        "RUN pyenv global 3.12 3.13\nRUN python3.12 -V\n",
+        id="whole RUN and the blank line after",
+    ),
+    pytest.param(
+        "RUN pyenv global 3.13 3.12\nRUN python3.9 -V\nRUN python3.12 -V\n",
+        "RUN pyenv global 3.13 3.12\nRUN python3.12 -V\n",
+        id="whole RUN without blank line",
+    ),
+    pytest.param(
+        "RUN pyenv global 3.13 3.12\nRUN pyenv exec pypy3.10 -V",
+        "RUN pyenv global 3.13 3.12\n",
+        id="whole RUN at end of file",
+    ),
+    pytest.param(
+        "RUN pyenv global 3.9 3.12 3.10 pypy3.10 3.13\n",
+        "RUN pyenv global 3.12 3.13\n",
+        id="global list",
+    ),
+    pytest.param(
+        "RUN pyenv install -s 3.12.4 3.9.18 && pyenv local 3.12.4 3.9.18\n",
+        "RUN pyenv install -s 3.12.4 && pyenv local 3.12.4\n",
+        id="install list and local list",
+    ),
+    pytest.param(
+        "RUN pyenv install 3.9 3.13 3.12\nRUN pyenv global 3.9\n",
+        "RUN pyenv install 3.13 3.12\nRUN pyenv global 3.12\n",
+        id="emptied list takes the lowest installed",
+    ),
+    pytest.param(
+        'ENV PYENV_VERSION="3.12 3.9"\nENV PYENV_VERSION=3.9:3.12\nENV PYENV_VERSION 3.13:3.10\n',
+        'ENV PYENV_VERSION="3.12"\nENV PYENV_VERSION=3.12\nENV PYENV_VERSION 3.13\n',
+        id="PYENV_VERSION lists",
+    ),
+)
+
+
+@pytest.mark.parametrize(("before", "after"), PYENV)
+def test_pyenv_rewrite(before, after):
+    check(dockerfile, before, after, POLICY)
+
+
+def test_pyenv_keeps_310_and_its_pypy_at_minimum_310():
+    before = "RUN pyenv global 3.9 3.10 pypy3.10 pypy3.9\n"
+    check(dockerfile, before, "RUN pyenv global 3.10 pypy3.10\n", POLICY_310)
+
+
+def test_pyenv_reports_changes_notes_and_dropped():
+    before = (
+        "RUN pyenv install 3.9 && \\\n    pyenv install pypy3.11\n"
+        "RUN pyenv global 3.9 3.10\nRUN apt-get install -y python3.10-dev\n"
+        "RUN python3.9 -V\n\nRUN pyenv install pypy3.11 3.10\n"
+    )
+    result = dockerfile.rewrite(before, POLICY)
+    assert result is not None
+    assert result.text == (
+        "RUN pyenv install pypy3.11\nRUN pyenv global 3.9 3.10\n"
+        "RUN apt-get install -y python3.10-dev\nRUN pyenv install pypy3.11\n"
+    )
+    assert result.changes == (
+        "RUN commands for Python 3.9: removed",
+        "RUN using only Python 3.9: removed",
+        "pyenv install: dropped 3.10",
+    )
+    assert result.notes == (
+        "line 3: pyenv version list names only dropped Pythons (3.9, 3.10); left unchanged",
+        "line 4: RUN uses python3.10; left unchanged (molt cannot tell whether Python 3.11 is "
+        "packaged where it installs from)",
+    )
+    assert result.dropped == frozenset({Minor(3, 9), Minor(3, 10)})
+
+
+@pytest.mark.parametrize(
+    "text", ["RUN\n", "RUN echo &&\n", "FROM python:3.12\nRUN echo && \\\n"], ids=str
+)
+def test_broken_run_is_unparsable(text):
+    with pytest.raises(UnparsableInput):
+        dockerfile.rewrite(text, POLICY)
+    with pytest.raises(BrokenOutput):
+        dockerfile.check_parses(text)
+
+
 def test_reports_changes_notes_and_dropped():
     before = (
         "FROM python:3.9-slim-buster@sha256:0a\nFROM python:3.10\n"

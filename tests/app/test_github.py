@@ -1,0 +1,88 @@
+"""GitHub's answers as molt's errors, and the timeouts the fake injects."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from github import GithubException
+
+from app import github as gh
+from app.errors import Conflict, Forbidden, GitHubError, NotFound, RateLimited, ServerError
+
+
+def error(status, message="", headers=None):
+    return GithubException(status, {"message": message}, headers or {})
+
+
+@pytest.mark.parametrize(
+    ("raised", "kind", "text"),
+    (
+        (error(404, "Not Found"), NotFound, "GitHub answered 404: Not Found"),
+        (
+            error(403, "Resource not accessible by integration"),
+            Forbidden,
+            "GitHub answered 403: Resource not accessible by integration",
+        ),
+        (
+            error(422, "Reference already exists"),
+            Conflict,
+            "GitHub answered 422: Reference already exists",
+        ),
+        (
+            error(409, "Git Repository is empty."),
+            Conflict,
+            "GitHub answered 409: Git Repository is empty.",
+        ),
+        (error(502), ServerError, "GitHub answered 502"),
+        (error(418, "teapot"), GitHubError, "GitHub answered 418: teapot"),
+    ),
+)
+def test_translate(raised, kind, text):
+    translated = gh.translate(raised)
+    assert type(translated) is kind
+    assert str(translated) == text
+    assert translated.status == raised.status
+
+
+def test_secondary_rate_limit_waits_for_retry_after():
+    before = datetime.now(UTC)
+    limited = gh.translate(
+        error(403, "You have exceeded a secondary rate limit", {"Retry-After": "30"})
+    )
+    assert isinstance(limited, RateLimited)
+    assert (
+        before + timedelta(seconds=29)
+        <= limited.reset_at
+        <= datetime.now(UTC) + timedelta(seconds=31)
+    )
+
+
+def test_primary_rate_limit_waits_for_the_reset():
+    reset = int((datetime.now(UTC) + timedelta(minutes=20)).timestamp())
+    headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+    limited = gh.translate(error(403, "API rate limit exceeded", headers))
+    assert isinstance(limited, RateLimited)
+    assert limited.reset_at == datetime.fromtimestamp(reset, UTC)
+
+
+def test_429_without_headers_waits_a_minute():
+    limited = gh.translate(error(429, "Too Many Requests"))
+    assert isinstance(limited, RateLimited)
+    assert limited.reset_at > datetime.now(UTC) + timedelta(seconds=50)
+
+
+def test_timeout_becomes_server_error(fake_github):
+    fake_github.add_repo("octo/slow", {"pyproject.toml": "[project]\n"})
+    fake_github.hold_seconds = 3
+    fake_github.fail_next("GET", "/repos/octo/slow/git/trees/*", timeout=True)
+    client = gh.client_for_token("t", fake_github.url, throttle=False)
+    client.requester._Requester__timeout = 1  # what a slow GitHub looks like, quickly
+    with pytest.raises(ServerError, match="did not answer in time|could not connect"):
+        gh.Repository(client, "octo/slow").tree("main")
+
+
+def test_unreachable_github_is_a_server_error():
+    client = gh.client_for_token("t", "http://127.0.0.1:9", throttle=False)
+    with pytest.raises(ServerError, match="could not connect to GitHub"):
+        gh.Repository(client, "octo/any").tree("main")
