@@ -33,6 +33,7 @@ BOT_AUTHOR = "molt[bot]"
 BOT_EMAIL = "molt-bot@users.noreply.github.com"
 CHECK_NAME = "molt"
 CONFIG_CHECK_TITLE = ".github/molt.yml is invalid; molt opens no pull request until it is fixed"
+TIMEOUT_SECONDS = 30
 MAX_FILE_BYTES = 1_000_000  # config files are small; anything larger is not one of ours
 
 
@@ -118,9 +119,11 @@ def translated() -> Iterator[None]:
         raise ServerError("could not connect to GitHub") from None
 
 
-def client_for_token(token: str, base_url: str, *, throttle: bool = True) -> github.Github:
+def client_for_token(
+    token: str, base_url: str, *, throttle: bool = True, timeout: int = TIMEOUT_SECONDS
+) -> github.Github:
     """A client authenticated by a user or installation token."""
-    return _client(Auth.Token(token), base_url, throttle)
+    return _client(Auth.Token(token), base_url, throttle, timeout)
 
 
 def client_for_installation(
@@ -131,12 +134,12 @@ def client_for_installation(
     return _client(Auth.AppInstallationAuth(app_auth, installation_id), base_url, throttle)
 
 
-def _client(auth: Auth.Auth, base_url: str, throttle: bool) -> github.Github:
+def _client(auth: Auth.Auth, base_url: str, throttle: bool, timeout: int = 30) -> github.Github:
     return github.Github(
         auth=auth,
         base_url=base_url,
         retry=None,  # retries happen in the job, with backoff that honours rate limits
-        timeout=30,
+        timeout=timeout,
         # GitHub asks integrators to space requests (writes most) to avoid secondary limits
         seconds_between_requests=0.25 if throttle else 0.0,
         seconds_between_writes=1.0 if throttle else 0.0,

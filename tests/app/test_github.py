@@ -76,9 +76,8 @@ def test_timeout_becomes_server_error(fake_github):
     fake_github.add_repo("octo/slow", {"pyproject.toml": "[project]\n"})
     fake_github.hold_seconds = 3
     fake_github.fail_next("GET", "/repos/octo/slow/git/trees/*", timeout=True)
-    client = gh.client_for_token("t", fake_github.url, throttle=False)
-    client.requester._Requester__timeout = 1  # what a slow GitHub looks like, quickly
-    with pytest.raises(ServerError, match="did not answer in time|could not connect"):
+    client = gh.client_for_token("t", fake_github.url, throttle=False, timeout=1)
+    with pytest.raises(ServerError, match=r"did not answer in time|could not connect"):
         gh.Repository(client, "octo/slow").tree("main")
 
 
