@@ -134,7 +134,9 @@ def client_for_installation(
     return _client(Auth.AppInstallationAuth(app_auth, installation_id), base_url, throttle)
 
 
-def _client(auth: Auth.Auth, base_url: str, throttle: bool, timeout: int = 30) -> github.Github:
+def _client(
+    auth: Auth.Auth, base_url: str, throttle: bool, timeout: int = TIMEOUT_SECONDS
+) -> github.Github:
     return github.Github(
         auth=auth,
         base_url=base_url,
