@@ -43,7 +43,7 @@ from rewriters._ci_values import (
 )
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, apply_edits
+from rewriters.result import Edit, Rewrite, finish
 from rewriters.versions import join_names
 
 __all__ = ["Rules", "rewrite"]
@@ -61,12 +61,7 @@ def rewrite(text: str, policy: Policy, rules: Rules) -> Rewrite | None:
             collection(work, document, "", (index,), data, _walk, skip)
         else:
             _walk(work, document, "", (index,), data)
-    if not work.edits:
-        return None
-    new_text = apply_edits(text, work.edits)
-    load(new_text)
-    changes, notes = tuple(dict.fromkeys(work.changes)), tuple(dict.fromkeys(work.notes))
-    return Rewrite(new_text, changes, notes, frozenset(work.dropped))
+    return finish(text, work.edits, work.changes, work.notes, work.dropped, load)
 
 
 def _not_a_job(work: Work, path: Path, data: list[Any]) -> Callable[[str, Node], bool]:

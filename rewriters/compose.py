@@ -14,7 +14,7 @@ import re
 from rewriters import _yaml, images
 from rewriters._yaml import MappingNode, Node, ScalarNode
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, apply_edits
+from rewriters.result import Edit, Rewrite, apply_edits, finish
 from rewriters.versions import Minor, needs_quotes_in_yaml
 
 PATTERNS = (
@@ -113,8 +113,4 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
         services = _yaml.get(document, "services")
         for _name, service in _yaml.items(services) if services is not None else []:
             _service(text, service, python_file, policy, found)
-    if not found.edits:
-        return None
-    new = apply_edits(text, found.edits)
-    _yaml.check_parses(new)
-    return Rewrite(new, tuple(found.changes), tuple(found.notes), frozenset(found.dropped))
+    return finish(text, found.edits, found.changes, found.notes, found.dropped, _yaml.check_parses)

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from rewriters import images
 from rewriters.policy import Policy
-from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, apply_edits
+from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, finish
 from rewriters.versions import Minor
 
 PATTERNS = (
@@ -167,11 +167,7 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     _image(document, policy, found)
     _args(document, policy, found)
     _features(document, policy, found)
-    if not found.edits:
-        return None
-    new = apply_edits(text, found.edits)
-    check_parses(new)
-    return Rewrite(new, tuple(found.changes), tuple(found.notes), frozenset(found.dropped))
+    return finish(text, found.edits, found.changes, found.notes, found.dropped, check_parses)
 
 
 def check_parses(text: str) -> None:

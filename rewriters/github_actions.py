@@ -31,7 +31,7 @@ from rewriters._gha_wheels import is_wheel_key, rewrite_setting
 from rewriters._matrix import rewrite_matrix
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, apply_edits
+from rewriters.result import Edit, Rewrite, finish
 from rewriters.versions import Minor, parse_token
 
 PATTERNS: tuple[str, ...] = (
@@ -52,12 +52,8 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     work = Work(text, policy, _file_quote(documents))
     for document in documents:
         _walk(work, document, ("",), ())
-    if not work.edits:
-        return None
-    new_text = apply_edits(text, _outermost(work.edits))
-    _yaml.check_parses(new_text)
-    changes, notes = tuple(dict.fromkeys(work.changes)), tuple(dict.fromkeys(work.notes))
-    return Rewrite(new_text, changes, notes, frozenset(work.dropped))
+    edits = _outermost(work.edits)
+    return finish(text, edits, work.changes, work.notes, work.dropped, _yaml.check_parses)
 
 
 def _outermost(edits: list[Edit]) -> list[Edit]:

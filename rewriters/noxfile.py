@@ -27,7 +27,7 @@ from rewriters._python_ast import (
     string_value,
 )
 from rewriters.policy import Policy
-from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, apply_edits
+from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, finish
 from rewriters.versions import Minor, Token, join_names, parse_token, retarget
 
 PATTERNS: tuple[str, ...] = ("noxfile.py",)
@@ -73,11 +73,8 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     for label, node in _session_name_lists(tree, work.constants):
         _rewrite_value(work, label, node, _session_hit)
     _note_slices(work, tree)
-    if not work.edits:
-        return None
-    new = _checked(apply_edits(text, _toml.merge(work.edits)))
-    notes = tuple(dict.fromkeys(work.notes))
-    return Rewrite(new, tuple(dict.fromkeys(work.changes)), notes, frozenset(work.dropped))
+    edits = _toml.merge(work.edits)
+    return finish(text, edits, work.changes, work.notes, work.dropped, _checked)
 
 
 def _checked(new: str) -> str:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from rewriters import _yaml
 from rewriters._yaml import Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, apply_edits
+from rewriters.result import Edit, Rewrite, finish
 from rewriters.versions import Minor, Token, needs_quotes_in_yaml, parse_token, retarget
 
 PATTERNS: tuple[str, ...] = (".pre-commit-config.yaml", ".pre-commit-config.yml")
@@ -71,12 +71,7 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
             hooks = _yaml.get(repo, "hooks")
             if isinstance(hooks, SequenceNode):
                 _hooks(text, hooks, policy, found)
-    if not found.edits:
-        return None
-    new = apply_edits(text, found.edits)
-    _yaml.check_parses(new)
-    changes, notes = tuple(dict.fromkeys(found.changes)), tuple(dict.fromkeys(found.notes))
-    return Rewrite(new, changes, notes, frozenset(found.dropped))
+    return finish(text, found.edits, found.changes, found.notes, found.dropped, _yaml.check_parses)
 
 
 def _value_start(text: str, node: ScalarNode) -> int | None:

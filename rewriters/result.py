@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from rewriters.versions import Minor
@@ -57,3 +57,23 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         position = end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+def finish(
+    text: str,
+    edits: Iterable[Edit],
+    changes: Iterable[str],
+    notes: Iterable[str],
+    dropped: Iterable[Minor],
+    check: Callable[[str], object],
+) -> Rewrite | None:
+    """The rewriters' common last step: apply ``edits``, re-parse with ``check`` (which raises
+    ``BrokenOutput``), and say each change and note once. Without edits, a rewrite carrying
+    only the notes, or None when there is nothing to say."""
+    said = tuple(dict.fromkeys(notes))
+    edits = list(edits)
+    if not edits:
+        return Rewrite(text, (), said) if said else None
+    new = apply_edits(text, edits)
+    check(new)
+    return Rewrite(new, tuple(dict.fromkeys(changes)), said, frozenset(dropped))

@@ -7,7 +7,7 @@ import pytest
 from rewriters import appveyor
 from rewriters.policy import Policy
 from tests.conftest import POLICY, TODAY
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "appveyor"
 
@@ -26,7 +26,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "appveyor"
     ),
 )
 def test_noop(before):
-    assert appveyor.rewrite(before, POLICY) is None
+    assert unchanged(appveyor, before, POLICY)
 
 
 @pytest.mark.parametrize(
@@ -78,5 +78,4 @@ def test_real_files(before, minimum):
 
 def test_path_named_twice_is_left_alone():
     text = 'environment:\n  PYTHON: "C:\\\\Python39;C:\\\\Python39\\\\Scripts"\n'
-    result = appveyor.rewrite(text, POLICY)
-    assert result is None
+    assert unchanged(appveyor, text, POLICY)

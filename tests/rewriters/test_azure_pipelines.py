@@ -7,7 +7,7 @@ import pytest
 from rewriters import azure_pipelines
 from rewriters.policy import Policy
 from tests.conftest import POLICY, TODAY
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "azure_pipelines"
 
@@ -35,7 +35,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "azure_pipe
     ),
 )
 def test_noop(before):
-    assert azure_pipelines.rewrite(before, POLICY) is None
+    assert unchanged(azure_pipelines, before, POLICY)
 
 
 @pytest.mark.parametrize(

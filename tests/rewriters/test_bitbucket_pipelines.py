@@ -4,7 +4,7 @@ import pytest
 
 from rewriters import bitbucket_pipelines
 from tests.conftest import POLICY
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 
 @pytest.mark.parametrize(
@@ -17,7 +17,7 @@ from tests.rewriters._check import check
     ),
 )
 def test_noop(before):
-    assert bitbucket_pipelines.rewrite(before, POLICY) is None
+    assert unchanged(bitbucket_pipelines, before, POLICY)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from rewriters import circleci
 from rewriters.policy import Policy
 from tests.conftest import POLICY, TODAY
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "circleci"
 
@@ -35,7 +35,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "circleci"
     ),
 )
 def test_noop(before):
-    assert circleci.rewrite(before, POLICY) is None
+    assert unchanged(circleci, before, POLICY)
 
 
 @pytest.mark.parametrize(

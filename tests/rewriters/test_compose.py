@@ -9,7 +9,7 @@ from rewriters.policy import Policy
 from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310, TODAY
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "compose"
 
@@ -46,7 +46,7 @@ NOOP = (
 
 @pytest.mark.parametrize("before", NOOP)
 def test_noop(before):
-    assert compose.rewrite(before, POLICY) is None
+    assert unchanged(compose, before, POLICY)
 
 
 REWRITE = (

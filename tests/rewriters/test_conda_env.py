@@ -8,7 +8,7 @@ from rewriters import conda_env, registry
 from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "conda_env"
 
@@ -41,7 +41,7 @@ def _env(python: str) -> str:
     ),
 )
 def test_noop(before):
-    assert conda_env.rewrite(before, POLICY) is None
+    assert unchanged(conda_env, before, POLICY)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 
 from rewriters import github_actions
 from tests.conftest import POLICY
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 HEAD = "jobs:\n  test:\n    strategy:\n      matrix:\n        python-version: ['3.9', '3.11']\n"
 STEPS = HEAD + "    steps:\n      - uses: actions/checkout@v4\n"
@@ -40,7 +40,7 @@ STEPS = HEAD + "    steps:\n      - uses: actions/checkout@v4\n"
     ),
 )
 def test_noop(before):
-    assert github_actions.rewrite(before, POLICY) is None
+    assert unchanged(github_actions, before, POLICY)
 
 
 @pytest.mark.parametrize(

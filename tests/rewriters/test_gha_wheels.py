@@ -7,7 +7,7 @@ import pytest
 from rewriters import github_actions
 from rewriters.versions import Minor
 from tests.conftest import POLICY
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 STEP = "jobs:\n  wheels:\n    steps:\n      - uses: pypa/cibuildwheel@v3.2.0\n        env:\n"
 
@@ -31,7 +31,7 @@ STEP = "jobs:\n  wheels:\n    steps:\n      - uses: pypa/cibuildwheel@v3.2.0\n  
     ),
 )
 def test_noop(before):
-    assert github_actions.rewrite(before, POLICY) is None
+    assert unchanged(github_actions, before, POLICY)
 
 
 @pytest.mark.parametrize(

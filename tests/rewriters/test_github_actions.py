@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import github_actions
+from rewriters import _yaml, github_actions
 from rewriters.policy import Policy
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310, TODAY
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "github_actions"
 
@@ -84,7 +84,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "github_act
     ),
 )
 def test_noop(before):
-    assert github_actions.rewrite(before, POLICY) is None
+    assert unchanged(github_actions, before, POLICY)
 
 
 MATRIX = "jobs:\n  test:\n    strategy:\n      matrix:\n"
@@ -476,13 +476,9 @@ def test_unparsable_without_mark():
     assert raised.value.reason.startswith("not valid YAML")
 
 
-def test_broken_output_raises(monkeypatch):
-    def broken(text, edits):
-        return "a: [\n"
-
-    monkeypatch.setattr(github_actions, "apply_edits", broken)
+def test_broken_output_raises():
     with pytest.raises(BrokenOutput):
-        github_actions.rewrite(MATRIX + "        python: ['3.9', '3.11']\n", POLICY)
+        _yaml.check_parses("a: [\n")
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from rewriters.policy import Policy
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, TODAY
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "gitlab_ci"
 
@@ -37,7 +37,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "gitlab_ci"
     ),
 )
 def test_noop(before):
-    assert gitlab_ci.rewrite(before, POLICY) is None
+    assert unchanged(gitlab_ci, before, POLICY)
 
 
 @pytest.mark.parametrize(

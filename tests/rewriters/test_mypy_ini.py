@@ -7,7 +7,7 @@ import pytest
 from rewriters import mypy_ini
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "mypy_ini"
 
@@ -24,7 +24,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "mypy_ini"
     ),
 )
 def test_noop(before):
-    assert mypy_ini.rewrite(before, POLICY) is None
+    assert unchanged(mypy_ini, before, POLICY)
 
 
 @pytest.mark.parametrize(

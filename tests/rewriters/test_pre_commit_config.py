@@ -8,7 +8,7 @@ from rewriters import pre_commit_config
 from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "pre_commit_config"
 
@@ -79,7 +79,7 @@ repos:
     ),
 )
 def test_noop(before):
-    assert pre_commit_config.rewrite(before, POLICY) is None
+    assert unchanged(pre_commit_config, before, POLICY)
 
 
 @pytest.mark.parametrize(

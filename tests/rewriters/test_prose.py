@@ -6,7 +6,7 @@ import pytest
 
 from rewriters import prose, registry
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "prose"
 BADGE = "https://img.shields.io/badge/python-{}-blue"
@@ -60,7 +60,7 @@ BADGE = "https://img.shields.io/badge/python-{}-blue"
     ),
 )
 def test_noop(before):
-    assert prose.rewrite(before, POLICY) is None
+    assert unchanged(prose, before, POLICY)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from rewriters import readthedocs
 from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "readthedocs"
 
@@ -34,7 +34,7 @@ def _v2(python: str) -> str:
     ),
 )
 def test_noop(before):
-    assert readthedocs.rewrite(before, POLICY) is None
+    assert unchanged(readthedocs, before, POLICY)
 
 
 @pytest.mark.parametrize(

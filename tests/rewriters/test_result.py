@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters.result import Edit, UnparsableInput, apply_edits
+from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, apply_edits, finish
+from rewriters.versions import Minor
 
 
 def test_apply_edits_in_any_order():
@@ -23,3 +24,23 @@ def test_overlapping_edits_are_a_bug():
 def test_unparsable_input_names_file_and_line():
     assert str(UnparsableInput("tox.ini", 3, "no section")) == "tox.ini:3: no section"
     assert str(UnparsableInput("setup.py", None, "syntax error")) == "setup.py: syntax error"
+
+
+def _parses(text):
+    if "[" in text:
+        raise BrokenOutput("unbalanced")
+
+
+def test_finish_applies_checks_and_says_each_thing_once():
+    result = finish("a 3.9\n", [Edit(2, 5, "3.11")], ["x", "x"], ["n", "n"], [Minor(3, 9)], _parses)
+    assert result == Rewrite("a 3.11\n", ("x",), ("n",), frozenset({Minor(3, 9)}))
+
+
+def test_finish_without_edits_keeps_only_the_notes():
+    assert finish("a\n", [], [], ["left alone"], [], _parses) == Rewrite("a\n", (), ("left alone",))
+    assert finish("a\n", [], [], [], [], _parses) is None
+
+
+def test_finish_refuses_output_that_does_not_parse():
+    with pytest.raises(BrokenOutput):
+        finish("a\n", [Edit(0, 1, "[")], ["x"], [], [], _parses)

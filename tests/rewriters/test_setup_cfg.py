@@ -7,7 +7,7 @@ import pytest
 from rewriters import setup_cfg
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "setup_cfg"
 
@@ -50,7 +50,7 @@ def classifiers(*versions: str) -> str:
     ),
 )
 def test_noop(before):
-    assert setup_cfg.rewrite(before, POLICY) is None
+    assert unchanged(setup_cfg, before, POLICY)
 
 
 @pytest.mark.parametrize(

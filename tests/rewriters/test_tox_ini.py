@@ -8,7 +8,7 @@ from rewriters import _ini, tox_ini
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "tox_ini"
 
@@ -54,7 +54,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "tox_ini"
     ),
 )
 def test_noop(before):
-    assert tox_ini.rewrite(before, POLICY) is None
+    assert unchanged(tox_ini, before, POLICY)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from rewriters import travis
 from rewriters.policy import Policy
 from tests.conftest import POLICY, TODAY
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "travis"
 
@@ -28,7 +28,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "travis"
     ),
 )
 def test_noop(before):
-    assert travis.rewrite(before, POLICY) is None
+    assert unchanged(travis, before, POLICY)
 
 
 @pytest.mark.parametrize(

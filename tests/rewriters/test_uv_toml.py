@@ -6,7 +6,7 @@ from rewriters import uv_toml
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check
+from tests.rewriters._check import check, unchanged
 
 SETTINGS = """\
 # uv settings for this checkout
@@ -29,7 +29,7 @@ index-url = "https://pypi.org/simple"
     ),
 )
 def test_noop(before):
-    assert uv_toml.rewrite(before, POLICY) is None
+    assert unchanged(uv_toml, before, POLICY)
 
 
 @pytest.mark.parametrize(
