@@ -10,6 +10,7 @@ import base64
 import io
 import logging
 import tarfile
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -18,8 +19,7 @@ from urllib.parse import quote
 
 import github
 import requests
-from github import Auth, GithubException, InputGitTreeElement
-from github.GitTree import GitTree
+from github import Auth, GithubException
 from github.PaginatedList import PaginatedList
 from github.PullRequest import PullRequest
 from github.Repository import Repository as GithubRepository
@@ -195,6 +195,19 @@ class Tree(NamedTuple):
 
     sha: str
     files: tuple[TreeEntry, ...]
+    unchanged: bool = False  # GitHub answered 304: the same listing as this process saw before
+
+
+# Tree listings this process made, by URL: (ETag, listing). Bounded; the oldest go first.
+LISTED: OrderedDict[str, tuple[str, Tree]] = OrderedDict()
+LISTED_MAX = 10_000
+
+
+def _remember(url: str, etag: str, tree: Tree) -> None:
+    LISTED[url] = (etag, tree)
+    LISTED.move_to_end(url)
+    while len(LISTED) > LISTED_MAX:
+        LISTED.popitem(last=False)
 
 
 class Repository:
@@ -205,17 +218,32 @@ class Repository:
         self.owner = full_name.split("/", 1)[0]
         self._client = client
         self._repo = client.get_repo(full_name)  # lazy: the client is
-        self._trees: dict[str, GitTree] = {}
 
     def tree(self, ref: str) -> Tree:
-        """Every file at ``ref`` (a branch name or commit sha), in one recursive listing."""
+        """Every file at ``ref`` (a branch name or commit sha), in one recursive listing.
+
+        A listing this process made before is asked for again conditionally (``If-None-Match``):
+        when nothing changed GitHub answers 304, which does not count against the rate limit.
+        """
+        url = f"{self._repo.url}/git/trees/{quote(ref, safe='')}"
+        known = LISTED.get(url)
+        headers = {"If-None-Match": known[0]} if known else {}
         with translated():
-            tree = self._repo.get_git_tree(ref, recursive=True)
-            files = tuple(
-                TreeEntry(e.path, e.mode, e.sha, e.size or 0) for e in tree.tree if e.type == "blob"
+            answer, data = self._client.requester.requestJsonAndCheck(
+                "GET", url, parameters={"recursive": "1"}, headers=headers
             )
-        self._trees[tree.sha] = tree
-        return Tree(tree.sha, files)
+        if data is None and known is not None:
+            return known[1]._replace(unchanged=True)
+        assert data is not None
+        files = tuple(
+            TreeEntry(e["path"], e["mode"], e["sha"], e.get("size") or 0)
+            for e in data["tree"]
+            if e["type"] == "blob"
+        )
+        tree = Tree(str(data["sha"]), files)
+        if "etag" in answer:
+            _remember(url, answer["etag"], tree)
+        return tree
 
     def read_files(self, ref: str, entries: list[TreeEntry]) -> dict[str, str]:
         """UTF-8 text of ``entries``: one blob request for a single file, else one tarball."""
@@ -255,21 +283,26 @@ class Repository:
     def commit(self, parent: BranchHead, files: Mapping[str, tuple[str, str]], message: str) -> str:
         """One commit on top of ``parent`` that changes ``files`` (path → (mode, text)).
 
-        ``parent`` comes from ``branch()``, and its tree must have been listed by ``tree()``.
+        ``parent`` comes from ``branch()``.
         """
-        elements = [
-            InputGitTreeElement(path, mode, "blob", content=text)
+        entries = [
+            {"path": path, "mode": mode, "type": "blob", "content": text}
             for path, (mode, text) in sorted(files.items())
         ]
+        requester = self._client.requester
         with translated():
-            tree = self._repo.create_git_tree(elements, self._trees[parent.tree_sha])
+            _, tree = requester.requestJsonAndCheck(
+                "POST",
+                f"{self._repo.url}/git/trees",
+                input={"base_tree": parent.tree_sha, "tree": entries},
+            )
             # PyGithub's create_git_commit would first GET the parent commit; its sha is enough.
-            _, data = self._client.requester.requestJsonAndCheck(
+            _, data = requester.requestJsonAndCheck(
                 "POST",
                 f"{self._repo.url}/git/commits",
                 input={
                     "message": message,
-                    "tree": tree.sha,
+                    "tree": tree["sha"],
                     "parents": [parent.sha],
                     "author": {"name": BOT_AUTHOR, "email": BOT_EMAIL},
                 },

@@ -15,6 +15,12 @@ from app.plan import Plan, plan, reads
 from app.pull_request import Overrides
 from app.repo_config import RepoConfig
 from rewriters import Policy
+from rewriters.versions import Minor
+
+# Repositories a scan found needing nothing, under the calendar's minimum of that day, with
+# the tree they had. The next scan lists the tree conditionally (a 304 is free) and stops
+# there when it has not changed: a daily rescan of a finished repository costs nothing.
+NEEDED_NOTHING: dict[tuple[str, Minor], str] = {}
 
 
 class Prepared(NamedTuple):
@@ -29,16 +35,24 @@ def _ignored(path: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(path, pattern) for pattern in patterns)
 
 
-def _read(repo: Repository, target: Target) -> tuple[Tree, dict[str, str]] | None:
-    """The tree and the claimed files' text; None for a repository molt skips."""
+def _read(
+    repo: Repository, target: Target, needed_nothing: str | None
+) -> tuple[Tree, dict[str, str]] | Outcome:
+    """The tree and the claimed files' text, or why there is nothing to read.
+
+    ``needed_nothing`` is the tree sha at which this repository last needed nothing under
+    the same policy: an unchanged tree is not read again.
+    """
     if target.archived or target.fork:
-        return None
+        return Outcome.SKIPPED
     try:
         tree = repo.tree(target.default_branch)
     except Conflict:  # 409: the repository is empty
-        return None
+        return Outcome.SKIPPED
+    if tree.sha == needed_nothing:
+        return Outcome.NOTHING
     if not any(_is_python(e.path) for e in tree.files):
-        return None
+        return Outcome.SKIPPED
     wanted = [e for e in tree.files if e.path == repo_config.PATH or reads(e.path)]
     return tree, repo.read_files(target.default_branch, wanted)
 
@@ -54,11 +68,13 @@ def _is_python(path: str) -> bool:
     return path.endswith(".py") or path.rsplit("/", 1)[-1] in PYTHON_MARKERS
 
 
-def prepare(repo: Repository, target: Target) -> Prepared | Outcome:
+def prepare(
+    repo: Repository, target: Target, *, needed_nothing: str | None = None
+) -> Prepared | Outcome:
     """Read the repository, or say why there is nothing to plan (an invalid config is reported)."""
-    read = _read(repo, target)
-    if read is None:
-        return Outcome.SKIPPED
+    read = _read(repo, target, needed_nothing)
+    if isinstance(read, Outcome):
+        return read
     tree, files = read
     try:
         config = repo_config.parse(files.pop(repo_config.PATH, None))
@@ -89,13 +105,17 @@ def run(
 
     ``login`` is the App's (the pull request then lists the commands addressed to it).
     """
-    prepared = prepare(repo, target)
+    memo = (target.full_name, Policy.for_date(today).minimum)
+    known = None if on_push else NEEDED_NOTHING.get(memo)
+    prepared = prepare(repo, target, needed_nothing=known)
     if isinstance(prepared, Outcome):
         return prepared
     default = policy_for(today, prepared.config, Overrides())
     if not on_push and not _plan(prepared, default).files:
         # Only a push can make an open molt PR unneeded; scans skip the look-up (API budget).
+        NEEDED_NOTHING[memo] = prepared.tree.sha
         return Outcome.NOTHING
+    NEEDED_NOTHING.pop(memo, None)
     current = publish.current_pull(repo, prepared.config.branch_prefix)
     chosen = _overrides_of(current)
     return _apply(repo, target, today, prepared, current, chosen, publish.SCAN, login).outcome

@@ -57,7 +57,8 @@ class Row:
 def example_files() -> Files:
     """Every file of the example project, by repository path."""
     files = {}
-    for directory, _, names in os.walk(EXAMPLE):
+    for directory, subdirs, names in os.walk(EXAMPLE):
+        subdirs[:] = [d for d in subdirs if d != "__pycache__" and not d.endswith("_cache")]
         for name in names:
             path = Path(directory) / name
             files[path.relative_to(EXAMPLE).as_posix()] = path.read_text(encoding="utf-8")
@@ -107,7 +108,9 @@ def needing_nothing(bench: Bench) -> None:
     done = upgraded(legacy)
     website = {"README.md": "# site\n", "package.json": '{"name": "site"}\n', "index.js": "1;\n"}
     bench.run("no Python at all", bench.repo("website", website), Outcome.SKIPPED)
-    bench.run("needs nothing (example, upgraded)", bench.repo("inkwell-done", done), NOTHING)
+    finished = bench.repo("inkwell-done", done)
+    bench.run("needs nothing (example, upgraded)", finished, NOTHING)
+    bench.run("daily rescan, nothing changed since", finished, NOTHING)
     configured = {**done, ".github/molt.yml": "labels: []\n"}
     bench.run(
         "needs nothing, with .github/molt.yml",

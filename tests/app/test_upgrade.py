@@ -296,3 +296,14 @@ def test_an_ignored_new_target_leaves_the_old_pull_request_alone(fake_github):
         ("molt/python-3.12", "closed"),
         (BRANCH, "open"),
     ]
+
+
+def test_rescan_of_an_unchanged_repository_is_one_free_request(fake_github):
+    fake_github.add_repo("octo/finished", {"pyproject.toml": PYPROJECT_AFTER, "tox.ini": TOX_AFTER})
+    target = Target("octo/finished", "main")
+    assert run(fake_github, target) is Outcome.NOTHING
+    before = len(fake_github.requests)
+    assert run(fake_github, target) is Outcome.NOTHING
+    assert [(r.method, r.status) for r in fake_github.requests[before:]] == [("GET", 304)]
+    fake_github.push("octo/finished", {"tox.ini": TOX}, "Back to 3.9")
+    assert run(fake_github, target) is Outcome.OPENED
