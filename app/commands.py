@@ -1,33 +1,30 @@
-"""Comment commands: parse ``@molt-bot …`` lines, check who asks, act, reply.
+"""Comment commands: take the ``@molt-bot …`` lines of a comment, check who asks, act, reply.
 
 A comment may hold several commands, one per line, each line starting with the App's mention
 (``@<slug>``, from ``GET /app``); lines quoted with ``>`` or inside code blocks are not
 commands. Only users with write, maintain or admin permission may command; others get one
 reply saying so. Every accepted comment gets an ``eyes`` reaction, then one reply.
+Reading is ``command_parsing``'s, access ``permissions``'s, the diff reply ``preview``'s.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-import time
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from app import pull_request, upgrade
+from app.command_parsing import BOX, Command, Request, is_bot, parse
 from app.errors import GitHubError
 from app.github import Pull, Repository
-from app.outcome import Done, Outcome, Target
-from app.plan import Plan
+from app.outcome import Done, Outcome
+from app.permissions import Permissions
+from app.preview import render_preview
 from app.publish import Steer
 from app.pull_request import Overrides
 from rewriters.policy import Policy, UnknownVersion
 from rewriters.versions import Minor
-
-WRITERS = frozenset({"admin", "maintain", "write"})
-PERMISSION_TTL_SECONDS = 60.0
-MAX_PREVIEW_CHARS = 60_000  # GitHub refuses comments over 65,536 characters
 
 NOT_ALLOWED = (
     "Sorry @{author}, only people with write access to this repository can give molt "
@@ -58,19 +55,6 @@ MINIMUM_NOTHING = (
     "no older version."
 )
 NOTHING_TO_PREVIEW = "molt would change nothing in this repository."
-PREVIEW = """\
-molt would change {count} file(s) (Python {minimum} as the oldest supported version):
-
-{summary}
-
-<details>
-<summary>Diff</summary>
-
-```diff
-{diff}
-```
-</details>"""
-PREVIEW_CUT = "\n… (cut: the full diff is longer than a comment may be)"
 FAILED = (
     "molt could not carry out `{command}`: {error}. It tried {tries} times; comment the command "
     "again to retry."
@@ -102,23 +86,6 @@ REPLIES: Mapping[Outcome, str] = {
 }
 
 
-class Request(NamedTuple):
-    """A comment (or a ticked check-box) that may hold commands, as the webhook gave it."""
-
-    target: Target
-    number: int  # the issue or pull request
-    comment_id: int | None  # None for the check-box, which has no comment to react to
-    text: str
-    author: str
-
-
-class Command(NamedTuple):
-    """One command line: ``@molt-bot keep 3.10`` → ("keep", "3.10")."""
-
-    name: str
-    argument: str
-
-
 class Context(NamedTuple):
     """What a command acts on."""
 
@@ -133,52 +100,7 @@ class Context(NamedTuple):
         return pull_request.mention(self.login)
 
 
-BOX = (Command("rebase", ""),)
 _MOLT_BRANCH = re.compile(r"python-(\d\.\d{1,2})$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-
-
-def is_bot(user: Mapping[str, Any]) -> bool:
-    """Bots never command molt, so two bots cannot talk each other into a loop."""
-    return user.get("type") == "Bot" or str(user.get("login", "")).endswith("[bot]")
-
-
-def parse(text: str, login: str) -> list[Command]:
-    """Commands addressed to ``@login``, one per line; quotes and code blocks are skipped."""
-    line_re = re.compile(rf"^[ \t]*@{re.escape(login)}[ \t]+(\S+)(.*)$", re.IGNORECASE)
-    found, fence = [], ""
-    for line in text.splitlines():
-        opening = _FENCE.match(line)
-        if opening and (not fence or opening[1].startswith(fence)):
-            fence = "" if fence else opening[1]
-            continue
-        if fence or line.lstrip().startswith(">") or line.startswith(("    ", "\t")):
-            continue
-        match = line_re.match(line)
-        if match:
-            found.append(Command(match[1].lower().rstrip(".!,:;"), match[2].strip()))
-    return found
-
-
-class Permissions:
-    """Repository permission per user, asked of GitHub and kept briefly."""
-
-    def __init__(
-        self,
-        ttl: float = PERMISSION_TTL_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._ttl, self._clock = ttl, clock
-        self._seen: dict[tuple[str, str], tuple[str, float]] = {}
-
-    def may_command(self, repo: Repository, login: str) -> bool:
-        """Whether ``login`` has write, maintain or admin permission on ``repo``."""
-        key = (repo.full_name.lower(), login.lower())
-        hit = self._seen.get(key)
-        if hit is None or self._clock() - hit[1] >= self._ttl:
-            hit = (repo.permission(login), self._clock())
-            self._seen[key] = hit
-        return hit[0] in WRITERS
 
 
 def accept(
@@ -359,26 +281,6 @@ def _preview(context: Context) -> str:
     return render_preview(result)
 
 
-def render_preview(plan: Plan) -> str:
-    """A per-file summary and the collapsed unified diff of ``plan``."""
-    summary = "\n".join(f"- `{f.path}`: {'; '.join(f.changes)}" for f in plan.files)
-    diff = "".join(
-        "".join(
-            difflib.unified_diff(
-                f.before.splitlines(keepends=True),
-                f.after.splitlines(keepends=True),
-                f"a/{f.path}",
-                f"b/{f.path}",
-            )
-        )
-        for f in plan.files
-    ).rstrip("\n")
-    if len(diff) > MAX_PREVIEW_CHARS:
-        diff = diff[:MAX_PREVIEW_CHARS] + PREVIEW_CUT
-    count, minimum = len(plan.files), plan.policy.minimum
-    return PREVIEW.format(count=count, minimum=minimum, summary=summary, diff=diff)
-
-
 _ON_PULL: Mapping[str, Callable[[Context, Command], str]] = {
     "rebase": _rebase,
     "recreate": _recreate,
@@ -387,3 +289,16 @@ _ON_PULL: Mapping[str, Callable[[Context, Command], str]] = {
     "minimum": _minimum,
     "keep": _keep,
 }
+
+
+__all__ = [
+    "Command",
+    "Permissions",
+    "Request",
+    "accept",
+    "act",
+    "failed",
+    "is_bot",
+    "parse",
+    "render_preview",
+]

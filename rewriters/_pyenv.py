@@ -16,7 +16,8 @@ commands and ``ENV PYENV_VERSION`` name at least two different interpreters (``3
 An image with one Python (``pyenv install 3.9 && pyenv global 3.9``) is left alone here: what
 replaces its only interpreter is a choice for ``FROM``-style rules or a human. ``RUN`` shapes
 molt does not read (heredocs, JSON form, comment lines inside, ``;``/``|``/subshells) only
-keep whole commands; their mentions get the usual note.
+keep whole commands; their mentions get the usual note. ``_pyenv_commands`` reads the image;
+this module decides what goes.
 """
 
 from __future__ import annotations
@@ -25,45 +26,10 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from rewriters._pyenv_commands import EXE, Command, Entry, Image, Run, args, read
 from rewriters.policy import Policy
 from rewriters.result import Edit
 from rewriters.versions import Minor
-
-_NAME = re.compile(r"(?P<pypy>pypy)?(?P<minor>[23]\.\d{1,2})(?:\.\d+)?(?:t|-dev|-[\w.]+)?")
-_EXE = re.compile(r"(?P<pypy>pypy|python)(?P<minor>[23]\.\d{1,2})")
-_LISTS = ("global", "local", "shell")
-_ENV = re.compile(
-    r"PYENV_VERSION[= ][ \t]*(?:(?P<q>[\"'])(?P<quoted>[^\"'\n]*)(?P=q)|(?P<bare>\S+))"
-)
-_FLAGS = re.compile(r"(?:[ \t]+|\\\r?\n|--\S+)*")  # flags and continuations before commands
-_COMPLEX = frozenset(";|`()&")
-
-
-class Run(NamedTuple):
-    """A ``RUN`` instruction: its first line number, the offsets of its text and its body."""
-
-    number: int
-    start: int
-    body: int
-    end: int
-
-
-class Entry(NamedTuple):
-    """One word of a pyenv version list."""
-
-    start: int
-    end: int
-    word: str
-    key: tuple[bool, Minor] | None  # (is PyPy, language version), None when not a version
-
-
-class Command(NamedTuple):
-    """One ``&&``-separated command of a ``RUN``; ``words`` carry their offsets."""
-
-    start: int
-    end: int
-    words: list[Entry]
-    simple: bool
 
 
 class Plan(NamedTuple):
@@ -75,63 +41,9 @@ class Plan(NamedTuple):
     dropped: set[Minor]
 
 
-def _entry(start: int, word: str) -> Entry:
-    match = _NAME.fullmatch(word)
-    key = (bool(match["pypy"]), Minor.parse(match["minor"])) if match else None
-    return Entry(start, start + len(word), word, key)
-
-
-def _body_start(text: str, run: Run) -> int:
-    """Offset of the first command, past ``--mount=…`` flags and line continuations."""
-    match = _FLAGS.match(text, run.body, run.end)
-    assert match is not None  # the pattern matches the empty string
-    return match.end()
-
-
-def _readable(text: str, run: Run, start: int) -> bool:
-    chunk = text[start : run.end]
-    has_comment = re.search(r"\n[ \t]*#", chunk) is not None
-    return not chunk.startswith("[") and "<<" not in chunk and not has_comment
-
-
-def commands(text: str, run: Run) -> list[Command]:
-    """The ``&&``-separated commands of ``run``; empty when molt does not read its shape."""
-    start = _body_start(text, run)
-    if not _readable(text, run, start):
-        return []
-    found, quote, position = [], "", start
-    for i in range(start, run.end):
-        char = text[i]
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif text.startswith("&&", i) and text[i - 1] != "&":
-            found.append(_command(text, position, i))
-            position = i + 2
-    found.append(_command(text, position, run.end))
-    return found
-
-
-def _command(text: str, start: int, end: int) -> Command:
-    words = [_entry(start + m.start(), m[0]) for m in re.finditer(r"[^\s\\]+", text[start:end])]
-    simple = bool(words) and not any(set(w.word) & _COMPLEX for w in words)
-    return Command(
-        words[0].start if words else start, words[-1].end if words else end, words, simple
-    )
-
-
-def _args(command: Command, verbs: tuple[str, ...]) -> list[Entry] | None:
-    """The version words after ``pyenv <verb>`` (flags skipped), or None for other commands."""
-    names = [w.word for w in command.words[:2]]
-    if not command.simple or names[:1] != ["pyenv"] or names[1:] not in [[v] for v in verbs]:
-        return None
-    return [w for w in command.words[2:] if not w.word.startswith("-")]
-
-
 def _runs_only(command: Command, policy: Policy) -> Minor | None:
     """The dropped Python that ``command`` only installs or runs, if that is all it does."""
-    installs = _args(command, ("install",))
+    installs = args(command, ("install",))
     if installs is not None:
         keys = [e.key for e in installs]
         if installs and all(k is not None and policy.drops(k[1]) for k in keys):
@@ -139,50 +51,10 @@ def _runs_only(command: Command, policy: Policy) -> Minor | None:
         return None
     words = [w.word for w in command.words]
     exe = words[2:3] if words[:2] == ["pyenv", "exec"] else words[:1]
-    match = _EXE.fullmatch(exe[0]) if command.simple and exe else None
+    match = EXE.fullmatch(exe[0]) if command.simple and exe else None
     if match is None or not policy.drops(Minor.parse(match["minor"])):
         return None
     return Minor.parse(match["minor"])
-
-
-def _exec(command: Command) -> Iterator[tuple[bool, Minor]]:
-    words = [w.word for w in command.words[:3]]
-    match = _EXE.fullmatch(words[2]) if words[:2] == ["pyenv", "exec"] else None
-    if match is not None:
-        yield match["pypy"] == "pypy", Minor.parse(match["minor"])
-
-
-def _env_entries(text: str, start: int, end: int) -> Iterator[list[Entry]]:
-    for match in _ENV.finditer(text, start, end):
-        group = "quoted" if match["q"] else "bare"
-        offset = match.start(group)
-        yield [_entry(offset + m.start(), m[0]) for m in re.finditer(r"[^\s:]+", match[group])]
-
-
-class Image(NamedTuple):
-    """The pyenv facts of one Dockerfile."""
-
-    runs: list[tuple[Run, list[Command]]]
-    lists: list[tuple[int, list[Entry]]]  # (line number, version list)
-    installs: list[Entry]
-    execs: list[tuple[bool, Minor]]  # interpreters run with ``pyenv exec``
-
-
-def read(text: str, runs: list[Run], envs: list[Run]) -> Image:
-    """Collect the pyenv commands, lists and ``PYENV_VERSION`` values of a Dockerfile."""
-    image = Image([(run, commands(text, run)) for run in runs], [], [], [])
-    for run, found in image.runs:
-        for command in found:
-            listed = _args(command, _LISTS)
-            if listed is not None:
-                image.lists.append((run.number, listed))
-            image.installs.extend(_args(command, ("install",)) or [])
-            image.execs.extend(_exec(command))
-    for env in envs:
-        image.lists.extend(
-            (env.number, entries) for entries in _env_entries(text, env.body, env.end)
-        )
-    return image
 
 
 def _is_multi(image: Image, policy: Policy) -> bool:
@@ -295,9 +167,12 @@ def _remove_commands(found_commands: list[Command], only: list[Minor | None]) ->
 def _partial_installs(found_commands: list[Command], policy: Policy, found: Plan) -> None:
     """``pyenv install 3.12 3.8``: the dropped entries go, the command stays."""
     for command in found_commands:
-        installs = _args(command, ("install",)) or []
+        installs = args(command, ("install",)) or []
         gone = [e for e in installs if e.key is not None and policy.drops(e.key[1])]
         if gone:
             found.edits.extend(_drop_words(installs, gone))
             found.changes.append(f"pyenv install: dropped {', '.join(e.word for e in gone)}")
             found.dropped.update(e.key[1] for e in gone if e.key is not None)
+
+
+__all__ = ["Plan", "Run", "plan"]

@@ -4,7 +4,8 @@
 scriv (a new fragment) and a changelog file whose top section is unreleased (Keep a
 Changelog's ``## [Unreleased]``, an "Unreleased" / "x.y.z (unreleased)" / "dev" heading, or
 a version heading whose first line says "Unreleased").  Released sections are never edited;
-with no convention, or a released top section, there is no entry.
+with no convention, or a released top section, there is no entry. Fragments are written by
+``_fragments``; this module owns the changelog files.
 
 The module also claims changelog paths in the registry (its ``rewrite`` never edits them), so
 the App fetches them and no per-file rewriter, prose least of all, rewrites history.
@@ -12,12 +13,11 @@ the App fetches them and no per-file rewriter, prose least of all, rewrites hist
 
 from __future__ import annotations
 
-import configparser
 import re
-import tomllib
 from collections.abc import Collection, Mapping
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from rewriters._fragments import mentions, scriv, towncrier
 from rewriters.policy import Policy
 from rewriters.result import Rewrite
 from rewriters.versions import Minor, join_names
@@ -57,9 +57,6 @@ UNRELEASED_LINE_RE = re.compile(
 BULLET_RE = re.compile(r"([ \t]*)([-*+])([ \t]+)\S")
 # subsection titles that fit a removal, best first
 SUBSECTION_KEYS = ("remov", "break", "backward", "incompatible", "highlight", "packaging")
-FRAGMENT_TYPE_KEYS = ("remov", "break", "deprecat", "feat")
-TOWNCRIER_DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
-SCRIV_DEFAULT_CATEGORIES = ("Removed", "Added", "Changed", "Deprecated", "Fixed", "Security")
 
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
@@ -76,7 +73,7 @@ def entry(files: Mapping[str, str], policy: Policy, dropped: Collection[Minor]) 
     if not dropped:
         return {}
     line = entry_text(policy, dropped)
-    for convention in (_towncrier, _scriv, _changelog_file):
+    for convention in (towncrier, scriv, _changelog_file):
         written = convention(files, policy, dropped, line)
         if written is not None:
             return written
@@ -90,128 +87,6 @@ def entry_text(policy: Policy, dropped: Collection[Minor]) -> str:
         return f"Drop support for Python {names}."
     verb = "has" if len(dropped) == 1 else "have"
     return f"Drop support for Python {names}, which {verb} reached end-of-life."
-
-
-def _mentions(text: str, dropped: Collection[Minor]) -> bool:
-    """True when ``text`` already speaks of Python and one of the dropped versions."""
-    return any(
-        re.search(rf"python\b[^\n]*(?<![\d.]){re.escape(str(v))}(?!\d)", text, re.IGNORECASE)
-        for v in dropped
-    )
-
-
-# --- fragments: towncrier and scriv -------------------------------------------------------
-
-
-def _toml_table(files: Mapping[str, str], path: str, *keys: str) -> dict[str, Any] | None:
-    """``[keys...]`` of the TOML file at ``path``, or None when absent or unreadable."""
-    try:
-        table: Any = tomllib.loads(files[path])
-    except (KeyError, tomllib.TOMLDecodeError):
-        return None
-    for key in keys:
-        table = table.get(key) if isinstance(table, dict) else None
-    return table if isinstance(table, dict) else None
-
-
-def _fragment(
-    files: Mapping[str, str], directory: str, name: str, body: str, dropped: Collection[Minor]
-) -> dict[str, str]:
-    """One new fragment, unless the fragment directory already has an entry for this."""
-    directory = directory.strip("/")
-    prefix = f"{directory}/" if directory not in ("", ".") else ""
-    path = f"{prefix}{name}"
-    already = any(p.startswith(prefix) and _mentions(t, dropped) for p, t in files.items())
-    if path in files or already:
-        return {}
-    return {path: body}
-
-
-def _towncrier(
-    files: Mapping[str, str], policy: Policy, dropped: Collection[Minor], line: str
-) -> dict[str, str] | None:
-    """A new orphan towncrier fragment of the most fitting type."""
-    config = _toml_table(files, "towncrier.toml", "tool", "towncrier")
-    config = (
-        config if config is not None else _toml_table(files, "pyproject.toml", "tool", "towncrier")
-    )
-    if config is None:
-        return None
-    directory = config.get("directory")
-    if directory is None and "package" in config:
-        directory = f"{config.get('package_dir', '.')}/{config['package']}/newsfragments"
-    kind = _pick(_towncrier_types(config), FRAGMENT_TYPE_KEYS)
-    if not isinstance(directory, str) or kind is None:
-        return {}
-    suffix = _suffix(str(config.get("filename", "NEWS.rst")))
-    stem = "-".join(str(v) for v in sorted(dropped))
-    name = f"{config.get('orphan_prefix', '+')}drop-python-{stem}.{kind}{suffix}"
-    return _fragment(files, directory, name, line + "\n", dropped)
-
-
-def _towncrier_types(config: Mapping[str, Any]) -> list[str]:
-    """The fragment types: ``[[type]]`` entries, ``[fragment.X]`` tables, or the defaults."""
-    types = config.get("type")
-    if isinstance(types, list):
-        return [str(t.get("directory", "")) for t in types if isinstance(t, dict)]
-    fragments = config.get("fragment")
-    if isinstance(fragments, dict):
-        return list(fragments)
-    return list(TOWNCRIER_DEFAULT_TYPES)
-
-
-def _pick(names: list[str], keys: tuple[str, ...]) -> str | None:
-    """The first name starting with the first key that any name starts with."""
-    for key in keys:
-        for name in names:
-            if name.lower().startswith(key):
-                return name
-    return None
-
-
-def _suffix(filename: str) -> str:
-    """``.md`` for a Markdown news file, ``.rst`` for reStructuredText, else nothing."""
-    match = re.search(r"\.(md|rst|txt)$", filename, re.IGNORECASE)
-    return match.group().lower() if match else ""
-
-
-def _scriv_config(files: Mapping[str, str]) -> dict[str, Any] | None:
-    """``[tool.scriv]`` of pyproject.toml, or ``[scriv]`` / ``[tool.scriv]`` of setup.cfg."""
-    config = _toml_table(files, "pyproject.toml", "tool", "scriv")
-    if config is not None or "setup.cfg" not in files:
-        return config
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        parser.read_string(files["setup.cfg"])
-    except configparser.Error:
-        return None
-    for section in ("scriv", "tool.scriv"):
-        if parser.has_section(section):
-            return dict(parser.items(section))
-    return None
-
-
-def _scriv(
-    files: Mapping[str, str], policy: Policy, dropped: Collection[Minor], line: str
-) -> dict[str, str] | None:
-    """A new scriv fragment, under the most fitting category."""
-    config = _scriv_config(files)
-    if config is None:
-        return None
-    fmt = str(config.get("format", "rst"))
-    categories = config.get("categories", SCRIV_DEFAULT_CATEGORIES)
-    if isinstance(categories, str):
-        categories = [c.strip() for c in re.split(r"[,\n]", categories) if c.strip()]
-    category = _pick([str(c) for c in categories], ("remov", "break", "deprecat", "chang"))
-    body = f"- {line}\n"
-    if category is not None and fmt == "md":
-        body = f"### {category}\n\n{body}"
-    elif category is not None:
-        underline = str(config.get("rst_header_chars", "=-"))[-1] * len(category)
-        body = f"{category}\n{underline}\n\n{body}"
-    name = f"{policy.today:%Y%m%d}_molt_drop_python_{'_'.join(v.nodot for v in sorted(dropped))}"
-    directory = str(config.get("fragment_directory", "changelog.d"))
-    return _fragment(files, directory, f"{name}.{fmt}", body, dropped)
 
 
 # --- changelog files with an unreleased section at the top -------------------------------
@@ -239,7 +114,7 @@ def _changelog_file(
             continue  # a pointer to the real changelog ("see docs/changelog.rst")
         end = next((h.line for h in heads if h.line > top.line and h.rank <= top.rank), len(lines))
         start = _unreleased_start(lines, top, end)
-        if start is None or _mentions("".join(lines[top.line : end]), dropped):
+        if start is None or mentions("".join(lines[top.line : end]), dropped):
             return {}
         keep_a_changelog = "[unreleased]" in top.title.lower() or "keep a changelog" in text.lower()
         subs = [h for h in heads if top.line < h.line < end]
