@@ -32,6 +32,7 @@ __all__ = [
     "remove_pair",
     "replace_scalar",
     "scalar_span",
+    "value_start",
 ]
 
 # A plain scalar ends at a comment, or in flow context at a flow indicator.
@@ -81,6 +82,15 @@ def scalar_span(text: str, node: ScalarNode) -> tuple[int, int]:
     start, end = node.start_mark.index, node.end_mark.index
     match = _ANCHOR_OR_TAG.match(text, start, end)
     return (match.end() if match else start), end
+
+
+def value_start(text: str, node: ScalarNode) -> int | None:
+    """Offset of a one-line scalar's value in the text, or None when it is not written as is
+    (escapes, folding): only then can the value be edited in place."""
+    start, end = scalar_span(text, node)
+    if node.style in ("'", '"'):
+        start, end = start + 1, end - 1
+    return start if text[start:end] == node.value else None
 
 
 def replace_scalar(text: str, node: ScalarNode, new: str, quote: str) -> Edit:

@@ -42,16 +42,8 @@ class _Found:
             self.dropped.add(retag.old)
 
 
-def _value_start(text: str, node: ScalarNode) -> int | None:
-    """Offset of a one-line scalar's value in the text, or None when it is not written as is."""
-    start, end = _yaml.scalar_span(text, node)
-    if node.style in ("'", '"'):
-        start, end = start + 1, end - 1
-    return start if text[start:end] == node.value else None
-
-
 def _image(text: str, node: Node, policy: Policy, found: _Found) -> None:
-    if not isinstance(node, ScalarNode) or (start := _value_start(text, node)) is None:
+    if not isinstance(node, ScalarNode) or (start := _yaml.value_start(text, node)) is None:
         return
     expanded = images.expand(text, start, start + len(node.value), {})
     retag = images.retag(expanded[0], policy) if expanded else None
@@ -79,13 +71,13 @@ def _args(text: str, node: Node, python_file: bool, policy: Policy, found: _Foun
     if isinstance(node, MappingNode):
         pairs = [(k, v) for k, v in _yaml.items(node) if isinstance(v, ScalarNode)]
         for key, value in pairs:
-            start = _value_start(text, value)
+            start = _yaml.value_start(text, value)
             if start is not None and _is_python_arg(key, python_file):
                 _arg(value, (key, start), value.value, policy, found)
         return
     for item in _yaml.items_of(node):
         if isinstance(item, ScalarNode) and "=" in item.value:
-            start = _value_start(text, item)
+            start = _yaml.value_start(text, item)
             key, value = item.value.split("=", 1)
             if start is not None and _is_python_arg(key, python_file):
                 _arg(item, (key, start + len(key) + 1), value, policy, found)

@@ -74,14 +74,6 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     return finish(text, found.edits, found.changes, found.notes, found.dropped, _yaml.check_parses)
 
 
-def _value_start(text: str, node: ScalarNode) -> int | None:
-    """Offset of a one-line scalar's value in the text, or None when it is not written as is."""
-    start, end = _yaml.scalar_span(text, node)
-    if node.style in ("'", '"'):
-        start, end = start + 1, end - 1
-    return start if text[start:end] == node.value else None
-
-
 def _scalar(node: Node | None) -> str:
     return node.value if isinstance(node, ScalarNode) else ""
 
@@ -90,7 +82,7 @@ def _retarget_scalar(
     text: str, node: Node | None, label: str, policy: Policy, found: _Found, *, bare: bool
 ) -> None:
     """Move a whole-scalar version (``python3.9``; a bare ``3.9`` only when ``bare``)."""
-    if not isinstance(node, ScalarNode) or (start := _value_start(text, node)) is None:
+    if not isinstance(node, ScalarNode) or (start := _yaml.value_start(text, node)) is None:
         return
     token = parse_token(node.value)
     if token is None or not policy.drops(token.version):
@@ -115,7 +107,7 @@ def _default_language_version(text: str, document: Node, policy: Policy, found: 
 
 
 def _words(text: str, node: Node, item: int | None) -> list[_Word]:
-    if not isinstance(node, ScalarNode) or (start := _value_start(text, node)) is None:
+    if not isinstance(node, ScalarNode) or (start := _yaml.value_start(text, node)) is None:
         return []
     whole = node.style is None and _WORD.fullmatch(node.value) is not None
     return [_Word(start + m.start(), m.group(), item, whole) for m in _WORD.finditer(node.value)]

@@ -6,12 +6,16 @@ import ast
 import configparser
 import tomllib
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
+from typing import Any
 
+import pytest
 from ruamel.yaml import YAML
 
 from rewriters import devcontainer, dockerfile
 from rewriters.policy import Policy
+from tests.conftest import TODAY
 
 
 def _parse_yaml(text: str) -> None:
@@ -79,3 +83,15 @@ def check(module: ModuleType, before: str, after: str, policy: Policy) -> None:
 
 
 __all__ = ["check", "parse"]
+
+
+def fixture_pairs(directory: Path) -> list[Any]:
+    """``<case>.<minimum>.before|.after`` pairs of real files (``celery.311.before``), as
+    ``pytest.param(before, after, policy, id=case)`` for a table."""
+    pairs = []
+    for before in sorted(directory.glob("*.before")):
+        name, minimum = before.stem.rsplit(".", 1)
+        policy = Policy.for_date(TODAY, f"{minimum[0]}.{minimum[1:]}")
+        after = before.with_suffix(".after").read_text()
+        pairs.append(pytest.param(before.read_text(), after, policy, id=name))
+    return pairs

@@ -5,9 +5,8 @@ from pathlib import Path
 import pytest
 
 from rewriters import appveyor
-from rewriters.policy import Policy
-from tests.conftest import POLICY, TODAY
-from tests.rewriters._check import check, unchanged
+from tests.conftest import POLICY
+from tests.rewriters._check import check, fixture_pairs, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "appveyor"
 
@@ -64,16 +63,9 @@ def test_rewrite(before, after):
     check(appveyor, before, after, POLICY)
 
 
-def _fixtures():
-    for before in sorted(FIXTURES.glob("*.before")):
-        name, minimum = before.stem.split(".")
-        yield pytest.param(before, f"{minimum[0]}.{minimum[1:]}", id=name)
-
-
-@pytest.mark.parametrize(("before", "minimum"), list(_fixtures()))
-def test_real_files(before, minimum):
-    policy = Policy.for_date(TODAY, minimum)
-    check(appveyor, before.read_text(), before.with_suffix(".after").read_text(), policy)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs(FIXTURES))
+def test_real_files(before, after, policy):
+    check(appveyor, before, after, policy)
 
 
 def test_path_named_twice_is_left_alone():

@@ -5,11 +5,10 @@ from pathlib import Path
 import pytest
 
 from rewriters import compose
-from rewriters.policy import Policy
 from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
-from tests.conftest import POLICY, POLICY_310, TODAY
-from tests.rewriters._check import check, unchanged
+from tests.conftest import POLICY, POLICY_310
+from tests.rewriters._check import check, fixture_pairs, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "compose"
 
@@ -150,14 +149,6 @@ def test_patterns_match_compose_names():
         assert owner_of(path) is compose, path
 
 
-def _fixtures():
-    for before in sorted(FIXTURES.glob("*.before")):
-        name, minimum = before.stem.rsplit(".", 1)
-        yield pytest.param(before, f"{minimum[0]}.{minimum[1:]}", id=name)
-
-
-@pytest.mark.parametrize(("before", "minimum"), list(_fixtures()))
-def test_real_compose_files(before, minimum):
-    policy = Policy.for_date(TODAY, minimum)
-    after = before.with_suffix(".after").read_text()
-    check(compose, before.read_text(), after, policy)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs(FIXTURES))
+def test_real_compose_files(before, after, policy):
+    check(compose, before, after, policy)

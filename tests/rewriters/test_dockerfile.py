@@ -9,7 +9,7 @@ from rewriters.policy import Policy, load_releases
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310, TODAY
-from tests.rewriters._check import check, unchanged
+from tests.rewriters._check import check, fixture_pairs, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "dockerfile"
 
@@ -441,14 +441,6 @@ def test_patterns_match_dockerfile_names():
         assert owner_of(path) is dockerfile, path
 
 
-def _fixtures():
-    for before in sorted(FIXTURES.glob("*.before")):
-        name, minimum = before.stem.rsplit(".", 1)
-        yield pytest.param(before, f"{minimum[0]}.{minimum[1:]}", id=name)
-
-
-@pytest.mark.parametrize(("before", "minimum"), list(_fixtures()))
-def test_real_dockerfiles(before, minimum):
-    policy = Policy.for_date(TODAY, minimum)
-    after = before.with_suffix(".after").read_text()
-    check(dockerfile, before.read_text(), after, policy)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs(FIXTURES))
+def test_real_dockerfiles(before, after, policy):
+    check(dockerfile, before, after, policy)

@@ -5,11 +5,10 @@ from pathlib import Path
 import pytest
 
 from rewriters import _yaml, github_actions
-from rewriters.policy import Policy
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
-from tests.conftest import POLICY, POLICY_310, TODAY
-from tests.rewriters._check import check, unchanged
+from tests.conftest import POLICY, POLICY_310
+from tests.rewriters._check import check, fixture_pairs, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "github_actions"
 
@@ -398,17 +397,9 @@ def test_rewrite_shapes(before, after):
     check(github_actions, before, after, POLICY)
 
 
-def _fixtures():
-    for before in sorted(FIXTURES.glob("*.before")):
-        name, minimum = before.stem.split(".")
-        yield pytest.param(before, f"{minimum[0]}.{minimum[1:]}", id=name)
-
-
-@pytest.mark.parametrize(("before", "minimum"), list(_fixtures()))
-def test_real_workflows(before, minimum):
-    policy = Policy.for_date(TODAY, minimum)
-    after = before.with_suffix(".after").read_text()
-    check(github_actions, before.read_text(), after, policy)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs(FIXTURES))
+def test_real_workflows(before, after, policy):
+    check(github_actions, before, after, policy)
 
 
 def test_reports_changes_and_dropped():
