@@ -49,3 +49,8 @@ def write_file(root: Path, path: str, text: str) -> None:
     if target.exists():
         os.chmod(temporary, target.stat().st_mode)
     temporary.replace(target)
+
+
+def delete_file(root: Path, path: str) -> None:
+    """Remove a file molt retires (named for a dropped version); a missing one is fine."""
+    (root / path).unlink(missing_ok=True)

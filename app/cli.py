@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import logging
 import os
 import sys
@@ -14,7 +13,7 @@ from typing import TextIO
 
 from app import checkout, pull_request
 from app.errors import MoltError, SettingsError
-from app.plan import Plan, plan
+from app.plan import Plan, plan, unified_diff
 from rewriters import Policy
 from rewriters.policy import UnknownVersion
 
@@ -62,13 +61,7 @@ def _colour(line: str, enabled: bool) -> str:
 
 def _write_diff(result: Plan, out: TextIO, colour: bool) -> None:
     for change in result.files:
-        diff = difflib.unified_diff(
-            change.before.splitlines(keepends=True),
-            change.after.splitlines(keepends=True),
-            fromfile=f"a/{change.path}",
-            tofile=f"b/{change.path}",
-        )
-        for line in diff:
+        for line in unified_diff(change):
             text = line.rstrip("\r\n")
             out.write(_colour(text, colour) + "\n")
             if not line.endswith("\n"):
@@ -98,7 +91,10 @@ def apply(root: Path, minimum: str | None, out: TextIO, err: TextIO) -> int:
     result = _plan_for(root, minimum)
     _report_skipped(result, err)
     for change in result.files:
-        checkout.write_file(root, change.path, change.after)
+        if change.after is None:
+            checkout.delete_file(root, change.path)
+        else:
+            checkout.write_file(root, change.path, change.after)
     message = APPLIED if result.files else NOTHING_TO_DO
     out.write(
         message.format(count=len(result.files), path=root, minimum=result.policy.minimum) + "\n"

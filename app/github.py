@@ -280,13 +280,18 @@ class Repository:
             return None
         return head
 
-    def commit(self, parent: BranchHead, files: Mapping[str, tuple[str, str]], message: str) -> str:
-        """One commit on top of ``parent`` that changes ``files`` (path → (mode, text)).
+    def commit(
+        self, parent: BranchHead, files: Mapping[str, tuple[str, str | None]], message: str
+    ) -> str:
+        """One commit on top of ``parent`` that changes ``files`` (path → (mode, text)); a text
+        of None deletes the file.
 
         ``parent`` comes from ``branch()``.
         """
         entries = [
             {"path": path, "mode": mode, "type": "blob", "content": text}
+            if text is not None
+            else {"path": path, "mode": mode, "type": "blob", "sha": None}
             for path, (mode, text) in sorted(files.items())
         ]
         requester = self._client.requester

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import NamedTuple
 
 import rewriters
-from rewriters import Policy, UnparsableInput, changelog, lockfiles
+from rewriters import Policy, UnparsableInput, changelog, lockfiles, version_named
 from rewriters.versions import Minor
 
 CHANGELOG_CHANGE = "changelog: added an entry"
@@ -23,13 +24,23 @@ def reads(path: str) -> bool:
 
 
 class FileChange(NamedTuple):
-    """One file molt rewrites."""
+    """One file molt rewrites, creates (``before`` empty) or deletes (``after`` None)."""
 
     path: str
     before: str
-    after: str
+    after: str | None
     changes: tuple[str, ...]
     notes: tuple[str, ...]
+
+
+def unified_diff(change: FileChange) -> Iterator[str]:
+    """The change as unified diff lines; a created or deleted file diffs with /dev/null."""
+    return difflib.unified_diff(
+        change.before.splitlines(keepends=True),
+        (change.after or "").splitlines(keepends=True),
+        f"a/{change.path}" if change.before else "/dev/null",
+        f"b/{change.path}" if change.after is not None else "/dev/null",
+    )
 
 
 class Skipped(NamedTuple):
@@ -77,6 +88,7 @@ def plan(
     skipped: list[Skipped] = []
     unchanged_notes: list[tuple[str, str]] = []
     dropped: set[Minor] = set()
+    dropped_by_path: dict[str, frozenset[Minor]] = {}
     for path in sorted(files):
         try:
             result = rewriters.rewrite(path, files[path], policy)
@@ -90,6 +102,11 @@ def plan(
             continue
         changes.append(FileChange(path, files[path], result.text, result.changes, result.notes))
         dropped |= result.dropped
+        dropped_by_path[path] = frozenset(result.dropped)
+    moves = version_named.moves(paths or list(files), policy, dropped_by_path)
+    if moves:
+        changes, left = _move_files(files, changes, moves, policy.minimum)
+        unchanged_notes.extend(left)
     if changes and dropped and changelog_entry:
         changes.extend(_changelog(files, policy, dropped))
     notes = lockfiles.notes({**dict.fromkeys(paths, ""), **files}) if changes else ()
@@ -101,6 +118,43 @@ def plan(
         tuple(unchanged_notes),
         notes,
     )
+
+
+def _move_files(
+    files: Mapping[str, str],
+    changes: list[FileChange],
+    moves: list[version_named.Move],
+    minimum: Minor,
+) -> tuple[list[FileChange], list[tuple[str, str]]]:
+    """Delete or rename the files named for a dropped version, and follow their names in the
+    other config files; notes for prose and changelogs that still name them."""
+    by_path = {change.path: change for change in changes}
+    moved: list[FileChange] = []
+    for move in moves:
+        change = by_path.pop(move.path)
+        old, new = move.path.rpartition("/")[2], move.target.rpartition("/")[2]
+        why = f"named for Python {move.version}"
+        if move.delete:
+            gone = f"removed ({why}; {new} is the one for Python {minimum})"
+            moved.append(FileChange(move.path, change.before, None, (gone,), ()))
+            continue
+        moved.append(FileChange(move.path, change.before, None, (f"renamed to {new} ({why})",), ()))
+        carried = (*change.changes, f"renamed from {old}")
+        moved.append(FileChange(move.target, "", change.after, carried, change.notes))
+    notes: list[tuple[str, str]] = []
+    for path in sorted(set(files) - {m.path for m in moves}):
+        text = by_path[path].after if path in by_path else files[path]
+        assert text is not None
+        if version_named.is_history(path):
+            named = [m.path for m in moves if version_named.mentions(text, m)]
+            notes.extend((path, f"still names {p}, which molt removes or renames") for p in named)
+            continue
+        followed, renamed = version_named.follow(text, moves)
+        if renamed:
+            was = by_path.get(path, FileChange(path, files[path], files[path], (), ()))
+            follows = f"follows moved files: {', '.join(renamed)}"
+            by_path[path] = was._replace(after=followed, changes=(*was.changes, follows))
+    return sorted([*by_path.values(), *moved]), notes
 
 
 def _changelog(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
-
-from app.plan import Plan
+from app.plan import Plan, unified_diff
 
 MAX_PREVIEW_CHARS = 60_000  # GitHub refuses comments over 65,536 characters
 
@@ -26,17 +24,7 @@ PREVIEW_CUT = "\n… (cut: the full diff is longer than a comment may be)"
 def render_preview(plan: Plan) -> str:
     """A per-file summary and the collapsed unified diff of ``plan``."""
     summary = "\n".join(f"- `{f.path}`: {'; '.join(f.changes)}" for f in plan.files)
-    diff = "".join(
-        "".join(
-            difflib.unified_diff(
-                f.before.splitlines(keepends=True),
-                f.after.splitlines(keepends=True),
-                f"a/{f.path}",
-                f"b/{f.path}",
-            )
-        )
-        for f in plan.files
-    ).rstrip("\n")
+    diff = "".join("".join(unified_diff(f)) for f in plan.files).rstrip("\n")
     if len(diff) > MAX_PREVIEW_CHARS:
         diff = diff[:MAX_PREVIEW_CHARS] + PREVIEW_CUT
     count, minimum = len(plan.files), plan.policy.minimum

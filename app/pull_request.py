@@ -180,7 +180,8 @@ def fingerprint(plan: Plan) -> str:
     digest = hashlib.sha256()
     for change in plan.files:
         for part in (change.path, change.before, change.after):
-            digest.update(part.encode("utf-8") + b"\0")
+            # a deleted file hashes apart from an emptied one
+            digest.update(b"\1" if part is None else part.encode("utf-8") + b"\0")
     return digest.hexdigest()[:16]
 
 

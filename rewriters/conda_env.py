@@ -6,8 +6,8 @@ new floor.  Only a YAML document with a top-level ``dependencies:`` list is an e
 entries of the nested ``- pip:`` list are pip's, not conda's, and stay.
 
 A file named for one Python version (``environment-3.9.yml``, ``ci/requirements-py3.9.yml``)
-exists for that version: maintainers delete it or shift it to a newer one, which a rewriter of
-one file's text cannot do, so such files are not claimed at all (a name ending in a digit).
+is rewritten like any other; when it has siblings named for other versions,
+``rewriters.version_named`` deletes or renames it instead.
 """
 
 from __future__ import annotations
@@ -22,17 +22,10 @@ from rewriters.result import Edit, Rewrite, apply_edits
 from rewriters.specifiers import raise_floor
 from rewriters.versions import Minor
 
-# A name ending in a digit (``environment-3.9.yml``, ``requirements-py39.yml``) names a version.
 PATTERNS: tuple[str, ...] = tuple(
     pattern
     for extension in ("yml", "yaml")
-    for pattern in (
-        f"*environment.{extension}",
-        f"*environment*[!0-9].{extension}",
-        f"requirements.{extension}",
-        f"requirements*[!0-9].{extension}",
-        f"ci/*[!0-9].{extension}",
-    )
+    for pattern in (f"*environment*.{extension}", f"requirements*.{extension}", f"ci/*.{extension}")
 )
 
 _ENTRY = re.compile(r"(?P<channel>[\w.-]+::)?python(?P<spec>(?:[\s=<>!~].*)?)", re.DOTALL)

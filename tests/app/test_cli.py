@@ -157,3 +157,18 @@ def test_apply_creates_a_towncrier_fragment(capsys, tmp_path):
     assert created == ["+drop-python-3.9-3.10.removal.md", "123.bugfix.md"]
     fragment = (tmp_path / "changelog.d" / "+drop-python-3.9-3.10.removal.md").read_text()
     assert fragment == "Drop support for Python 3.9 and 3.10, which have reached end-of-life.\n"
+
+
+def test_files_named_for_a_dropped_version_are_removed_or_renamed(capsys, tmp_path):
+    environment = "name: test\ndependencies:\n  - python={}\n"
+    (tmp_path / "ci").mkdir()
+    for name, version in (("py3.9.yml", "3.9"), ("py3.10-min.yml", "3.10"), ("py3.11.yml", "3.11")):
+        (tmp_path / "ci" / name).write_text(environment.format(version))
+    _, out, _ = run(capsys, "preview", str(tmp_path), "--min-python", "3.11")
+    assert "--- a/ci/py3.9.yml\n+++ /dev/null\n@@ -1,3 +0,0 @@\n" in out
+    assert "--- /dev/null\n+++ b/ci/py3.11-min.yml\n@@ -0,0 +1,3 @@\n" in out
+    run(capsys, "apply", str(tmp_path), "--min-python", "3.11")
+    assert snapshot(tmp_path) == {
+        "ci/py3.11-min.yml": environment.format("3.11").encode(),
+        "ci/py3.11.yml": environment.format("3.11").encode(),
+    }

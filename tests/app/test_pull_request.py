@@ -126,6 +126,12 @@ def test_fingerprint_follows_the_content():
     )
 
 
+def test_fingerprint_tells_a_deleted_file_from_an_emptied_one():
+    deleted = PLAN._replace(files=(WORKFLOW._replace(after=None),))
+    emptied = PLAN._replace(files=(WORKFLOW._replace(after=""),))
+    assert pull_request.fingerprint(deleted) != pull_request.fingerprint(emptied)
+
+
 def test_commit_summary():
     assert pull_request.commit_summary(PLAN) == (
         "- .github/workflows/tests.yml: matrix python-version: dropped 3.9, 3.10\n"

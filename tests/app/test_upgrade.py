@@ -67,6 +67,24 @@ def test_opens_one_pull_request_with_one_commit(fake_github):
     assert newest.message.startswith("Drop Python 3.9 and 3.10 (end-of-life)\n\n")
 
 
+def test_one_commit_deletes_and_renames_files_named_for_dropped_versions(fake_github):
+    environment = "dependencies:\n  - python={}\n"
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "ci/py3.9.yml": environment.format("3.9"),
+        "ci/py3.10-min.yml": environment.format("3.10"),
+        "ci/py3.11.yml": environment.format("3.11"),
+    }
+    fake_github.add_repo(REPO, files)
+    assert run(fake_github) is Outcome.OPENED
+    assert fake_github.branch_files(REPO, BRANCH) == {
+        "pyproject.toml": PYPROJECT_AFTER,
+        "ci/py3.11-min.yml": environment.format("3.11"),
+        "ci/py3.11.yml": environment.format("3.11"),
+    }
+    assert len(fake_github.commits_on(REPO, BRANCH)) == 2  # main's and molt's one commit
+
+
 def test_a_new_pull_request_costs_at_most_10_requests(fake_github):
     fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT, "tox.ini": TOX})
     before = len(fake_github.requests)
