@@ -198,6 +198,24 @@ def owns_line(text: str, value: Value) -> int | None:
     return tail.end() if tail else None
 
 
+_COMMENT_LINE_RE = re.compile(r"[ \t]*#[^\n]*\n")
+_GROUP_END_RE = re.compile(r"[ \t]*(?:\r?\n|\]|\[|$)")
+
+
+def with_comment_above(text: str, start: int, end: int) -> int:
+    """Where deleting the whole lines ``text[start:end]`` should start: at the comment lines
+    right above them when nothing but a blank line, a bracket or the end follows, since such a
+    comment can only be about what goes (a comment above a group of kept lines stays)."""
+    if not _GROUP_END_RE.match(text, end):
+        return start
+    while start:
+        above = line_start(text, start - 1)
+        if not _COMMENT_LINE_RE.fullmatch(text, above, start):
+            break
+        start = above
+    return start
+
+
 def remove_items(text: str, array: Value, removed: Sequence[int]) -> list[Edit]:
     """Edits removing the elements at ``removed`` with their separators (or whole lines)."""
     items = array.items
@@ -210,7 +228,8 @@ def remove_items(text: str, array: Value, removed: Sequence[int]) -> list[Edit]:
         after = [items[i] for i in kept if i > index]
         line_end = owns_line(text, item)
         if line_end is not None:
-            edits.append(Edit(line_start(text, item.start), line_end, ""))
+            start = line_start(text, item.start)
+            edits.append(Edit(with_comment_above(text, start, line_end), line_end, ""))
         elif before and "\n" not in text[before[-1].end : item.start]:
             edits.append(Edit(before[-1].end, item.end, ""))
         elif after:

@@ -6,7 +6,7 @@ from rewriters import _ini, _requirements, mypy_ini, tox_ini
 from rewriters._ini import Entry, Plan, Section
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite
-from rewriters.specifiers import classifier_for, classifier_version, raise_floor
+from rewriters.specifiers import classifier_for, classifier_version, dead_projects, raise_floor
 
 PATTERNS: tuple[str, ...] = ("setup.cfg",)
 
@@ -37,8 +37,9 @@ def _rewrite_python_requires(entry: Entry, policy: Policy, plan: Plan) -> None:
 
 
 def _rewrite_requirements(entry: Entry, policy: Policy, plan: Plan) -> None:
+    dead = dead_projects((value.text for value in entry.values), policy.minimum)
     for value in entry.values:
-        _requirements.rewrite_requirement(entry, value, 0, policy, plan)
+        _requirements.rewrite_requirement(entry, value, 0, policy, plan, dead)
 
 
 def _rewrite_section(section: Section, policy: Policy, plan: Plan) -> None:

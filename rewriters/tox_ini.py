@@ -17,6 +17,7 @@ from rewriters import _ini, _requirements, _tox_envs
 from rewriters._ini import Entry, Item, Plan, Section, Value, rebuild_items, split_items
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite
+from rewriters.specifiers import dead_projects
 from rewriters.versions import parse_token, retarget
 
 PATTERNS: tuple[str, ...] = ("tox.ini",)
@@ -203,6 +204,8 @@ def _rewrite_entry(section: Section, entry: Entry, policy: Policy, plan: Plan) -
     if entry.name() == "depends":
         _rewrite_depends(where, entry, policy, plan)
         return
+    requirements = (value.text[_condition_end(value) + 1 :] for value in entry.values)
+    dead = dead_projects(requirements, policy.minimum) if entry.name() == "deps" else set()
     for value in entry.values:
         alive = _rewrite_condition(where, entry, value, policy, plan)
         if not alive and _is_map_section(section.name):
@@ -210,7 +213,8 @@ def _rewrite_entry(section: Section, entry: Entry, policy: Policy, plan: Plan) -
         if alive and entry.name() in BASEPYTHON_KEYS:
             _retarget_basepython(where, entry, value, policy, plan)
         elif alive and entry.name() == "deps":
-            _requirements.rewrite_requirement(entry, value, _condition_end(value) + 1, policy, plan)
+            start = _condition_end(value) + 1
+            _requirements.rewrite_requirement(entry, value, start, policy, plan, dead)
 
 
 # --- sections ----------------------------------------------------------------------------------

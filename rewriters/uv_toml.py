@@ -2,7 +2,7 @@
 
 uv.toml has the structure of pyproject.toml's ``[tool.uv]`` table, so each of its keys gets the
 handler ``rewriters.pyproject`` gives the same key under ``[tool.uv]``: ``[pip] python-version``
-moves to the new minimum, dependency lists have their ``python_version`` markers checked.
+moves to the new minimum, a dependency no kept Python installs goes (as in pyproject.toml).
 ``python-preference`` and ``python-downloads`` name no version; ``required-version`` is uv's own.
 """
 

@@ -64,9 +64,22 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "pyproject"
             id="project-odd-values",
         ),
         pytest.param(
-            '[project]\nrequires-python = ">=3.11"\n'
-            "dependencies = [\"tomli; python_version < '3.11'\", 3]\n",
-            id="a-decided-marker-alone-changes-nothing",
+            "[project]\ndependencies = [\"tomli; python_version < '3.12'\", 3, {a = 1}]\n",
+            id="marker-that-still-splits",
+        ),
+        pytest.param(
+            "[project]\ndependencies = [\n"
+            "  \"a; python_version < '3.10' and sys_platform == 'win32'\",\n]\n",
+            id="and-marker",
+        ),
+        pytest.param(
+            "[project]\ndependencies = [\"a; python_full_version < '3.11.2'\"]\n",
+            id="full-version-patch-in-the-minimums-minor",
+        ),
+        pytest.param(
+            '[tool.poetry.dependencies]\nb = { version = "*", python = ">=3.9" }\n'
+            'c = { version = "*", python = ">=3.12" }\nd = { version = "*" }\n',
+            id="poetry-python-that-admits-kept-versions",
         ),
         pytest.param(
             '[project]\nclassifiers = ["Programming Language :: Python :: 3", 3]\n',
@@ -369,6 +382,190 @@ def test_rewrite_to_310(before: str, after: str) -> None:
     check(pyproject, before, after, POLICY_310)
 
 
+DEPENDENCY_CASES = [
+    pytest.param(
+        """\
+[project]
+dependencies = [
+    "cleo (>=2.1.0,<3.0.0)",
+    # needed before 3.10
+    "importlib-metadata (>=4.4) ; python_version < '3.10'",  # backport
+    "installer (>=0.7.0,<0.8.0)",
+]
+""",
+        """\
+[project]
+dependencies = [
+    "cleo (>=2.1.0,<3.0.0)",
+    # needed before 3.10
+    "installer (>=0.7.0,<0.8.0)",
+]
+""",
+        id="middle-item-removed-with-its-line-comment",
+    ),
+    pytest.param(
+        """\
+[project]
+dependencies = [
+  "distlib>=0.3.7,<1",
+  "importlib-metadata>=6.6; python_version<'3.8'",
+]
+""",
+        """\
+[project]
+dependencies = [
+  "distlib>=0.3.7,<1",
+]
+""",
+        id="last-item-removed",
+    ),
+    pytest.param(
+        """\
+[project.optional-dependencies]
+dev = ["pytest", "tomli; python_version <= '3.9'"]
+io = ["scipy", 'pydap; python_version<"3.10"', "zarr"]
+""",
+        """\
+[project.optional-dependencies]
+dev = ["pytest"]
+io = ["scipy", "zarr"]
+""",
+        id="one-line-arrays",
+    ),
+    pytest.param(
+        """\
+[project.optional-dependencies]
+typing = [
+  "typing-extensions; python_version<'3.10'",
+]
+compat = ["backports.zoneinfo; python_version == '3.8'"]
+""",
+        """\
+[project.optional-dependencies]
+typing = [
+]
+compat = []
+""",
+        id="single-item-arrays",
+    ),
+    pytest.param(
+        """\
+[dependency-groups]
+test = [
+  "pytest_codspeed<3; python_version < '3.9'",
+  "pytest-codspeed (>=3.0.0) ; python_version >= \\"3.9\\"",
+  "litestar>=2; python_full_version >= '3.9.2'",  # asgi
+  { include-group = "lint" },
+]
+""",
+        """\
+[dependency-groups]
+test = [
+  "pytest-codspeed (>=3.0.0)",
+  "litestar>=2; python_full_version >= '3.9.2'",  # asgi
+  { include-group = "lint" },
+]
+""",
+        id="split-pin-collapses-lone-true-marker-stays",
+    ),
+    pytest.param(
+        """\
+[build-system]
+requires = ["setuptools>=75.3; python_version<='3.8'", "setuptools>=75.8; python_version>'3.8'"]
+[tool.uv]
+dev-dependencies = ["a; python_version != '3.9'"]
+constraint-dependencies = ["b<2; python_version < '3.10'", "c"]
+override-dependencies = ["d; python_version >= '3.10'"]
+[tool.pdm.dev-dependencies]
+test = ["e; python_version < '3.9'", "f"]
+""",
+        """\
+[build-system]
+requires = ["setuptools>=75.8"]
+[tool.uv]
+dev-dependencies = ["a; python_version != '3.9'"]
+constraint-dependencies = ["c"]
+override-dependencies = ["d; python_version >= '3.10'"]
+[tool.pdm.dev-dependencies]
+test = ["f"]
+""",
+        id="build-system-uv-and-pdm",
+    ),
+    pytest.param(
+        """\
+[tool.poetry.group.dev.dependencies]
+pre-commit = ">=2.10"
+# add setuptools for PyCharm
+setuptools = { version = ">=60", python = "<3.10" }
+tomli = { version = "*", python = ">=3.8,<3.10", markers = "python_version < '3.10'" }  # old
+[tool.poetry.dependencies]
+python = "^3.9"
+zipp = {version = "*", python = "<3.10 >= 3.8"}
+""",
+        """\
+[tool.poetry.group.dev.dependencies]
+pre-commit = ">=2.10"
+# add setuptools for PyCharm
+[tool.poetry.dependencies]
+python = "^3.10"
+""",
+        id="poetry-inline-tables-removed",
+    ),
+    pytest.param(
+        """\
+[tool.poetry.group.dev.dependencies]
+pre-commit = ">=2.10"
+# add setuptools for PyCharm
+# see https://youtrack.jetbrains.com/issue/PY-48909
+setuptools = { version = ">=60", python = "<3.10" }
+
+[tool.poetry.group.test.dependencies]
+""",
+        """\
+[tool.poetry.group.dev.dependencies]
+pre-commit = ">=2.10"
+
+[tool.poetry.group.test.dependencies]
+""",
+        id="comment-right-above-a-removed-last-entry-goes-with-it",
+    ),
+    pytest.param(
+        '[tool.poetry.dependencies]\npython = "<3.10 >= 3.9.2"\n',
+        '[tool.poetry.dependencies]\npython = "<3.11 >= 3.10"\n',
+        id="poetry-oldest-window-moves-up",
+    ),
+    pytest.param(
+        "[project]\nrequires-python = '>=3.8, <3.10'\n",
+        "[project]\nrequires-python = '>=3.10, <3.12'\n",
+        id="requires-python-window-keeps-its-width",
+    ),
+    pytest.param(
+        '[project]\nrequires-python = ">=3.9,<3.11"\n',
+        '[project]\nrequires-python = ">=3.10,<3.11"\n',
+        id="window-that-admits-the-minimum-gets-a-new-floor",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# about x\n# more\nx = 1\n", 0),
+        ("# about x\nx = 1\ny = 2\n", 10),
+        ("a = [\n  # about x\n  'x',\n]\n", 6),
+    ],
+)
+def test_a_comment_goes_with_what_it_is_about(text: str, expected: int) -> None:
+    start = text.index("x =") if "x =" in text else text.index("  'x'")
+    end = text.index("\n", start) + 1
+    assert _toml.with_comment_above(text, start, end) == expected
+
+
+@pytest.mark.parametrize(("before", "after"), DEPENDENCY_CASES)
+def test_rewrite_dependencies(before: str, after: str) -> None:
+    check(pyproject, before, after, POLICY_310)
+
+
 LEGACY_BEFORE = """\
 [tool.tox]
 legacy_tox_ini = '''
@@ -439,64 +636,105 @@ def test_reports_changes_and_dropped_versions() -> None:
     assert result.dropped == {Minor(3, 9), Minor(3, 10)}
 
 
-def test_decided_markers_are_a_note_not_an_edit() -> None:
+def test_dependency_edits_are_reported() -> None:
+    before = (
+        "[project]\ndependencies = [\n"
+        "  \"importlib-metadata>=4; python_version < '3.11'\",\n"
+        '  "zipp; python_full_version >= \\"3.9.1\\"",\n'
+        "]\n"
+        "[tool.poetry.dependencies]\n"
+        'setuptools = { version = ">=60", python = ">=3.7,<3.11" }\n'
+    )
+    result = pyproject.rewrite(before, POLICY)
+    assert result is not None
+    assert result.changes == (
+        "project.dependencies: removed importlib-metadata>=4; python_version < '3.11'",
+        "tool.poetry.dependencies.setuptools: removed (python = '>=3.7,<3.11')",
+    )
+    assert result.notes == (
+        "project.dependencies: python_version markers are now always true or always false in "
+        "'zipp; python_full_version >= \"3.9.1\"'; simplify them by hand",
+    )
+    # the dropped versions a marker or constraint names, as classifiers and pins record theirs
+    assert result.dropped == {Minor(3, 7)}
+
+
+def test_markers_molt_cannot_edit_are_notes() -> None:
     before = (
         '[project]\nrequires-python = ">=3.9"\ndependencies = [\n'
-        "  \"importlib-metadata>=4; python_version < '3.10'\",\n"
-        "  \"tomli; python_version<='3.10'\",\n"
+        "  \"importlib-metadata>=4; python_version < '3.10' and sys_platform == 'win32'\",\n"
         "  \"exceptiongroup; python_version < '3.12'\",\n"
-        '  "zipp; python_full_version >= \\"3.9.1\\"",\n'
-        "  \"a; python_version > '3.9'\",\n"
-        "  \"b; python_version == '3.9'\",\n"
-        "  \"c; python_version == '3.12'\",\n"
-        "  \"d; python_version != '3.10'\",\n"
+        "  \"zipp; python_full_version < '3.11.2'\",\n"
+        "  \"b; sys_platform == 'win32' or python_version <= '3.10'\",\n"
+        "  \"\\u0061; python_version >= '3.9'\",\n"
         "]\n"
     )
     result = pyproject.rewrite(before, POLICY)
     assert result is not None
     assert result.text == before.replace('">=3.9"', '">=3.11"')
-    (note,) = result.notes
-    assert note.startswith("project.dependencies: python_version markers are now always")
-    for decided in ("importlib-metadata", "tomli", "zipp", "a;", "b;", "d;"):
-        assert decided in note
-    for live in ("exceptiongroup", "c;"):
-        assert live not in note
+    assert result.notes == (
+        "project.dependencies: python_version markers are now always true or always false in "
+        "\"importlib-metadata>=4; python_version < '3.10' and sys_platform == 'win32'\"; "
+        "\"b; sys_platform == 'win32' or python_version <= '3.10'\"; "
+        "\"a; python_version >= '3.9'\"; simplify them by hand",
+    )
 
 
 def test_decided_conditions_elsewhere_are_notes() -> None:
     before = (
         '[project]\nrequires-python = ">=3.9"\n'
-        "[build-system]\nrequires = [\"numpy; python_version >= '3.9'\"]\n"
         "[tool.poetry.group.dev.dependencies]\n"
-        'setuptools = { version = ">=60", python = "<3.10" }\n'
         'tomli = { version = "*", markers = "python_version < \'3.11\'" }\n'
+        'always = { version = "*", python = ">=3.9" }\n'
         'live = { version = "*", python = ">=3.12" }\n'
         "odd = { version = 3, python = 3 }\n"
+        'several = [{ version = "1", python = "<3.10" }, { version = "2", python = ">=3.12" }]\n'
+        "[tool.poetry.dependencies.whole]\n"
+        'version = "*"\npython = "<3.10"\n'
+        "[tool.poetry]\n"
+        'dev-dependencies = { nested = { version = "*", python = "<3.10" } }\n'
         "[tool.coverage.coverage_conditional_plugin.rules]\n"
         'py-lt-310 = "sys_version_info < (3, 10)"\n'
         'py-gte-312 = "sys_version_info >= (3, 12)"\n'
     )
     result = pyproject.rewrite(before, POLICY)
     assert result is not None
+    assert result.text == before.replace('">=3.9"\n[', '">=3.11"\n[', 1)
     assert result.notes == (
-        "build-system.requires: python_version markers are now always true or always false in "
-        "\"numpy; python_version >= '3.9'\"; simplify them by hand",
-        "tool.poetry.group.dev.dependencies.setuptools.python = '<3.10': the python constraint "
-        "is now always true or always false; simplify it by hand",
         "tool.poetry.group.dev.dependencies.tomli.markers = \"python_version < '3.11'\": the "
         "marker is now always true or always false; simplify it by hand",
+        "tool.poetry.group.dev.dependencies.always.python = '>=3.9': the python constraint "
+        "is now always true or always false; simplify it by hand",
+        "tool.poetry.group.dev.dependencies.several.python = '<3.10': the python constraint "
+        "is now always true or always false; simplify it by hand",
+        "tool.poetry.dependencies.whole.python = '<3.10': the python constraint "
+        "is now always true or always false; simplify it by hand",
+        "tool.poetry.dev-dependencies.nested.python = '<3.10': the python constraint "
+        "is now always true or always false; simplify it by hand",
         "tool.coverage.coverage_conditional_plugin.rules.py-lt-310 = "
         "'sys_version_info < (3, 10)': the rule is now always true or always false; "
         "simplify it by hand",
     )
 
 
+def test_window_of_dropped_versions_moves_up_with_a_note() -> None:
+    before = '[tool.poetry.dependencies]\npython = "<3.10 >= 3.9.2"\n'
+    result = pyproject.rewrite(before, POLICY_310)
+    assert result is not None
+    assert result.changes == ("tool.poetry.dependencies.python: <3.10 >= 3.9.2 → <3.11 >= 3.10",)
+    assert result.notes == (
+        "tool.poetry.dependencies.python '<3.10 >= 3.9.2' admitted only dropped Pythons; molt "
+        "moved the window up to '<3.11 >= 3.10', as wide as before: check it",
+    )
+    assert result.dropped == {Minor(3, 9)}
+
+
 @pytest.mark.parametrize(
     "spec",
     [
-        pytest.param("<3.10 >= 3.9.2", id="unreadable"),
-        pytest.param(">=3.9,<3.11", id="ceiling-at-the-minimum"),
-        pytest.param(">=3.9, <=3.10", id="ceiling-below-the-minimum"),
+        pytest.param("<3.10", id="no-floor"),
+        pytest.param(">=3.9,<3.10.5", id="ceiling-with-a-patch"),
+        pytest.param(">3.8, <3.10", id="exclusive-floor"),
         pytest.param("==3.9.*", id="pinned-to-a-dropped-minor"),
     ],
 )

@@ -94,9 +94,11 @@ def test_noop(before):
         ),
         pytest.param(
             '[options]\ninstall_requires =\n    a\n    b;python_version<"3.8"\n'
-            "    c; python_version>='3.9'\npython_requires = >=3.7\n",
-            "[options]\ninstall_requires =\n    a\n    c\npython_requires = >=3.11\n",
-            id="install_requires markers",
+            "    c<2; python_version<'3.9'\n    c>=2; python_version>='3.9'\n"
+            "    d; python_version>='3.9'\npython_requires = >=3.7\n",
+            "[options]\ninstall_requires =\n    a\n    c>=2\n    d; python_version>='3.9'\n"
+            "python_requires = >=3.11\n",
+            id="install_requires markers: dead ones go, a split pin collapses, a lone one stays",
         ),
         pytest.param(
             "[options.extras_require]\ntoml =\n    tomli; python_version < '3.11'\n",

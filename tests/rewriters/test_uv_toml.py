@@ -69,16 +69,25 @@ def test_changes_and_dropped():
     assert result.dropped == frozenset({Minor(3, 10)})
 
 
-def test_markers_noted_like_tool_uv():
+def test_markers_handled_like_tool_uv():
     before = (
-        "constraint-dependencies = [\"foo; python_version < '3.10'\"]\n"
+        "constraint-dependencies = [\"foo; python_version < '3.10'\",\n"
+        "  \"bar; python_version > '3.9'\"]\n"
         '[pip]\npython-version = "3.9"\n'
     )
     result = uv_toml.rewrite(before, POLICY)
     assert result is not None
+    assert result.text == (
+        "constraint-dependencies = [\"bar; python_version > '3.9'\"]\n"
+        '[pip]\npython-version = "3.11"\n'
+    )
+    assert result.changes == (
+        "constraint-dependencies: removed foo; python_version < '3.10'",
+        "pip.python-version: 3.9 → 3.11",
+    )
     assert result.notes == (
         "constraint-dependencies: python_version markers are now always true or always false "
-        "in \"foo; python_version < '3.10'\"; simplify them by hand",
+        "in \"bar; python_version > '3.9'\"; simplify them by hand",
     )
 
 
