@@ -91,6 +91,8 @@ class Work:
     text: str
     policy: Policy
     rules: Rules
+    # the quote for a version that must be quoted where the file wrote it plain
+    quote: str = '"'
     edits: list[Edit] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -99,7 +101,7 @@ class Work:
     parents: dict[int, MappingNode] = field(default_factory=dict)
 
     def fork(self) -> Work:
-        return Work(self.text, self.policy, self.rules, parents=self.parents)
+        return Work(self.text, self.policy, self.rules, self.quote, parents=self.parents)
 
     def join(self, other: Work, edits: bool = True) -> None:
         if edits:
@@ -195,7 +197,7 @@ def spot_edits(work: Work, node: ScalarNode, found: list[Spot]) -> list[Edit] | 
     start, end = _yaml.scalar_span(work.text, node)
     new = applied(node.value, found)
     if node.style is None and work.rules.quote_floats and needs_quotes_in_yaml(new.strip()):
-        return [Edit(start, end, f'"{new.strip()}"')]
+        return [Edit(start, end, f"{work.quote}{new.strip()}{work.quote}")]
     inner = start + 1 if node.style in ("'", '"') else start
     if work.text[inner : inner + len(node.value)] == node.value:
         return [Edit(inner + s.start, inner + s.end, s.new) for s in found]

@@ -44,7 +44,7 @@ from rewriters._ci_values import (
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite, finish
-from rewriters.versions import join_names
+from rewriters.versions import join_names, yaml_quote
 
 __all__ = ["Rules", "rewrite"]
 
@@ -52,7 +52,7 @@ __all__ = ["Rules", "rewrite"]
 def rewrite(text: str, policy: Policy, rules: Rules) -> Rewrite | None:
     """Drop end-of-life Pythons from a CI file described by ``rules``."""
     documents = _yaml.compose(text)
-    work = Work(text, policy, rules)
+    work = Work(text, policy, rules, yaml_quote(text, policy.quote))
     data = load(text)
     for index, document in enumerate(documents):
         record_parents(document, work.parents)

@@ -1,7 +1,8 @@
 """Workflow version lists: which keys name Python, the rewrite state, and list dropping.
 
 A list (YAML sequence, ``|`` block, or JSON list inside a string) loses its old versions
-but keeps testing the oldest supported CPython (see ``plan_list``).
+but keeps testing the oldest supported CPython (see ``plan_list``). A list that changes
+anyway also settles pre-release spellings of minors released since (see ``plan_settled``).
 """
 
 from __future__ import annotations
@@ -60,21 +61,39 @@ class Work:
     notes: list[str] = field(default_factory=list)
     dropped: set[Minor] = field(default_factory=set)
     seen: set[int] = field(default_factory=set)
+    # settle pre-release spellings even in lists that change nothing else (a changed matrix)
+    settle: bool = False
+    # pre-release spellings settled so far: ``3.14-dev`` → ``3.14``
+    settled: dict[str, str] = field(default_factory=dict)
 
     def drops(self, version: Minor | None) -> bool:
         return version is not None and self.policy.drops(version)
 
     def new(self, token: Token) -> str:
-        return retarget(token, self.policy.minimum, self.policy.latest_patch)
+        """``token`` moved to the (released) new minimum; a pre-release spelling loses its
+        suffix there."""
+        return retarget(token._replace(suffix=""), self.policy.minimum, self.policy.latest_patch)
 
     def line(self, node: Node) -> int:
         return int(node.start_mark.line) + 1
 
+    def fork(self, settle: bool) -> Work:
+        """A scratch copy to try a rewrite on; ``join`` keeps what it found."""
+        return Work(self.text, self.policy, self.quote, seen=set(self.seen), settle=settle)
 
-def list_quote(nodes: list[Node]) -> str:
-    """The quote a list's entries use; double quotes for an unquoted list."""
+    def join(self, other: Work) -> None:
+        self.edits += other.edits
+        self.changes += other.changes
+        self.notes += other.notes
+        self.dropped |= other.dropped
+        self.seen |= other.seen
+        self.settled.update(other.settled)
+
+
+def list_quote(nodes: list[Node], default: str) -> str:
+    """The quote a list's entries use; ``default`` (the file's) for an unquoted list."""
     styles = Counter(n.style for n in nodes if isinstance(n, ScalarNode) and n.style in ("'", '"'))
-    return styles.most_common(1)[0][0] if styles else '"'
+    return styles.most_common(1)[0][0] if styles else default
 
 
 def list_version(value: str, tox: bool) -> Token | None:
@@ -118,6 +137,56 @@ def plan_list(work: Work, tokens: list[Token | None]) -> tuple[list[int], list[i
     return [i for i in old if i != moved], [moved]
 
 
+def stale(work: Work, token: Token | None) -> bool:
+    """True for a kept version's pre-release spelling (``3.14-dev``) once it is released."""
+    return (
+        token is not None
+        and token.prerelease
+        and not token.prefix
+        and work.policy.is_released(token.version)
+        and not work.drops(token.version)
+    )
+
+
+def plan_settled(
+    work: Work, tokens: list[Token | None], removed: list[int], moved: list[int]
+) -> tuple[list[int], list[int]]:
+    """Which pre-release entries of released minors become plain ``X.Y``, and which go
+    because ``X.Y`` is listed already; only in a list that changes anyway (smallest diff)."""
+    if not (removed or moved or work.settle):
+        return [], []
+    listed = {(t.prefix.lower(), t.version) for t in tokens if t is not None and not t.prerelease}
+    listed |= {(known(tokens[i]).prefix.lower(), work.policy.minimum) for i in moved}
+    renamed: list[int] = []
+    gone: list[int] = []
+    for i, token in enumerate(tokens):
+        if stale(work, token):
+            spot = ("", known(token).version)
+            (gone if spot in listed else renamed).append(i)
+            listed.add(spot)
+    return renamed, gone
+
+
+def settle_words(work: Work, value: str) -> str:
+    """``value`` with each pre-release spelling of a released minor written as ``X.Y``."""
+
+    def swap(match: re.Match[str]) -> str:
+        token = parse_token(match[0])
+        return str(known(token).version) if stale(work, token) else match[0]
+
+    return _WORD_RE.sub(swap, value)
+
+
+def report_settled(work: Work, key: str, renamed: list[str], gone: list[str]) -> None:
+    """Say which pre-release spellings became releases, and which went as repeats."""
+    for old in renamed + gone:
+        new = work.settled[old] = settle_words(work, old)
+        if old in renamed:
+            work.changes.append(f"{key}: {old} → {new} (released)")
+        else:
+            work.changes.append(f"{key}: dropped {old}, {new} is listed")
+
+
 def known(token: Token | None) -> Token:
     assert token is not None
     return token
@@ -134,15 +203,23 @@ def version_list(work: Work, key: str, seq: SequenceNode, tox: bool) -> None:
         for item in seq.value
     ]
     removed, moved = plan_list(work, tokens)
+    renamed, gone = plan_settled(work, tokens, removed, moved)
     versions = old_versions(work, tokens)
-    for i in moved:
+    for i in moved + renamed:
         item = seq.value[i]
         assert isinstance(item, ScalarNode)
-        new = retarget_words(work, item.value, versions)
-        quote = list_quote(seq.value) if needs_quotes_in_yaml(new) else ""
+        new = settle_words(work, retarget_words(work, item.value, versions))
+        quote = list_quote(seq.value, work.quote) if needs_quotes_in_yaml(new) else ""
         work.edits.append(_yaml.replace_scalar(work.text, item, new, quote))
-    work.edits += _yaml.remove_items(work.text, seq, removed, lambda line: mentions(line, versions))
+    work.edits += _yaml.remove_items(
+        work.text, seq, removed + gone, lambda line: mentions(line, versions)
+    )
     _report_list(work, key, versions)
+    report_settled(work, key, *_spelled(tokens, renamed, gone))
+
+
+def _spelled(tokens: list[Token | None], *groups: list[int]) -> list[list[str]]:
+    return [[str(tokens[i]) for i in group] for group in groups]
 
 
 def _report_list(work: Work, key: str, versions: set[Minor]) -> None:
@@ -156,12 +233,15 @@ def block_list(work: Work, key: str, node: ScalarNode) -> None:
     lines = [line for line in _yaml.block_lines(work.text, node) if line[2]]
     tokens = [parse_token(line[2]) for line in lines]
     removed, moved = plan_list(work, tokens)
-    for i in moved:
+    renamed, gone = plan_settled(work, tokens, removed, moved)
+    for i in moved + renamed:
         start, _, content = lines[i]
         at = work.text.index(content, start)
-        work.edits.append(Edit(at, at + len(content), work.new(known(tokens[i]))))
-    work.edits += _yaml.remove_lines([lines[i] for i in removed])
+        new = work.new(known(tokens[i])) if i in moved else settle_words(work, content)
+        work.edits.append(Edit(at, at + len(content), new))
+    work.edits += _yaml.remove_lines([lines[i] for i in removed + gone])
     _report_list(work, key, old_versions(work, tokens))
+    report_settled(work, key, *_spelled(tokens, renamed, gone))
 
 
 def embedded_list(work: Work, key: str, node: ScalarNode, tox: bool) -> None:
@@ -174,13 +254,15 @@ def embedded_list(work: Work, key: str, node: ScalarNode, tox: bool) -> None:
         ]
         tokens = [list_version(item, tox) for _, _, item in spans]
         removed, moved = plan_list(work, tokens)
+        renamed, gone = plan_settled(work, tokens, removed, moved)
         versions = old_versions(work, tokens)
-        for i in moved:
+        for i in moved + renamed:
             item_start, item_end, item = spans[i]
-            new = retarget_words(work, item, versions)
+            new = settle_words(work, retarget_words(work, item, versions))
             work.edits.append(Edit(item_start + 1, item_end - 1, new))
-        work.edits += remove_spans(spans, removed)
+        work.edits += remove_spans(spans, removed + gone)
         _report_list(work, key, versions)
+        report_settled(work, key, *_spelled(tokens, renamed, gone))
 
 
 def remove_spans(spans: list[tuple[int, int, str]], indices: list[int]) -> list[Edit]:

@@ -15,7 +15,7 @@ from rewriters import _yaml, images
 from rewriters._yaml import MappingNode, Node, ScalarNode
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite, apply_edits, finish
-from rewriters.versions import Minor, needs_quotes_in_yaml
+from rewriters.versions import Minor, needs_quotes_in_yaml, yaml_quote
 
 PATTERNS = (
     "docker-compose*.yml",
@@ -28,7 +28,8 @@ _PYTHON_ARG = re.compile(r"(?i)(?:BASE_|DEFAULT_)?PY(?:THON)?(?:[_-]?(?:VER|VERS
 
 
 class _Found:
-    def __init__(self) -> None:
+    def __init__(self, quote: str) -> None:
+        self.quote = quote  # for a version that must be quoted where the file wrote it plain
         self.edits: list[Edit] = []
         self.changes: list[str] = []
         self.notes: list[str] = []
@@ -63,7 +64,7 @@ def _arg(node: ScalarNode, at: tuple[str, int], value: str, policy: Policy, foun
     edits = [Edit(start + e.start, start + e.end, e.new) for e in retag.edits]
     new = apply_edits(value, retag.edits)
     if node.style is None and node.value == value and needs_quotes_in_yaml(new):
-        edits = [Edit(start, start + len(value), f'"{new}"')]
+        edits = [Edit(start, start + len(value), f"{found.quote}{new}{found.quote}")]
     found.add(retag, edits, f"build arg {name}: {retag.change}")
 
 
@@ -99,7 +100,7 @@ def _service(text: str, service: Node, python_file: bool, policy: Policy, found:
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Move service images and Python build args off the versions ``policy`` drops."""
-    found = _Found()
+    found = _Found(yaml_quote(text, policy.quote))
     python_file = "python" in text.lower()
     for document in _yaml.compose(text):
         services = _yaml.get(document, "services")

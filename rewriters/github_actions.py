@@ -11,8 +11,6 @@ tox keys (``toxenv: [py39, py310]``). Lists are ``_gha_lists``'s, matrices ``_ma
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterator
 
 from rewriters import _yaml
 from rewriters._gha_conditions import follow_names, on_condition, prune_steps
@@ -23,7 +21,9 @@ from rewriters._gha_lists import (
     is_python_key,
     is_tox_key,
     list_version,
+    report_settled,
     retarget_words,
+    stale,
     token_edit,
     version_list,
 )
@@ -32,7 +32,7 @@ from rewriters._matrix import rewrite_matrix
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite, finish
-from rewriters.versions import Minor, parse_token
+from rewriters.versions import Minor, parse_token, yaml_quote
 
 PATTERNS: tuple[str, ...] = (
     ".github/workflows/*.yml",
@@ -48,9 +48,8 @@ _IMAGE_RE = re.compile(r"(?:docker\.io/)?(?:library/)?python:(\d\.\d+)")
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop end-of-life Pythons from a workflow or composite action."""
-    documents = _yaml.compose(text)
-    work = Work(text, policy, _file_quote(documents))
-    for document in documents:
+    work = Work(text, policy, yaml_quote(text, policy.quote))
+    for document in _yaml.compose(text):
         _walk(work, document, ("",), ())
     edits = _outermost(work.edits)
     return finish(text, edits, work.changes, work.notes, work.dropped, _yaml.check_parses)
@@ -64,29 +63,6 @@ def _outermost(edits: list[Edit]) -> list[Edit]:
             continue
         kept.append(edit)
     return kept
-
-
-def _scalars(node: Node) -> Iterator[ScalarNode]:
-    if isinstance(node, ScalarNode):
-        yield node
-    elif isinstance(node, MappingNode):
-        for key, value in node.value:
-            yield from _scalars(key)
-            yield from _scalars(value)
-    else:
-        for item in node.value:
-            yield from _scalars(item)
-
-
-def _file_quote(documents: list[Node]) -> str:
-    """The quote the file puts around versions most often; double quotes by default."""
-    styles = Counter(
-        s.style
-        for document in documents
-        for s in _scalars(document)
-        if s.style in ("'", '"') and parse_token(s.value) is not None
-    )
-    return "'" if styles["'"] > styles['"'] else '"'
 
 
 def _walk(work: Work, node: Node, path: tuple[str, ...], parents: tuple[MappingNode, ...]) -> None:
@@ -152,11 +128,16 @@ def python_value(
 def _single(
     work: Work, key: str, node: ScalarNode, owner: str, parents: tuple[MappingNode, ...]
 ) -> bool:
-    """Move a pinned version to the new minimum; True when ``node`` is a version at all."""
+    """Move a pinned version to the new minimum (in a changed matrix, a pre-release of a
+    released minor to its release); True when ``node`` is a version at all."""
     token = parse_token(node.value.strip())
     if token is None:
         return False
-    if work.drops(token.version):
+    if work.settle and stale(work, token):
+        new = str(token.version)
+        work.edits.append(token_edit(work, node, str(token), new, work.quote))
+        report_settled(work, key, [str(token)], [])
+    elif work.drops(token.version):
         new = work.new(token)
         work.edits.append(token_edit(work, node, str(token), new, work.quote))
         work.changes.append(f"{key}: {token} → {new}")

@@ -70,6 +70,9 @@ class Policy:
     releases: Mapping[Minor, Release] = field(default_factory=load_releases, repr=False)
     # Versions below the minimum to keep anyway (a maintainer's ``keep X.Y``).
     keep: frozenset[Minor] = frozenset()
+    # The quote the repository writes version strings with (``'3.10'`` or ``"3.10"``), used
+    # when a file itself gives no hint (see ``rewriters.style.repository_quote``).
+    quote: str = '"'
 
     @classmethod
     def for_date(cls, today: date, minimum: str | None = None) -> Policy:
@@ -90,6 +93,16 @@ class Policy:
     def drops(self, version: Minor) -> bool:
         """True when ``version`` is below the new minimum and not one to keep."""
         return version < self.minimum and version not in self.keep
+
+    def is_released(self, version: Minor) -> bool:
+        """True when the shipped data records a final release of ``version`` (a scheduled
+        first release date that has passed is not enough: the data may predate it)."""
+        release = self.releases.get(version)
+        return (
+            release is not None
+            and release.latest_patch is not None
+            and release.first_release <= self.today
+        )
 
     def latest_patch(self, version: Minor) -> str:
         """``3.11`` → ``3.11.16``; a minor without a final release gets ``X.Y.0``."""

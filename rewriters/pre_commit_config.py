@@ -20,7 +20,14 @@ from rewriters import _yaml
 from rewriters._yaml import Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite, finish
-from rewriters.versions import Minor, Token, needs_quotes_in_yaml, parse_token, retarget
+from rewriters.versions import (
+    Minor,
+    Token,
+    needs_quotes_in_yaml,
+    parse_token,
+    retarget,
+    yaml_quote,
+)
 
 PATTERNS: tuple[str, ...] = (".pre-commit-config.yaml", ".pre-commit-config.yml")
 
@@ -55,7 +62,8 @@ class _Flag(NamedTuple):
 
 
 class _Found:
-    def __init__(self) -> None:
+    def __init__(self, quote: str) -> None:
+        self.quote = quote  # for a version that must be quoted where the file wrote it plain
         self.edits: list[Edit] = []
         self.changes: list[str] = []
         self.dropped: set[Minor] = set()
@@ -64,7 +72,7 @@ class _Found:
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Move hook targets and language versions off the versions ``policy`` drops."""
-    found = _Found()
+    found = _Found(yaml_quote(text, policy.quote))
     for document in _yaml.compose(text):
         _default_language_version(text, document, policy, found)
         for repo in _yaml.items_of(_yaml.get(document, "repos")):
@@ -92,8 +100,8 @@ def _retarget_scalar(
     ):
         return
     new = retarget(token, policy.minimum, policy.latest_patch)
-    quoted = f'"{new}"' if node.style is None and needs_quotes_in_yaml(new) else new
-    found.edits.append(Edit(start, start + len(node.value), quoted))
+    quote = found.quote if node.style is None and needs_quotes_in_yaml(new) else ""
+    found.edits.append(Edit(start, start + len(node.value), f"{quote}{new}{quote}"))
     found.changes.append(f"{label}: {node.value} → {new}")
     found.dropped.add(token.version)
 
@@ -264,7 +272,8 @@ def _retarget_flag(hook_id: str, flag: _Flag, policy: Policy, found: _Found) -> 
     new = retarget(flag.token, policy.minimum, policy.latest_patch)
     new_word = word.text[: flag.offset] + new + word.text[flag.offset + len(old) :]
     if word.whole and needs_quotes_in_yaml(new_word):
-        found.edits.append(Edit(word.start, word.start + len(word.text), f'"{new_word}"'))
+        quoted = f"{found.quote}{new_word}{found.quote}"
+        found.edits.append(Edit(word.start, word.start + len(word.text), quoted))
     else:
         start = word.start + flag.offset
         found.edits.append(Edit(start, start + len(old), new))

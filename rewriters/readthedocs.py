@@ -2,8 +2,8 @@
 
 ``build.tools.python: "3.9"`` (config v2) and ``python.version: 3.9`` (v1, and early v2) move
 to the new minimum in the same spelling; an unquoted value that YAML would read as a float
-(``3.10`` is 3.1) gets quotes.  ``"3"``, ``"mambaforge-4.10"`` and friends are not a minor and
-stay.
+(``3.10`` is 3.1) gets the quotes the file, or else the repository, writes versions with.
+``"3"``, ``"mambaforge-4.10"`` and friends are not a minor and stay.
 """
 
 from __future__ import annotations
@@ -12,7 +12,14 @@ from rewriters import _yaml
 from rewriters._yaml import Node, ScalarNode
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite, apply_edits
-from rewriters.versions import Minor, Token, needs_quotes_in_yaml, parse_token, retarget
+from rewriters.versions import (
+    Minor,
+    Token,
+    needs_quotes_in_yaml,
+    parse_token,
+    retarget,
+    yaml_quote,
+)
 
 PATTERNS: tuple[str, ...] = (".readthedocs.yaml", ".readthedocs.yml", "readthedocs.yml")
 
@@ -57,5 +64,6 @@ def _retarget(text: str, node: ScalarNode, policy: Policy) -> tuple[Edit, Token,
     if at < 0:
         return None  # written with escapes
     new = retarget(token, policy.minimum, policy.latest_patch)
-    quoted = f'"{new}"' if node.style is None and needs_quotes_in_yaml(new) else new
-    return Edit(at, at + len(value), quoted), token, new
+    plain = node.style is None and needs_quotes_in_yaml(new)  # 3.10 would read as a float
+    quote = yaml_quote(text, policy.quote) if plain else ""
+    return Edit(at, at + len(value), f"{quote}{new}{quote}"), token, new

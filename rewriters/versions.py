@@ -9,6 +9,7 @@ the latest patch of the new minor).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -58,6 +59,11 @@ class Token(NamedTuple):
         v = self.version
         return f"{self.prefix}{v.major}{self.dot}{v.minor}{self.patch}{self.suffix}"
 
+    @property
+    def prerelease(self) -> bool:
+        """True for setup-python's pre-release spellings: ``3.14-dev``, ``3.14.0-rc.2``."""
+        return bool(self.suffix)
+
 
 def parse_token(text: str) -> Token | None:
     """Parse one whole token, or return None when ``text`` is not a Python version."""
@@ -98,6 +104,33 @@ def needs_quotes_in_yaml(value: str) -> bool:
     """
     token = parse_token(value)
     return token is not None and not token.prefix and token.version.minor >= 10
+
+
+# a quoted scalar in a value position: after ``key:``, ``- ``, ``[`` or ``,``
+_QUOTED_VALUE_RE = re.compile(r"""(?:[:\[,]|^[ \t]*-)[ \t]*(['"])([^'"\n]*)\1""")
+
+
+def quote_counts(text: str) -> Counter[str]:
+    """How many version values YAML ``text`` writes in ``'`` and in ``"`` (comments skipped)."""
+    counts: Counter[str] = Counter()
+    for line in text.splitlines():
+        code = line.split(" #", 1)[0]
+        if not code.lstrip().startswith("#"):
+            found = _QUOTED_VALUE_RE.finditer(code)
+            counts.update(m[1] for m in found if parse_token(m[2]) is not None)
+    return counts
+
+
+def majority_quote(counts: Counter[str]) -> str | None:
+    """The quote ``counts`` has more of; None on a tie (no quoted versions at all, say)."""
+    if counts["'"] == counts['"']:
+        return None
+    return "'" if counts["'"] > counts['"'] else '"'
+
+
+def yaml_quote(text: str, default: str) -> str:
+    """The quote YAML ``text`` writes versions with most, else ``default`` (``Policy.quote``)."""
+    return majority_quote(quote_counts(text)) or default
 
 
 def join_names(versions: Sequence[Minor]) -> str:

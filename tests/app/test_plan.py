@@ -70,3 +70,13 @@ def test_a_file_named_for_a_dropped_version_is_renamed_to_the_minimum():
         "dependencies: python=3.10 → python=3.11",
         "renamed from py3.10-min.yml",
     )
+
+
+def test_a_file_without_quoted_versions_follows_the_repository():
+    lint = "jobs:\n  lint:\n    steps:\n      - with:\n          python-version: '3.12'\n"
+    docs = "jobs:\n  docs:\n    steps:\n      - with:\n          python-version: 3.9\n"
+    files = {".github/workflows/lint.yml": lint, ".github/workflows/docs.yml": docs}
+    (change,) = plan(files, POLICY).files
+    assert change.after == docs.replace("3.9", "'3.11'")
+    (change,) = plan({".github/workflows/docs.yml": docs}, POLICY).files
+    assert change.after == docs.replace("3.9", '"3.11"')

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,27 @@ def test_rewrite_310_quotes_a_plain_310():
     before = "services:\n  a:\n    build:\n      args:\n        PYTHON_VERSION: 3.9\n"
     after = 'services:\n  a:\n    build:\n      args:\n        PYTHON_VERSION: "3.10"\n'
     check(compose, before, after, POLICY_310)
+
+
+@pytest.mark.parametrize(
+    ("before", "quote", "after"),
+    (
+        pytest.param(
+            "services:\n  a:\n    build:\n      args:\n        PYTHON_VERSION: 3.9\n",
+            "'",
+            "services:\n  a:\n    build:\n      args:\n        PYTHON_VERSION: '3.11'\n",
+            id="the repository's quote",
+        ),
+        pytest.param(
+            "services:\n  a:\n    build:\n      args:\n        PY: 3.9\n        NODE: '3.12'\n",
+            '"',
+            "services:\n  a:\n    build:\n      args:\n        PY: '3.11'\n        NODE: '3.12'\n",
+            id="the file's quote first",
+        ),
+    ),
+)
+def test_quote_for_plain_values(before, quote, after):
+    check(compose, before, after, replace(POLICY, quote=quote))
 
 
 def test_reports_changes_notes_and_dropped():

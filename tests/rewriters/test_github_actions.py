@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, fixture_pairs, unchanged
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "github_actions"
+
+
+MATRIX = "jobs:\n  test:\n    strategy:\n      matrix:\n"
 
 
 @pytest.mark.parametrize(
@@ -80,13 +84,26 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "github_act
             "        include:\n          - python: {key: '3.12'}\n",
             id="mappings in python lists",
         ),
+        pytest.param(
+            MATRIX + "        python-version: ['3.11', '3.14-dev']\n        include:\n"
+            "          - {os: w, python-version: '3.14-dev'}\n",
+            id="pre-release in a matrix that changes nothing else",
+        ),
+        pytest.param(
+            "jobs:\n  t:\n    steps:\n      - with:\n          python-version: '3.14-dev'\n",
+            id="pre-release pin alone",
+        ),
+        pytest.param(
+            MATRIX + "        image:\n          - name: python3.11\n            python: '3.11'\n"
+            "          - name: latest\n",
+            id="current items of a matrix list",
+        ),
     ),
 )
 def test_noop(before):
     assert unchanged(github_actions, before, POLICY)
 
 
-MATRIX = "jobs:\n  test:\n    strategy:\n      matrix:\n"
 CONDITIONS = (
     "    continue-on-error: ${{{{ contains(fromJSON('[\"{}\"]'), matrix.name) }}}}\n"
     "    steps:\n      - if: matrix.name == '{}' || matrix.name == '{}'\n        run: x\n"
@@ -395,6 +412,195 @@ def test_rewrite(before, after):
 )
 def test_rewrite_shapes(before, after):
     check(github_actions, before, after, POLICY)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    (
+        pytest.param(
+            MATRIX + '        python-version: ["3.10", "3.11", "3.14-dev"]\n',
+            MATRIX + '        python-version: ["3.11", "3.14"]\n',
+            id="pre-release in a changed list becomes the release",
+        ),
+        pytest.param(
+            MATRIX + "        python-version: ['3.9', '3.11', '3.14', '3.14-dev']\n",
+            MATRIX + "        python-version: ['3.11', '3.14']\n",
+            id="pre-release goes when its release is listed",
+        ),
+        pytest.param(
+            MATRIX + "        python-version: ['3.10', '3.11', '3.16-dev']\n",
+            MATRIX + "        python-version: ['3.11', '3.16-dev']\n",
+            id="unreleased pre-release stays",
+        ),
+        pytest.param(
+            MATRIX + "        python-version:\n          - '3.10'\n          - '3.11'\n"
+            "          - '3.13.0-rc.2'\n          - '3.14.0-alpha.1'\n          - '3.12-rc'\n",
+            MATRIX + "        python-version:\n          - '3.11'\n"
+            "          - '3.13'\n          - '3.14'\n          - '3.12'\n",
+            id="setup-python pre-release spellings",
+        ),
+        pytest.param(
+            MATRIX + "        python-version: [3.10, 3.11, 3.14-dev]\n",
+            MATRIX + '        python-version: [3.11, "3.14"]\n',
+            id="plain pre-release gets quotes",
+        ),
+        pytest.param(
+            MATRIX + "        python-version: ['3.10-dev', '3.12']\n",
+            MATRIX + "        python-version: ['3.11', '3.12']\n",
+            id="old pre-release moves to the release of the minimum",
+        ),
+        pytest.param(
+            "jobs:\n  a:\n    steps:\n      - with:\n          python-version: |\n"
+            "            3.10\n            3.14-dev\n            3.15\n            3.15-dev\n",
+            "jobs:\n  a:\n    steps:\n      - with:\n          python-version: |\n"
+            "            3.11\n            3.14\n            3.15\n            3.15-dev\n",
+            id="setup-python block list (no final 3.15 in the shipped data yet)",
+        ),
+        pytest.param(
+            'jobs:\n  a:\n    with:\n      python: \'["3.10", "3.14-dev", "3.11", "3.11-dev"]\'\n',
+            'jobs:\n  a:\n    with:\n      python: \'["3.14", "3.11"]\'\n',
+            id="embedded list",
+        ),
+        pytest.param(
+            MATRIX + "        os: [u]\n        python-version: ['3.11', '3.14-dev', pypy-3.11]\n"
+            "        include:\n          - os: w\n            python-version: '3.10'\n"
+            "          - os: w\n            python-version: '3.11'\n"
+            "          - os: w\n            python-version: '3.14-dev'\n"
+            "    continue-on-error: ${{ matrix.python-version == '3.14-dev' }}\n",
+            MATRIX + "        os: [u]\n        python-version: ['3.11', '3.14', pypy-3.11]\n"
+            "        include:\n"
+            "          - os: w\n            python-version: '3.11'\n"
+            "          - os: w\n            python-version: '3.14'\n"
+            "    continue-on-error: ${{ matrix.python-version == '3.14' }}\n",
+            id="changed matrix settles its lists, entries and conditions",
+        ),
+        pytest.param(
+            MATRIX + "        python: ['3.10', '3.11']\n        include:\n"
+            "          - {python: '3.14', os: w}\n          - {python: '3.14-dev', os: w}\n"
+            "          - {name: '3.15-dev', python: {key: '3.15-dev', full: 3.15.0-rc.1}}\n",
+            MATRIX + "        python: ['3.11']\n        include:\n"
+            "          - {python: '3.14', os: w}\n"
+            "          - {name: '3.15-dev', python: {key: '3.15-dev', full: 3.15.0-rc.1}}\n",
+            id="settled include entries that would repeat go",
+        ),
+        pytest.param(
+            MATRIX + "        python: ['3.10', '3.11', '3.14-dev']\n        os: [u, w]\n"
+            "        exclude:\n          - {os: w, python: '3.14-dev'}\n",
+            MATRIX + "        python: ['3.11', '3.14']\n        os: [u, w]\n"
+            "        exclude:\n          - {os: w, python: '3.14'}\n",
+            id="exclude entries follow the release",
+        ),
+        pytest.param(
+            MATRIX + "        python-version: '3.14-dev'\n        toxenv: [py310, py311]\n",
+            MATRIX + "        python-version: '3.14'\n        toxenv: [py311]\n",
+            id="matrix scalar",
+        ),
+    ),
+)
+def test_settles_prereleases(before, after):
+    check(github_actions, before, after, POLICY)
+
+
+def test_settled_prereleases_are_reported():
+    before = MATRIX + ("        python: ['3.9', '3.11', '3.13', '3.13-dev', '3.14-dev']\n")
+    result = github_actions.rewrite(before, POLICY)
+    assert result is not None
+    assert result.changes == (
+        "python: dropped 3.9",
+        "python: 3.14-dev → 3.14 (released)",
+        "python: dropped 3.13-dev, 3.13 is listed",
+    )
+
+
+IMAGES = (
+    "        image:\n"
+    '          - name: latest\n            python_version: "3.11"\n'
+    '          - name: python3.11\n            python_version: "3.11"\n'
+    '          - name: python3.10\n            python_version: "3.10"\n'
+    '          - name: python3.11-slim\n            python_version: "3.11"\n'
+    '          - name: python3.10-slim\n            python_version: "3.10"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    (
+        pytest.param(
+            MATRIX + IMAGES + "    runs-on: ubuntu-latest\n",
+            MATRIX + "        image:\n"
+            '          - name: latest\n            python_version: "3.11"\n'
+            '          - name: python3.11\n            python_version: "3.11"\n'
+            '          - name: python3.11-slim\n            python_version: "3.11"\n'
+            "    runs-on: ubuntu-latest\n",
+            id="items that would repeat go",
+        ),
+        pytest.param(
+            MATRIX + "        image:\n          - {name: alpine-py3.10, python: '3.10'}\n"
+            "          - {name: slim, python: '3.12'}\n          - name: docs\n"
+            "          - {name: bare, python: 3.9, os: [a]}\n        os: [u]\n",
+            MATRIX + "        image:\n          - {name: alpine-py3.11, python: '3.11'}\n"
+            "          - {name: slim, python: '3.12'}\n          - name: docs\n"
+            "          - {name: bare, python: '3.11', os: [a]}\n        os: [u]\n",
+            id="items that would not repeat move with their names",
+        ),
+        pytest.param(
+            MATRIX
+            + "        cell: [{py: '3.10', tag: a}, {py: '3.11', tag: a}, {py: '3.12', tag: b}]\n",
+            MATRIX + "        cell: [{py: '3.11', tag: a}, {py: '3.12', tag: b}]\n",
+            id="flow items",
+        ),
+    ),
+)
+def test_matrix_list_items(before, after):
+    check(github_actions, before, after, POLICY)
+
+
+def test_matrix_list_items_are_reported():
+    result = github_actions.rewrite(MATRIX + IMAGES, POLICY)
+    assert result is not None
+    assert result.changes == ("matrix image: removed entries for 3.10",)
+
+
+SETUP = "jobs:\n  a:\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "quote", "after"),
+    (
+        pytest.param(
+            SETUP + "          python-version: 3.9\n",
+            '"',
+            SETUP + '          python-version: "3.10"\n',
+            id="double quotes by default",
+        ),
+        pytest.param(
+            SETUP + "          python-version: 3.9\n",
+            "'",
+            SETUP + "          python-version: '3.10'\n",
+            id="the repository's quote when the file has none",
+        ),
+        pytest.param(
+            'env:\n  PY: "3.12"\n' + SETUP + "          python-version: 3.9\n",
+            "'",
+            'env:\n  PY: "3.12"\n' + SETUP + '          python-version: "3.10"\n',
+            id="the file's quote first",
+        ),
+        pytest.param(
+            "# '3.12' '3.13'\n" + SETUP + "          python-version: 3.9  # '3.9'\n",
+            "'",
+            "# '3.12' '3.13'\n" + SETUP + "          python-version: '3.10'  # '3.9'\n",
+            id="comments are no hint",
+        ),
+        pytest.param(
+            'env:\n  PY: "3.12"\n' + MATRIX + "        python: [3.9, 3.12]\n",
+            "'",
+            'env:\n  PY: "3.12"\n' + MATRIX + '        python: ["3.10", 3.12]\n',
+            id="an unquoted list takes the file's quote",
+        ),
+    ),
+)
+def test_quote_for_plain_values(before, quote, after):
+    check(github_actions, before, after, replace(POLICY_310, quote=quote))
 
 
 @pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs(FIXTURES))

@@ -69,3 +69,17 @@ def test_docker_tags_are_shipped():
     tags = load_docker_tags()
     assert "3.11-slim-bookworm" in tags[Minor(3, 11)]
     assert Minor(3, 9) not in tags  # no longer built
+
+
+def test_is_released():
+    policy = Policy.for_date(date(2025, 10, 7))
+    assert policy.is_released(Minor(3, 14))  # on its first release day
+    assert not policy.is_released(Minor(3, 15))
+    assert not policy.is_released(Minor(3, 99))
+    assert not Policy.for_date(date(2025, 10, 6)).is_released(Minor(3, 14))
+    # scheduled for 2026-10-01, but the shipped data records no final release of it yet
+    assert not Policy.for_date(date(2026, 11, 26)).is_released(Minor(3, 15))
+
+
+def test_quote_defaults_to_double():
+    assert Policy.for_date(date(2026, 11, 26)).quote == '"'

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -250,6 +251,39 @@ def test_minimum_310_keeps_310():
         "      - id: pyupgrade\n        args: [--py310-plus]\n"
     )
     check(pre_commit_config, before, after, POLICY_310)
+
+
+@pytest.mark.parametrize(
+    ("before", "quote", "after"),
+    (
+        pytest.param(
+            "default_language_version:\n    python: 3.10\n",
+            "'",
+            "default_language_version:\n    python: '3.11'\n",
+            id="default_language_version takes the repository's quote",
+        ),
+        pytest.param(
+            _repo("      - id: mypy\n        args: [--python-version, 3.9]\n"),
+            "'",
+            _repo("      - id: mypy\n        args: [--python-version, '3.11']\n"),
+            id="a plain version item takes the repository's quote",
+        ),
+        pytest.param(
+            _repo(
+                "      - id: mypy\n        args: [--python-version, 3.9]\n"
+                '        language_version: "3.12"\n'
+            ),
+            "'",
+            _repo(
+                '      - id: mypy\n        args: [--python-version, "3.11"]\n'
+                '        language_version: "3.12"\n'
+            ),
+            id="the file's quote first",
+        ),
+    ),
+)
+def test_quote_for_plain_values(before, quote, after):
+    check(pre_commit_config, before, after, replace(POLICY, quote=quote))
 
 
 def test_changes_and_dropped():

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,22 @@ def test_rewrite(before, after):
 
 def test_minimum_310():
     check(readthedocs, _v2('"3.9"'), _v2('"3.10"'), POLICY_310)
+
+
+@pytest.mark.parametrize(
+    ("before", "quote", "after"),
+    (
+        pytest.param(_v2("3.9"), "'", _v2("'3.11'"), id="the repository's quote"),
+        pytest.param(
+            "# x: '3.12'\n" + _v2("3.9") + "  nodejs: '3.12'\n",
+            '"',
+            "# x: '3.12'\n" + _v2("'3.11'") + "  nodejs: '3.12'\n",
+            id="the file's quote first, comments aside",
+        ),
+    ),
+)
+def test_quote_for_plain_values(before, quote, after):
+    check(readthedocs, before, after, replace(POLICY, quote=quote))
 
 
 def test_changes_and_dropped():

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,19 @@ def test_changes_name_moves_and_drops():
     result = travis.rewrite("python: ['3.9']\nenv: [TOXENV=py39, TOXENV=py310]\n", POLICY)
     assert result is not None
     assert result.changes == ("python: 3.9 → 3.11", "env: dropped 3.9 and 3.10")
+
+
+@pytest.mark.parametrize(
+    ("before", "quote", "after"),
+    (
+        pytest.param("python: 3.9\n", "'", "python: '3.11'\n", id="the repository's quote"),
+        pytest.param(
+            "python: 3.9\nenv: PY='3.12'\ndist: '3.12'\n",
+            '"',
+            "python: '3.11'\nenv: PY='3.12'\ndist: '3.12'\n",
+            id="the file's quote first",
+        ),
+    ),
+)
+def test_quote_for_plain_values(before, quote, after):
+    check(travis, before, after, replace(POLICY, quote=quote))

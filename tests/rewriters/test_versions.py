@@ -6,9 +6,12 @@ from rewriters.versions import (
     Minor,
     join_names,
     kept_indices,
+    majority_quote,
     needs_quotes_in_yaml,
     parse_token,
+    quote_counts,
     retarget,
+    yaml_quote,
 )
 
 NEW = Minor(3, 11)
@@ -76,3 +79,41 @@ def test_join_names():
     assert join_names([Minor(3, 9)]) == "3.9"
     assert join_names([Minor(3, 10), Minor(3, 9)]) == "3.9 and 3.10"
     assert join_names([Minor(3, 8), Minor(3, 10), Minor(3, 9)]) == "3.8, 3.9 and 3.10"
+
+
+@pytest.mark.parametrize(
+    ("token", "prerelease"),
+    (("3.14-dev", True), ("3.14.0-rc.2", True), ("3.14.0-alpha.1", True), ("3.14", False)),
+)
+def test_prerelease(token, prerelease):
+    parsed = parse_token(token)
+    assert parsed is not None
+    assert parsed.prerelease is prerelease
+
+
+@pytest.mark.parametrize(
+    ("text", "single", "double"),
+    (
+        pytest.param("python: ['3.9', '3.10']\n", 2, 0, id="flow list"),
+        pytest.param('python:\n  - "3.9"\n  - "pypy-3.10"\n', 0, 2, id="block list"),
+        pytest.param("a: '3.9'\nb: \"py39\"\n", 1, 1, id="values"),
+        pytest.param("# a: '3.9'\nb: 3.9  # '3.9'\n", 0, 0, id="comments"),
+        pytest.param("a: 'latest'\nb: '>=3.9'\nc: \"3.x\"\n", 0, 0, id="not versions"),
+        pytest.param("run: echo '3.9'\n", 0, 0, id="inside a value"),
+    ),
+)
+def test_quote_counts(text, single, double):
+    counts = quote_counts(text)
+    assert (counts["'"], counts['"']) == (single, double)
+
+
+def test_majority_quote():
+    assert majority_quote(quote_counts("a: '3.9'\nb: '3.9'\nc: \"3.9\"\n")) == "'"
+    assert majority_quote(quote_counts('a: "3.9"\n')) == '"'
+    assert majority_quote(quote_counts("a: '3.9'\nc: \"3.9\"\n")) is None
+    assert majority_quote(quote_counts("a: 3.9\n")) is None
+
+
+def test_yaml_quote_falls_back_to_the_default():
+    assert yaml_quote("a: 3.9\n", "'") == "'"
+    assert yaml_quote('a: "3.9"\n', "'") == '"'

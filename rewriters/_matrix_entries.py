@@ -1,0 +1,224 @@
+"""Entries of a workflow matrix: ``include`` and ``exclude`` entries, and the mapping items of
+any other matrix list (``image: [{name: python3.9, python_version: "3.9"}]``).
+
+An entry naming an old version under a Python or tox key moves to the new minimum (its
+names follow) unless it would then repeat another entry, or, for an include entry, a
+combination the base matrix already runs: then it goes. Exclude entries for old versions
+go. In a settling matrix, an entry naming a pre-release of a released minor (``3.14-dev``)
+moves to the release the same way.
+"""
+
+from __future__ import annotations
+
+from rewriters import _yaml
+from rewriters._gha_lists import (
+    NAME_KEYS,
+    Work,
+    is_python_key,
+    is_tox_key,
+    list_quote,
+    list_version,
+    mentions,
+    report_settled,
+    retarget_words,
+    settle_words,
+    stale,
+    token_edit,
+)
+from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
+from rewriters.result import Edit
+from rewriters.versions import Minor, join_names, parse_token
+
+_View = frozenset[tuple[str, object]]
+# per base matrix key: old value → (new value, whether its include entry stays)
+Renames = dict[str, dict[str, tuple[str, bool]]]
+
+
+def follow(work: Work, value: str, old: set[Minor]) -> str:
+    """``value`` with ``old`` versions moved, and pre-release spellings settled if they are."""
+    moved = retarget_words(work, value, old)
+    return settle_words(work, moved) if work.settle else moved
+
+
+def _entry_versions(work: Work, entry: Node) -> set[Minor]:
+    """Old versions an include/exclude entry names under a Python or tox key."""
+    found: set[Minor | None] = set()
+    for key, value in _yaml.items(entry):
+        if isinstance(value, MappingNode) and is_python_key(key):
+            found |= {_value_version(v, tox=False) for _, v in _yaml.items(value)}
+        elif is_python_key(key) or is_tox_key(key):
+            found.add(_value_version(value, tox=not is_python_key(key)))
+    return {v for v in found if v is not None and work.drops(v)}
+
+
+def _value_version(node: Node, tox: bool) -> Minor | None:
+    if not isinstance(node, ScalarNode):
+        return None
+    token = list_version(node.value, tox)
+    return token.version if token is not None else None
+
+
+def _stale_values(work: Work, entry: Node) -> list[str]:
+    """Pre-release spellings of released minors among an entry's Python values, if settling."""
+    if not work.settle:
+        return []
+    values = [n.value for n in _entry_leaves(entry) if isinstance(n, ScalarNode)]
+    return [v for v in values if stale(work, parse_token(v))]
+
+
+def entries(
+    work: Work, matrix: MappingNode, key: str, seq: SequenceNode, base: dict[str, set[str]] | None
+) -> Renames:
+    """Exclude entries for old versions go; include entries, and the items of another list
+    (``base`` None), move to the minimum or go; so do pre-release spellings when settling."""
+    olds = [_entry_versions(work, entry) for entry in seq.value]
+    stales = [_stale_values(work, entry) for entry in seq.value]
+    touched = [i for i in range(len(seq.value)) if olds[i] or stales[i]]
+    kept = [entry for i, entry in enumerate(seq.value) if i not in touched]
+    whole = None if base is None else False  # a plain list's items compare names and all
+    views = {_view(work, entry, set(), names=whole) for entry in kept}
+    names = set().union(*(_view(work, entry, set(), names=True) for entry in kept))
+    removed: list[int] = []
+    moved: list[int] = []
+    for i in touched:
+        entry, old = seq.value[i], olds[i]
+        view = _view(work, entry, old, names=whole)
+        named = _view(work, entry, old, names=True)
+        exclude = key == "exclude"
+        covered = base is not None and not exclude and _covered(view | named, base)
+        if (exclude and old) or view in views or names & named or covered:
+            removed.append(i)
+        else:
+            views.add(view)
+            names |= named
+            moved.append(i)
+            work.edits += _move_entry(work, entry, old, list_quote(leaves(seq), work.quote))
+    _report_entries(work, matrix, key, seq, removed, moved, olds)
+    report_settled(
+        work,
+        f"matrix {key}",
+        [v for i in moved for v in stales[i]],
+        [v for i in removed for v in stales[i]],
+    )
+    if key == "exclude" or base is None:
+        return {}
+    return _renames(work, seq, removed, moved, olds, base)
+
+
+def _report_entries(
+    work: Work,
+    matrix: MappingNode,
+    key: str,
+    seq: SequenceNode,
+    removed: list[int],
+    moved: list[int],
+    olds: list[set[Minor]],
+) -> None:
+    gone: set[Minor] = set().union(*(olds[i] for i in removed))
+    if len(removed) == len(seq.value):
+        work.edits.append(_yaml.remove_pair(work.text, matrix, seq))
+    else:
+        work.edits += _yaml.remove_items(work.text, seq, removed, lambda line: mentions(line, gone))
+    if gone:
+        work.changes.append(f"matrix {key}: removed entries for {join_names(sorted(gone))}")
+    shifted: set[Minor] = set().union(*(olds[i] for i in moved))
+    if shifted:
+        work.changes.append(
+            f"matrix {key}: moved entries for {join_names(sorted(shifted))} "
+            f"to {work.policy.minimum}"
+        )
+    work.dropped |= gone | shifted
+
+
+def _entry_leaves(entry: Node) -> list[Node]:
+    """The values under an entry's Python keys, and under a Python-keyed mapping's keys."""
+    found = []
+    for key, value in _yaml.items(entry):
+        if is_python_key(key) and isinstance(value, MappingNode):
+            found += [v for _, v in _yaml.items(value)]
+        elif is_python_key(key):
+            found.append(value)
+    return found
+
+
+def leaves(seq: SequenceNode) -> list[Node]:
+    """The Python values of a list's entries (none: not a list of entries)."""
+    return [leaf for entry in seq.value for leaf in _entry_leaves(entry)]
+
+
+def _view(
+    work: Work, node: Node, old: set[Minor], names: bool | None, python: bool = False
+) -> _View:
+    """An entry as comparable data with ``old`` versions moved: its names, or all else (or
+    everything, names included, for an item of a plain list: ``names`` None)."""
+    view: set[tuple[str, object]] = set()
+    for key, value in _yaml.items(node):
+        if names is not None and (key in NAME_KEYS and not python) != names:
+            continue
+        if isinstance(value, ScalarNode):
+            view.add((key, _moved_value(work, key, value.value, old, python)))
+        elif is_python_key(key):
+            view.add((key, _view(work, value, old, names=False, python=True)))
+        else:
+            view.add((key, id(value)))
+    return frozenset(view)
+
+
+def _moved_value(work: Work, key: str, value: str, old: set[Minor], python: bool) -> str:
+    """A value once ``old`` versions moved; Python versions compare by minor only."""
+    if key in NAME_KEYS or is_tox_key(key):
+        return follow(work, value, old)
+    token = parse_token(value) if python or is_python_key(key) else None
+    if token is None:
+        return value
+    if token.version in old or (work.settle and stale(work, token)):
+        token = token._replace(suffix="")
+    version = work.policy.minimum if token.version in old else token.version
+    return str(token._replace(version=version, patch=""))
+
+
+def _covered(view: _View, base: dict[str, set[str]]) -> bool:
+    """True when the base matrix already runs this include entry's combination."""
+    return all(key in base and value in base[key] for key, value in view)
+
+
+def _move_entry(
+    work: Work, entry: Node, old: set[Minor], quote: str, python: bool = False
+) -> list[Edit]:
+    edits = []
+    for key, value in _yaml.items(entry):
+        if isinstance(value, MappingNode) and is_python_key(key):
+            edits += _move_entry(work, value, old, quote, python=True)
+        elif isinstance(value, ScalarNode) and (python or _follows(key)):
+            new = follow(work, value.value, old)
+            if new != value.value:
+                edits.append(token_edit(work, value, value.value, new, quote))
+    return edits
+
+
+def _follows(key: str) -> bool:
+    """Entry keys whose values name the version: Python, tox env and job names."""
+    return is_python_key(key) or is_tox_key(key) or key in NAME_KEYS
+
+
+def _renames(
+    work: Work,
+    seq: SequenceNode,
+    removed: list[int],
+    moved: list[int],
+    olds: list[set[Minor]],
+    base: dict[str, set[str]],
+) -> Renames:
+    """Base list values (``name: [...]``) that named a moved or removed include entry."""
+    renames: Renames = {}
+    for i in sorted(removed + moved):
+        for key, value in _yaml.items(seq.value[i]):
+            if key in base and not _follows_base(key) and isinstance(value, ScalarNode):
+                new = follow(work, value.value, olds[i])
+                if new != value.value:
+                    renames.setdefault(key, {})[value.value] = (new, i in moved)
+    return renames
+
+
+def _follows_base(key: str) -> bool:
+    return is_python_key(key) or is_tox_key(key)
