@@ -43,7 +43,7 @@ from rewriters._ci_values import (
 )
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, finish
+from rewriters.result import Rewrite, finish
 from rewriters.versions import join_names, yaml_quote
 
 __all__ = ["Rules", "rewrite"]
@@ -154,17 +154,15 @@ def _image(work: Work, node: Node) -> None:
     """``image: python:3.9`` or ``image: {name: python:3.9}``."""
     if isinstance(node, MappingNode):
         node = _yaml.get(node, "name") or node
-    if not isinstance(node, ScalarNode) or node.style not in (None, "'", '"'):
+    if not isinstance(node, ScalarNode):
         return
-    retag = images.retag(node.value, work.policy)
+    retag = images.retag_scalar(work.text, node, work.policy)
     if retag is None:
         return
     work.notes += retag.notes
     if not retag.edits:
         return
-    start, _ = _yaml.scalar_span(work.text, node)
-    inner = start + 1 if node.style else start
-    work.edits += [Edit(inner + e.start, inner + e.end, e.new) for e in retag.edits]
+    work.edits += retag.edits
     work.changes.append(f"image: {retag.change}")
     work.pins.add(retag.old)
     work.dropped.add(retag.old)

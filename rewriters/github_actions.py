@@ -5,14 +5,13 @@ A value is a Python version when its key names Python (``python-version``, ``py`
 tox keys (``toxenv: [py39, py310]``). Lists are ``_gha_lists``'s, matrices ``_matrix``'s,
 ``if:`` conditions and the steps they guard ``_gha_conditions``'s, cibuildwheel selectors
 ``_gha_wheels``'s. Single pinned versions move to the minimum, with the step or job
-``name`` that quotes them. ``python:`` container images are left to a human, as notes.
+``name`` that quotes them. Job containers and service images (``container: python:3.9``) move
+to a built tag of the minimum, as in a Dockerfile (``rewriters.images``).
 """
 
 from __future__ import annotations
 
-import re
-
-from rewriters import _yaml
+from rewriters import _yaml, images
 from rewriters._gha_conditions import follow_names, on_condition, prune_steps
 from rewriters._gha_lists import (
     Work,
@@ -43,7 +42,6 @@ PATTERNS: tuple[str, ...] = (
 
 # keys under an input or option whose own key names Python
 _PYTHON_INPUT_PARTS = frozenset({"default", "options"})
-_IMAGE_RE = re.compile(r"(?:docker\.io/)?(?:library/)?python:(\d\.\d+)")
 
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
@@ -91,8 +89,8 @@ def _visit(
         on_condition(work, parents[-1], value)
     elif owner == "env" and is_wheel_key(key) and isinstance(value, ScalarNode):
         rewrite_setting(work, parents[-1], key, value)
-    elif key == "image" and isinstance(value, ScalarNode):
-        _note_image(work, value)
+    elif key in ("image", "container") and isinstance(value, ScalarNode):
+        _image(work, value)
     elif is_python_key(key) or (key in _PYTHON_INPUT_PARTS and is_python_key(owner)):
         python_value(work, key, value, owner, parents)
     elif is_tox_key(key) and isinstance(value, ScalarNode):
@@ -101,14 +99,16 @@ def _visit(
         _walk(work, value, (*path, key), parents)
 
 
-def _note_image(work: Work, node: ScalarNode) -> None:
-    match = _IMAGE_RE.match(node.value)
-    token = parse_token(match[1]) if match else None
-    if token is not None and work.drops(token.version):
-        work.notes.append(
-            f"line {work.line(node)}: container image `{node.value}` runs Python "
-            f"{token.version}; pick a python:{work.policy.minimum} tag by hand"
-        )
+def _image(work: Work, node: ScalarNode) -> None:
+    """A job's ``container:`` or a service's ``image:`` on a dropped Python gets a built tag."""
+    retag = images.retag_scalar(work.text, node, work.policy)
+    if retag is None:
+        return
+    work.notes.extend(retag.notes)
+    if retag.edits:
+        work.edits.extend(retag.edits)
+        work.changes.append(f"line {work.line(node)}: image {retag.change}")
+        work.dropped.add(retag.old)
 
 
 def python_value(

@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from rewriters import _yaml
 from rewriters._image_tags import (
     TAGGERS,
     Reference,
@@ -137,6 +138,20 @@ def retag(ref: str, policy: Policy) -> Retag | None:
     if not policy.drops(old):
         return None
     return TAGGERS[kind](Tag(ref, parts, match, old), policy)
+
+
+def retag_scalar(text: str, node: _yaml.ScalarNode, policy: Policy) -> Retag | None:
+    """``image: python:3.9`` written as a one-line YAML scalar: the retag, its edits placed in
+    ``text``; None for a block scalar or a reference that names no dropped Python."""
+    if node.style not in (None, "'", '"'):
+        return None
+    found = retag(node.value, policy)
+    if found is None:
+        return None
+    start, _ = _yaml.scalar_span(text, node)
+    inner = start + 1 if node.style else start
+    edits = tuple(Edit(inner + e.start, inner + e.end, e.new) for e in found.edits)
+    return found._replace(edits=edits)
 
 
 def retag_arg(value: str, policy: Policy) -> Retag | None:

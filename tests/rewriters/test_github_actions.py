@@ -642,16 +642,36 @@ def test_conditions_follow_only_old_versions():
     assert "if: matrix.python-version == '3.12'\n" in result.text
 
 
-def test_notes_container_images():
-    before = MATRIX + (
-        "        python-version: ['3.9', '3.11']\n    container:\n      image: python:3.9-slim\n"
-        "    services:\n      db:\n        image: postgres:13\n"
-        "      py:\n        image: python:3.12\n"
+CONTAINERS = (
+    "jobs:\n  a:\n    container:\n      image: python:3.10-bookworm\n"
+    "    services:\n      db:\n        image: postgres:13\n"
+    "      py:\n        image: 'python:3.12'\n"
+    "  b:\n    container: python:3.9-buster\n"
+)
+
+
+def test_job_containers_and_service_images_move_to_a_built_tag():
+    after = CONTAINERS.replace("3.10-bookworm", "3.11-bookworm").replace(
+        "3.9-buster", "3.11-bookworm"
     )
+    check(github_actions, CONTAINERS, after, POLICY)
+    result = github_actions.rewrite(CONTAINERS, POLICY)
+    assert result is not None
+    assert result.changes == (
+        "line 4: image python:3.10-bookworm → python:3.11-bookworm",
+        "line 11: image python:3.9-buster → python:3.11-bookworm",
+    )
+    assert len(result.notes) == 1 and "buster" in result.notes[0]
+
+
+def test_a_container_without_a_built_tag_is_a_note():
+    before = "jobs:\n  a:\n    container: python:3.9-windowsservercore-ltsc2016\n"
     result = github_actions.rewrite(before, POLICY)
     assert result is not None
+    assert result.text == before
     assert result.notes == (
-        "line 7: container image `python:3.9-slim` runs Python 3.9; pick a python:3.11 tag by hand",
+        "python:3.9-windowsservercore-ltsc2016: python:3.11-windowsservercore-ltsc2016 is not "
+        "built and has no maintained equivalent; left unchanged",
     )
 
 
