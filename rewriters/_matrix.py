@@ -117,7 +117,8 @@ def _relink(work: Work, matrix: MappingNode, renames: Renames) -> dict[str, str]
     for key, mapping in renames.items():
         seq = _yaml.get(matrix, key)
         assert isinstance(seq, SequenceNode)
-        present = {item.value for item in seq.value if isinstance(item, ScalarNode)}
+        going = {old for old, (_, kept) in mapping.items() if not kept}
+        present = {item.value for item in seq.value if isinstance(item, ScalarNode)} - going
         removed = []
         for i, item in enumerate(seq.value):
             if not isinstance(item, ScalarNode) or item.value not in mapping:

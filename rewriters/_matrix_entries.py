@@ -3,9 +3,13 @@ any other matrix list (``image: [{name: python3.9, python_version: "3.9"}]``).
 
 An entry naming an old version under a Python or tox key moves to the new minimum (its
 names follow) unless it would then repeat another entry, or, for an include entry, a
-combination the base matrix already runs: then it goes. Exclude entries for old versions
-go. In a settling matrix, an entry naming a pre-release of a released minor (``3.14-dev``)
-moves to the release the same way.
+combination the base matrix already runs: then it goes. Of two equal entries the first stays:
+when the moved entry repeats a later one with the same name keys, the later one goes and the
+base list names follow to the moved one (pytest's ``windows-py39-xdist`` becomes
+``windows-py310-xdist`` and the plain ``windows-py310`` it now repeats goes); not when the two
+differ in what molt would write (a pinned patch). Exclude entries for old versions go. In a
+settling matrix, an entry naming a pre-release of a released minor (``3.14-dev``) moves to
+the release the same way.
 """
 
 from __future__ import annotations
@@ -74,26 +78,39 @@ def entries(
     olds = [_entry_versions(work, entry) for entry in seq.value]
     stales = [_stale_values(work, entry) for entry in seq.value]
     touched = [i for i in range(len(seq.value)) if olds[i] or stales[i]]
-    kept = [entry for i, entry in enumerate(seq.value) if i not in touched]
+    kept = [i for i in range(len(seq.value)) if i not in touched]
     whole = None if base is None else False  # a plain list's items compare names and all
-    views = {_view(work, entry, set(), names=whole) for entry in kept}
-    names = set().union(*(_view(work, entry, set(), names=True) for entry in kept))
+    kept_at = {_view(work, seq.value[k], set(), names=whole): k for k in reversed(kept)}
+    names_of = {k: _view(work, seq.value[k], set(), names=True) for k in kept}
+    views = set(kept_at)
+    names = set().union(*names_of.values())
     removed: list[int] = []
     moved: list[int] = []
+    twins: dict[int, dict[str, object]] = {}  # a later entry a moved one repeats → its names
     for i in touched:
         entry, old = seq.value[i], olds[i]
         view = _view(work, entry, old, names=whole)
         named = _view(work, entry, old, names=True)
         exclude = key == "exclude"
         covered = base is not None and not exclude and _covered(view | named, base)
-        if (exclude and old) or view in views or names & named or covered:
-            removed.append(i)
-        else:
+        twin = kept_at.get(view, -1)
+        if twin > i and twin not in twins and not exclude and not covered:
+            # the first of two equal entries stays, when it carries the same name keys
+            same = _written(work, entry, old) == _written(work, seq.value[twin], set())
+            if same and names & named <= names_of[twin] and _keys(named) == _keys(names_of[twin]):
+                twins[twin] = dict(named)
+                removed.append(twin)
+                names = (names - names_of[twin]) | named
+        if twin in twins or not ((exclude and old) or view in views or names & named or covered):
             views.add(view)
             names |= named
             moved.append(i)
             work.edits += _move_entry(work, entry, old, list_quote(leaves(seq), work.quote))
-    _report_entries(work, matrix, key, seq, removed, moved, olds)
+        else:
+            removed.append(i)
+    _report_entries(work, matrix, key, seq, sorted(removed), moved, olds)
+    if twins:
+        work.changes.append(f"matrix {key}: removed entries that moved ones now repeat")
     report_settled(
         work,
         f"matrix {key}",
@@ -102,7 +119,7 @@ def entries(
     )
     if key == "exclude" or base is None:
         return {}
-    return _renames(work, seq, removed, moved, olds, base)
+    return _renames(work, seq, removed, moved, olds, base, twins)
 
 
 def _report_entries(
@@ -208,16 +225,34 @@ def _renames(
     moved: list[int],
     olds: list[set[Minor]],
     base: dict[str, set[str]],
+    twins: dict[int, dict[str, object]],
 ) -> Renames:
-    """Base list values (``name: [...]``) that named a moved or removed include entry."""
+    """Base list values (``name: [...]``) that named a moved or removed include entry; a
+    removed twin's name leads to the moved entry that replaced it."""
     renames: Renames = {}
     for i in sorted(removed + moved):
         for key, value in _yaml.items(seq.value[i]):
             if key in base and not _follows_base(key) and isinstance(value, ScalarNode):
-                new = follow(work, value.value, olds[i])
-                if new != value.value:
+                new = str(twins.get(i, {}).get(key, follow(work, value.value, olds[i])))
+                if new != value.value or key in twins.get(i, {}):
                     renames.setdefault(key, {})[value.value] = (new, i in moved)
     return renames
+
+
+def _written(work: Work, node: Node, old: set[Minor]) -> _View:
+    """An entry's scalar values but its names as molt would write them (patches included);
+    other values were compared by ``_view`` already."""
+    view: set[tuple[str, object]] = set()
+    for key, value in _yaml.items(node):
+        if isinstance(value, ScalarNode) and key not in NAME_KEYS:
+            view.add((key, follow(work, value.value, old) if _follows(key) else value.value))
+        elif isinstance(value, MappingNode) and is_python_key(key):
+            view.add((key, _written(work, value, old)))
+    return frozenset(view)
+
+
+def _keys(view: _View) -> set[str]:
+    return {key for key, _ in view}
 
 
 def _follows_base(key: str) -> bool:

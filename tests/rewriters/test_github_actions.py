@@ -714,3 +714,46 @@ def test_broken_output_raises():
 def test_key_names(key, python, tox):
     assert github_actions.is_python_key(key) is python
     assert github_actions.is_tox_key(key) is tox
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            MATRIX + "        python: ['3.11']\n        include:\n"
+            "          - {python: '3.10', os: w, name: a}\n"
+            "          - {python: '3.11', os: w, name: b}\n",
+            MATRIX + "        python: ['3.11']\n        include:\n"
+            "          - {python: '3.11', os: w, name: a}\n",
+            id="of two equal entries the first stays",
+        ),
+        pytest.param(
+            MATRIX + "        python: ['3.11']\n        include:\n"
+            "          - {python: '3.10', os: w, name: c}\n"
+            "          - {python: '3.11', os: w, name: b}\n"
+            "          - {python: '3.12', os: x, name: c}\n",
+            MATRIX + "        python: ['3.11']\n        include:\n"
+            "          - {python: '3.11', os: w, name: b}\n"
+            "          - {python: '3.12', os: x, name: c}\n",
+            id="a moved entry whose name another entry holds goes",
+        ),
+        pytest.param(
+            MATRIX + "        python: ['3.11']\n        name: [b, z]\n        include:\n"
+            "          - {python: '3.10', os: w}\n"
+            "          - {python: '3.11', os: w, name: b}\n",
+            MATRIX + "        python: ['3.11']\n        name: [b, z]\n        include:\n"
+            "          - {python: '3.11', os: w, name: b}\n",
+            id="a moved entry without the names the later one has goes",
+        ),
+        pytest.param(
+            MATRIX + "        os: [u]\n        include:\n"
+            "          - {os: u, python: {key: '3.10', version: 3.10.12}}\n"
+            "          - {os: u, python: {key: '3.11', version: 3.11.4}}\n",
+            MATRIX + "        os: [u]\n        include:\n"
+            "          - {os: u, python: {key: '3.11', version: 3.11.4}}\n",
+            id="a later entry with its own pinned patch stays",
+        ),
+    ],
+)
+def test_a_moved_entry_that_repeats_another(before, after):
+    check(github_actions, before, after, POLICY)
