@@ -7,7 +7,10 @@ combination the base matrix already runs: then it goes. Of two equal entries the
 when the moved entry repeats a later one with the same name keys, the later one goes and the
 base list names follow to the moved one (pytest's ``windows-py39-xdist`` becomes
 ``windows-py310-xdist`` and the plain ``windows-py310`` it now repeats goes); not when the two
-differ in what molt would write (a pinned patch). Exclude entries for old versions go. In a
+differ in what molt would write (a pinned patch). A moved entry whose new name another entry
+holds while running another tox env keeps its job under a name with its tox factors
+(``windows-py38`` running ``py38-unittestextras`` becomes ``windows-py39-unittestextras``
+next to ``windows-py39``); one running the same env goes. Exclude entries for old versions go. In a
 settling matrix, an entry naming a pre-release of a released minor (``3.14-dev``) moves to
 the release the same way.
 """
@@ -84,9 +87,14 @@ def entries(
     names_of = {k: _view(work, seq.value[k], set(), names=True) for k in kept}
     views = set(kept_at)
     names = set().union(*names_of.values())
+    holders: dict[tuple[str, object], tuple[Node, set[Minor]]] = {
+        name: (seq.value[k], set()) for k in kept for name in names_of[k]
+    }
     removed: list[int] = []
     moved: list[int] = []
-    twins: dict[int, dict[str, object]] = {}  # a later entry a moved one repeats → its names
+    # names that replace molt's: a later entry a moved one repeats takes the moved one's names;
+    # a moved entry whose name another entry holds gets its tox factors appended
+    twins: dict[int, dict[str, object]] = {}
     for i in touched:
         entry, old = seq.value[i], olds[i]
         view = _view(work, entry, old, names=whole)
@@ -101,11 +109,18 @@ def entries(
                 twins[twin] = dict(named)
                 removed.append(twin)
                 names = (names - names_of[twin]) | named
-        if twin in twins or not ((exclude and old) or view in views or names & named or covered):
+        clash = names & named
+        if clash and not (exclude or view in views or covered or twin in twins):
+            named, renamed = _distinct(work, (entry, old), named, clash, holders)
+            clash = names & named
+            twins.update({i: renamed} if renamed else {})
+        if twin in twins or not ((exclude and old) or view in views or clash or covered):
             views.add(view)
             names |= named
+            holders.update(dict.fromkeys(named, (entry, old)))
             moved.append(i)
-            work.edits += _move_entry(work, entry, old, list_quote(leaves(seq), work.quote))
+            quote = list_quote(leaves(seq), work.quote)
+            work.edits += _move_entry(work, entry, old, quote, twins.get(i, {}))
         else:
             removed.append(i)
     _report_entries(work, matrix, key, seq, sorted(removed), moved, olds)
@@ -199,15 +214,47 @@ def _covered(view: _View, base: dict[str, set[str]]) -> bool:
     return all(key in base and value in base[key] for key, value in view)
 
 
+def _distinct(
+    work: Work,
+    moving: tuple[Node, set[Minor]],
+    named: _View,
+    clash: set[tuple[str, object]],
+    holders: dict[tuple[str, object], tuple[Node, set[Minor]]],
+) -> tuple[_View, dict[str, object]]:
+    """Names for a moved entry whose names other entries hold, when it runs another tox env
+    than they do: each with the entry's tox env factors appended (``windows-py38`` running
+    ``py38-unittestextras`` next to ``windows-py39`` running ``py39-xdist`` becomes
+    ``windows-py39-unittestextras``); unchanged otherwise, and the entry goes."""
+    toxes = _tox_envs(work, *moving)
+    factors = [env.split("-", 1)[1] for env in toxes if "-" in env]
+    if not factors or any(_tox_envs(work, *holders[name]) == toxes for name in clash):
+        return named, {}
+    renamed: dict[str, object] = {key: f"{value}-{factors[0]}" for key, value in clash}
+    return frozenset({(k, renamed.get(k, v)) for k, v in named}), renamed
+
+
+def _tox_envs(work: Work, entry: Node, old: set[Minor]) -> list[str]:
+    return [
+        follow(work, v.value, old)
+        for k, v in _yaml.items(entry)
+        if is_tox_key(k) and isinstance(v, ScalarNode)
+    ]
+
+
 def _move_entry(
-    work: Work, entry: Node, old: set[Minor], quote: str, python: bool = False
+    work: Work,
+    entry: Node,
+    old: set[Minor],
+    quote: str,
+    names: dict[str, object],
+    python: bool = False,
 ) -> list[Edit]:
     edits = []
     for key, value in _yaml.items(entry):
         if isinstance(value, MappingNode) and is_python_key(key):
-            edits += _move_entry(work, value, old, quote, python=True)
+            edits += _move_entry(work, value, old, quote, names, python=True)
         elif isinstance(value, ScalarNode) and (python or _follows(key)):
-            new = follow(work, value.value, old)
+            new = str(names.get(key, follow(work, value.value, old)))
             if new != value.value:
                 edits.append(token_edit(work, value, value.value, new, quote))
     return edits

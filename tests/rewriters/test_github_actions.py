@@ -753,6 +753,25 @@ def test_key_names(key, python, tox):
             "          - {os: u, python: {key: '3.11', version: 3.11.4}}\n",
             id="a later entry with its own pinned patch stays",
         ),
+        pytest.param(
+            MATRIX + "        name: [w-py310, w-py310-pluggy, w-py311, m-py310, m-py311]\n"
+            "        include:\n"
+            "          - {name: w-py310, python: '3.10', tox_env: py310-extras}\n"
+            "          - {name: w-py310-pluggy, python: '3.10', tox_env: py310-pluggy}\n"
+            "          - {name: w-py311, python: '3.11', tox_env: py311-xdist}\n"
+            "          - {name: m-py310, python: '3.10', tox_env: py310-xdist}\n"
+            "          - {name: m-py311, python: '3.11', tox_env: py311-xdist, cov: true}\n"
+            "          - {name: u-py310, python: '3.10', tox_env: py310}\n"
+            "          - {name: u-py311, python: '3.11', tox_env: py311, cov: true}\n",
+            MATRIX + "        name: [w-py311-extras, w-py311-pluggy, w-py311, m-py311]\n"
+            "        include:\n"
+            "          - {name: w-py311-extras, python: '3.11', tox_env: py311-extras}\n"
+            "          - {name: w-py311-pluggy, python: '3.11', tox_env: py311-pluggy}\n"
+            "          - {name: w-py311, python: '3.11', tox_env: py311-xdist}\n"
+            "          - {name: m-py311, python: '3.11', tox_env: py311-xdist, cov: true}\n"
+            "          - {name: u-py311, python: '3.11', tox_env: py311, cov: true}\n",
+            id="a moved entry running its own tox env takes its factors into its name",
+        ),
     ],
 )
 def test_a_moved_entry_that_repeats_another(before, after):
