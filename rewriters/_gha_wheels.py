@@ -1,5 +1,9 @@
 """cibuildwheel settings in workflow ``env:`` maps: build and skip selectors, requires-python.
 
+The same selectors assigned in a ``run:`` script (``CIBW_BUILD="cp39-*" cibuildwheel ...``)
+follow the same rules; an assignment left with no selector is noted, never cut from the
+command line.
+
 ``CIBW_BUILD`` drops selectors naming only dropped versions but keeps building the
 minimum; ``CIBW_SKIP`` and ``CIBW_TEST_SKIP`` drop them outright (skipping a version
 that is no longer built is pointless); ``CIBW_PROJECT_REQUIRES_PYTHON`` is a specifier
@@ -85,6 +89,50 @@ def _selectors(
         )
         return
     work.changes.append(f"{key}: dropped selectors for {join_names(sorted(names))}")
+    work.dropped |= names
+
+
+_ASSIGNMENT_RE = re.compile(
+    r"(?<![\w$])(?P<key>" + _SELECTOR_KEY_RE.pattern + r")="
+    r"(?:\"(?P<double>[^\"\n$`\\]*)\"|'(?P<single>[^'\n]*)'|(?P<bare>[^\s\"'$`;&|]+))",
+    re.IGNORECASE,
+)
+
+
+def rewrite_script(work: Work, node: ScalarNode) -> None:
+    """Selectors assigned in a ``run:`` script, found in the file's own text of the script."""
+    start, end = _yaml.scalar_span(work.text, node)
+    for match in _ASSIGNMENT_RE.finditer(work.text, start, end):
+        group = next(g for g in ("double", "single", "bare") if match[g] is not None)
+        offset = match.start(group)
+        words = [
+            (offset + m.start(), offset + m.end(), m[0]) for m in re.finditer(r"\S+", match[group])
+        ]
+        line = work.text.count("\n", 0, match.start()) + 1
+        _script_selectors(work, line, match["key"], words, build=match["kind"].upper() == "BUILD")
+
+
+def _script_selectors(work: Work, line: int, key: str, words: list[_Word], build: bool) -> None:
+    narrowed = [
+        (_narrow_selector(word, work.policy), (start, end, word)) for start, end, word in words
+    ]
+    names: set[Minor] = set().union(*(minors for (_, minors), _ in narrowed))
+    if not names:
+        return
+    gone = [i for i, ((new, _), _) in enumerate(narrowed) if new is None]
+    if len(gone) == len(words) and not build:
+        work.notes.append(
+            f"line {line}: {key} in the script only names dropped Pythons; remove it by hand"
+        )
+        return
+    for (new, _), (start, end, word) in narrowed:
+        if new is not None and new != word:
+            work.edits.append(Edit(start, end, new))
+    if build and len(gone) == len(words):
+        start, end, word = words[gone.pop()]
+        work.edits.append(Edit(start, end, _retarget_selector(word, work.policy)))
+    work.edits += remove_spans(words, gone)
+    work.changes.append(f"{key} in a script: dropped selectors for {join_names(sorted(names))}")
     work.dropped |= names
 
 

@@ -26,7 +26,7 @@ from rewriters._gha_lists import (
     token_edit,
     version_list,
 )
-from rewriters._gha_wheels import is_wheel_key, rewrite_setting
+from rewriters._gha_wheels import is_wheel_key, rewrite_script, rewrite_setting
 from rewriters._matrix import rewrite_matrix
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
@@ -89,6 +89,8 @@ def _visit(
         on_condition(work, parents[-1], value)
     elif owner == "env" and is_wheel_key(key) and isinstance(value, ScalarNode):
         rewrite_setting(work, parents[-1], key, value)
+    elif key == "run" and isinstance(value, ScalarNode):
+        rewrite_script(work, value)
     elif key in ("image", "container") and isinstance(value, ScalarNode):
         _image(work, value)
     elif is_python_key(key) or (key in _PYTHON_INPUT_PARTS and is_python_key(owner)):

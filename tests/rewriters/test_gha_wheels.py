@@ -95,3 +95,55 @@ def test_reports_requires_python():
     assert result is not None
     assert result.changes == ("CIBW_PROJECT_REQUIRES_PYTHON: >=3.10 → >=3.11",)
     assert result.dropped == {Minor(3, 10)}
+
+
+RUN = "jobs:\n  wheels:\n    steps:\n      - run: |\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    (
+        pytest.param(
+            RUN + '          CIBW_BUILD="cp39-*" cibuildwheel --print-build-identifiers\n'
+            '          CIBW_BUILD="cp314-*" cibuildwheel --print-build-identifiers\n',
+            RUN + '          CIBW_BUILD="cp311-*" cibuildwheel --print-build-identifiers\n'
+            '          CIBW_BUILD="cp314-*" cibuildwheel --print-build-identifiers\n',
+            id="a build of only the old minimum builds the new one",
+        ),
+        pytest.param(
+            RUN + "          CIBW_SKIP='pp* cp39-* cp310-*' CIBW_BUILD=cp3{9,12}-* cibuildwheel\n",
+            RUN + "          CIBW_SKIP='pp*' CIBW_BUILD=cp312-* cibuildwheel\n",
+            id="single quotes, bare words and braces",
+        ),
+        pytest.param(
+            'jobs:\n  w:\n    steps:\n      - run: CIBW_TEST_SKIP="cp310-* cp312-*" cibuildwheel\n',
+            'jobs:\n  w:\n    steps:\n      - run: CIBW_TEST_SKIP="cp312-*" cibuildwheel\n',
+            id="plain run value",
+        ),
+    ),
+)
+def test_rewrite_script_assignments(before, after):
+    check(github_actions, before, after, POLICY)
+
+
+@pytest.mark.parametrize(
+    "script",
+    (
+        'echo "CIBW_BUILD=$BUILD"',
+        "CIBW_BUILD=cp312-* cibuildwheel",
+        'MY_CIBW_BUILD="cp39-*" make',
+        'CIBW_BUILD="cp3${{ matrix.minor }}-*" cibuildwheel',
+    ),
+)
+def test_script_assignments_left_alone(script):
+    unchanged(github_actions, RUN + f"          {script}\n", POLICY)
+
+
+def test_script_skip_naming_only_dropped_versions_is_a_note():
+    before = RUN + '          CIBW_SKIP="cp39-*" cibuildwheel\n'
+    result = github_actions.rewrite(before, POLICY)
+    assert result is not None
+    assert result.text == before
+    assert result.notes == (
+        "line 5: CIBW_SKIP in the script only names dropped Pythons; remove it by hand",
+    )
