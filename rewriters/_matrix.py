@@ -51,7 +51,9 @@ def _rewrite(work: Work, matrix: MappingNode, python_value: PythonValue) -> dict
         if key in ("include", "exclude"):
             continue
         work.seen.add(id(value))
-        if is_python_key(key):
+        if is_python_key(key) and isinstance(value, SequenceNode) and _mappings(value):
+            entries(work, matrix, key, value, None, python_items=True)
+        elif is_python_key(key):
             python_value(work, key, value, "matrix", ())
         elif is_tox_key(key) and isinstance(value, SequenceNode):
             version_list(work, key, value, tox=True)
@@ -66,6 +68,11 @@ def _rewrite(work: Work, matrix: MappingNode, python_value: PythonValue) -> dict
             work.seen.add(id(seq))
             renames.update(entries(work, matrix, key, seq, base))
     return _relink(work, matrix, renames)
+
+
+def _mappings(seq: SequenceNode) -> bool:
+    """A list of mappings (the items of ``python: [{version: "3.9", toxenv: py39}]``)."""
+    return bool(seq.value) and all(isinstance(item, MappingNode) for item in seq.value)
 
 
 def _pinned_envs(work: Work, key: str, seq: SequenceNode) -> dict[str, str]:

@@ -74,21 +74,30 @@ def _stale_values(work: Work, entry: Node) -> list[str]:
 
 
 def entries(
-    work: Work, matrix: MappingNode, key: str, seq: SequenceNode, base: dict[str, set[str]] | None
+    work: Work,
+    matrix: MappingNode,
+    key: str,
+    seq: SequenceNode,
+    base: dict[str, set[str]] | None,
+    python_items: bool = False,
 ) -> Renames:
     """Exclude entries for old versions go; include entries, and the items of another list
-    (``base`` None), move to the minimum or go; so do pre-release spellings when settling."""
-    olds = [_entry_versions(work, entry) for entry in seq.value]
-    stales = [_stale_values(work, entry) for entry in seq.value]
-    touched = [i for i in range(len(seq.value)) if olds[i] or stales[i]]
-    kept = [i for i in range(len(seq.value)) if i not in touched]
+    (``base`` None), move to the minimum or go; so do pre-release spellings when settling.
+
+    With ``python_items`` the list's key names Python, so each item is a Python version spelled
+    as a mapping (``python: [{version: "3.9", toxenv: "py39,smoke"}]``)."""
+    nodes = [_under(key, entry) if python_items else entry for entry in seq.value]
+    olds = [_entry_versions(work, entry) for entry in nodes]
+    stales = [_stale_values(work, entry) for entry in nodes]
+    touched = [i for i in range(len(nodes)) if olds[i] or stales[i]]
+    kept = [i for i in range(len(nodes)) if i not in touched]
     whole = None if base is None else False  # a plain list's items compare names and all
-    kept_at = {_view(work, seq.value[k], set(), names=whole): k for k in reversed(kept)}
-    names_of = {k: _view(work, seq.value[k], set(), names=True) for k in kept}
+    kept_at = {_view(work, nodes[k], set(), names=whole): k for k in reversed(kept)}
+    names_of = {k: _view(work, nodes[k], set(), names=True) for k in kept}
     views = set(kept_at)
     names = set().union(*names_of.values())
     holders: dict[tuple[str, object], tuple[Node, set[Minor]]] = {
-        name: (seq.value[k], set()) for k in kept for name in names_of[k]
+        name: (nodes[k], set()) for k in kept for name in names_of[k]
     }
     removed: list[int] = []
     moved: list[int] = []
@@ -96,7 +105,7 @@ def entries(
     # a moved entry whose name another entry holds gets its tox factors appended
     twins: dict[int, dict[str, object]] = {}
     for i in touched:
-        entry, old = seq.value[i], olds[i]
+        entry, old = nodes[i], olds[i]
         view = _view(work, entry, old, names=whole)
         named = _view(work, entry, old, names=True)
         exclude = key == "exclude"
@@ -104,7 +113,7 @@ def entries(
         twin = kept_at.get(view, -1)
         if twin > i and twin not in twins and not exclude and not covered:
             # the first of two equal entries stays, when it carries the same name keys
-            same = _written(work, entry, old) == _written(work, seq.value[twin], set())
+            same = _written(work, entry, old) == _written(work, nodes[twin], set())
             if same and names & named <= names_of[twin] and _keys(named) == _keys(names_of[twin]):
                 twins[twin] = dict(named)
                 removed.append(twin)
@@ -119,7 +128,7 @@ def entries(
             names |= named
             holders.update(dict.fromkeys(named, (entry, old)))
             moved.append(i)
-            quote = list_quote(leaves(seq), work.quote)
+            quote = list_quote([leaf for node in nodes for leaf in _entry_leaves(node)], work.quote)
             work.edits += _move_entry(work, entry, old, quote, twins.get(i, {}))
         else:
             removed.append(i)
@@ -160,6 +169,13 @@ def _report_entries(
             f"to {work.policy.minimum}"
         )
     work.dropped |= gone | shifted
+
+
+def _under(key: str, item: Node) -> MappingNode:
+    """``item`` as the value of ``key`` in a mapping of its own, so that the entry functions
+    read it as a Python-keyed mapping (``{python: {version: "3.9", toxenv: py39}}``)."""
+    name = ScalarNode("tag:yaml.org,2002:str", key, item.start_mark, item.start_mark)
+    return MappingNode("tag:yaml.org,2002:map", [(name, item)], item.start_mark, item.end_mark)
 
 
 def _entry_leaves(entry: Node) -> list[Node]:

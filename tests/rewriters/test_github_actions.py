@@ -776,3 +776,29 @@ def test_key_names(key, python, tox):
 )
 def test_a_moved_entry_that_repeats_another(before, after):
     check(github_actions, before, after, POLICY)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            MATRIX + "        python:\n"
+            '          - version: "3.10"\n            toxenv: py310,smoke\n'
+            '          - version: "3.11"\n            toxenv: py311,smoke\n',
+            MATRIX + "        python:\n"
+            '          - version: "3.11"\n            toxenv: py311,smoke\n',
+            id="an item repeating another goes",
+        ),
+        pytest.param(
+            MATRIX + "        python:\n"
+            "          - {version: '3.9', toxenv: 'py39,lowest'}\n"
+            "          - {version: '3.12', toxenv: py312}\n",
+            MATRIX + "        python:\n"
+            "          - {version: '3.11', toxenv: 'py311,lowest'}\n"
+            "          - {version: '3.12', toxenv: py312}\n",
+            id="an item of its own moves to the minimum",
+        ),
+    ],
+)
+def test_items_of_a_python_list_are_versions_spelled_as_mappings(before, after):
+    check(github_actions, before, after, POLICY)
