@@ -105,7 +105,8 @@ def plan(
         changes.append(FileChange(path, files[path], result.text, result.changes, result.notes))
         dropped |= result.dropped
         dropped_by_path[path] = frozenset(result.dropped)
-    moves = version_named.moves(paths or list(files), policy, dropped_by_path)
+    named = {path: version_named.named_versions(text) for path, text in files.items()}
+    moves = version_named.moves(paths or list(files), policy, dropped_by_path, named)
     if moves:
         changes, left = _move_files(files, changes, moves, policy.minimum)
         unchanged_notes.extend(left)
@@ -133,7 +134,8 @@ def _move_files(
     by_path = {change.path: change for change in changes}
     moved: list[FileChange] = []
     for move in moves:
-        change = by_path.pop(move.path)
+        same = FileChange(move.path, files[move.path], files[move.path], (), ())
+        change = by_path.pop(move.path, same)
         old, new = move.path.rpartition("/")[2], move.target.rpartition("/")[2]
         why = f"named for Python {move.version}"
         if move.delete:

@@ -78,35 +78,49 @@ def _path(named: _Named, version: Minor, policy: Policy) -> str:
 
 
 def moves(
-    paths: Collection[str], policy: Policy, dropped: Mapping[str, Collection[Minor]]
+    paths: Collection[str],
+    policy: Policy,
+    dropped: Mapping[str, Collection[Minor]],
+    named: Mapping[str, Collection[Minor]] | None = None,
 ) -> list[Move]:
     """The files to delete or rename; ``dropped`` maps each rewritten path to the versions its
-    rewrite dropped."""
+    rewrite dropped, ``named`` each read path to the versions its text names as Python
+    (``python3.10`` in a third-party image tag): enough to delete a file, not to rename one
+    whose content molt could not move."""
     families: dict[tuple[str, tuple[str, str]], dict[Minor, str]] = {}
     versions_in: dict[str, set[Minor]] = {}
     for path in paths:
-        named = _named(path)
-        if named is not None:
-            family = families.setdefault((named.directory, named.template), {})
-            family[named.token.version] = path
-            versions_in.setdefault(named.directory, set()).add(named.token.version)
-    found: list[Move] = []
+        found = _named(path)
+        if found is not None:
+            family = families.setdefault((found.directory, found.template), {})
+            family[found.token.version] = path
+            versions_in.setdefault(found.directory, set()).add(found.token.version)
+    result: list[Move] = []
     for (directory, _), family in families.items():
         if len(versions_in[directory]) < 2:
             continue  # one version in the directory: nothing says the name follows a matrix
+        rewritten = {v for v, p in family.items() if v in dropped.get(p, ())}
+        mentioned = {v for v, p in family.items() if v in (named or {}).get(p, ())}
         retired = sorted(
             version
             for version, path in family.items()
-            if policy.drops(version) and version in dropped.get(path, ()) and not is_history(path)
+            if policy.drops(version) and version in rewritten | mentioned and not is_history(path)
         )
         for version in retired:
             path = family[version]
-            named = _named(path)
-            assert named is not None
-            target = _path(named, policy.minimum, policy)
+            found = _named(path)
+            assert found is not None
+            target = _path(found, policy.minimum, policy)
             taken = policy.minimum in family or version != retired[-1]
-            found.append(Move(path, version, target, delete=taken))
-    return sorted(found)
+            if taken or version in rewritten:
+                result.append(Move(path, version, target, delete=taken))
+    return sorted(result)
+
+
+def named_versions(text: str) -> set[Minor]:
+    """The versions ``text`` names with a Python prefix (``python3.10``, ``py39``)."""
+    tokens = (parse_token(match[0]) for match in TOKEN_RE.finditer(text) if match["prefix"])
+    return {token.version for token in tokens if token is not None}
 
 
 def is_history(path: str) -> bool:

@@ -80,3 +80,12 @@ def test_a_file_without_quoted_versions_follows_the_repository():
     assert change.after == docs.replace("3.9", "'3.11'")
     (change,) = plan({".github/workflows/docs.yml": docs}, POLICY).files
     assert change.after == docs.replace("3.9", '"3.11"')
+
+
+def test_a_file_molt_cannot_rewrite_goes_when_named_for_a_dropped_version():
+    files = {
+        "images/python3.10.dockerfile": "FROM vendor/app:python3.10\n",
+        "images/python3.11.dockerfile": "FROM vendor/app:python3.11\n",
+    }
+    (change,) = plan(files, POLICY).files
+    assert (change.path, change.after) == ("images/python3.10.dockerfile", None)

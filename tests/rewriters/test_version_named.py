@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters.version_named import Move, follow, mentions, moves
+from rewriters.version_named import Move, follow, mentions, moves, named_versions
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 
@@ -132,3 +132,25 @@ def test_follow_says_what_it_followed():
 def test_mentions():
     assert mentions("see ci/requirements-py3.9.yml.", MOVED[0])
     assert not mentions("see ci/requirements-py3.9-min.yml", MOVED[0])
+
+
+def test_a_file_that_only_names_its_version_goes_but_is_never_renamed():
+    paths = ["img/python3.10.dockerfile", "img/python3.11.dockerfile"]
+    named = {"img/python3.10.dockerfile": {V310}}
+    assert moves(paths, POLICY, {}, named) == [
+        Move("img/python3.10.dockerfile", V310, "img/python3.11.dockerfile", True)
+    ]
+    alone = ["img/python3.10.dockerfile", "img/python3.12.dockerfile"]
+    assert moves(alone, POLICY, {}, named) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    (
+        ("FROM vendor/app:python3.10-slim\n", {V310}),
+        ("RUN tox -e py39,py310\n", {V39, V310}),
+        ("FROM python:3.11\n# supports 3.9\n", set()),
+    ),
+)
+def test_named_versions(text, expected):
+    assert named_versions(text) == expected
