@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from rewriters import _yaml
@@ -38,10 +39,16 @@ def _parts(key: str) -> list[str]:
     return [part for part in re.split(r"[-_ .]+", key.lower()) if part]
 
 
+# Matrix keys of the workflow being rewritten whose values are Python versions although their
+# names do not say so (see ``github_actions.templated_python_keys``); set for one rewrite.
+TEMPLATED_KEYS: ContextVar[frozenset[str]] = ContextVar("TEMPLATED_KEYS", default=frozenset())
+
+
 def is_python_key(key: str) -> bool:
     """True for keys naming a Python version: ``python-version``, ``py``, ``PYTHON_VERSION``."""
     parts = _parts(key)
-    return "file" not in parts and any(part in _PYTHON_WORDS for part in parts)
+    named = "file" not in parts and any(part in _PYTHON_WORDS for part in parts)
+    return named or key in TEMPLATED_KEYS.get()
 
 
 def is_tox_key(key: str) -> bool:

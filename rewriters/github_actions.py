@@ -11,9 +11,13 @@ to a built tag of the minimum, as in a Dockerfile (``rewriters.images``).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from rewriters import _yaml, images
 from rewriters._gha_conditions import follow_names, on_condition, prune_steps
 from rewriters._gha_lists import (
+    TEMPLATED_KEYS,
     Work,
     block_list,
     embedded_list,
@@ -40,6 +44,10 @@ PATTERNS: tuple[str, ...] = (
     "action.yaml",
 )
 
+# ``ci/environment-${{ matrix.environment }}.yaml``: a file path built from a matrix value
+_FILE_TEMPLATE_RE = re.compile(r"[\w./-]*\$\{\{\s*matrix\.([\w-]+)\s*\}\}[\w-]*\.[A-Za-z]\w*")
+_BARE_MINOR_RE = re.compile(r"3\.\d{1,2}")
+
 # keys under an input or option whose own key names Python
 _PYTHON_INPUT_PARTS = frozenset({"default", "options"})
 
@@ -47,10 +55,40 @@ _PYTHON_INPUT_PARTS = frozenset({"default", "options"})
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop end-of-life Pythons from a workflow or composite action."""
     work = Work(text, policy, yaml_quote(text, policy.quote))
-    for document in _yaml.compose(text):
-        _walk(work, document, ("",), ())
+    documents = _yaml.compose(text)
+    token = TEMPLATED_KEYS.set(templated_python_keys(text, documents, policy))
+    try:
+        for document in documents:
+            _walk(work, document, ("",), ())
+    finally:
+        TEMPLATED_KEYS.reset(token)
     edits = _outermost(work.edits)
     return finish(text, edits, work.changes, work.notes, work.dropped, _yaml.check_parses)
+
+
+def templated_python_keys(text: str, documents: list[Node], policy: Policy) -> frozenset[str]:
+    """Matrix keys that pick a file named for a Python version although their names do not say
+    Python: ``environment: ["3.9", "3.10"]`` used as ``ci/environment-${{ matrix.environment
+    }}.yaml``. Every value must read ``3.N``, one dropped and one kept."""
+    used = set(_FILE_TEMPLATE_RE.findall(text))
+    keys = set()
+    for matrix in (m for document in documents for m in _matrices(document)):
+        for key, value in _yaml.items(matrix):
+            values = [item.value for item in _yaml.items_of(value) if isinstance(item, ScalarNode)]
+            minors = [Minor.parse(v) for v in values if _BARE_MINOR_RE.fullmatch(v)]
+            if key in used and minors and len(minors) == len(_yaml.items_of(value)):
+                if any(policy.drops(v) for v in minors) and not all(map(policy.drops, minors)):
+                    keys.add(key)
+    return frozenset(keys)
+
+
+def _matrices(node: Node) -> Iterator[MappingNode]:
+    for key, value in _yaml.items(node):
+        if key == "matrix" and isinstance(value, MappingNode):
+            yield value
+        yield from _matrices(value)
+    for item in _yaml.items_of(node):
+        yield from _matrices(item)
 
 
 def _outermost(edits: list[Edit]) -> list[Edit]:

@@ -802,3 +802,31 @@ def test_a_moved_entry_that_repeats_another(before, after):
 )
 def test_items_of_a_python_list_are_versions_spelled_as_mappings(before, after):
     check(github_actions, before, after, POLICY)
+
+
+TEMPLATED = (
+    MATRIX + "        environment: [{values}]\n    steps:\n"
+    "      - with:\n          environment-file: ci/environment-${{{{ matrix.environment }}}}.yaml\n"
+)
+
+
+def test_a_matrix_key_that_picks_a_per_version_file_lists_python_versions():
+    before = TEMPLATED.format(values='"3.10", "3.11", "3.12"')
+    after = TEMPLATED.format(values='"3.11", "3.12"')
+    check(github_actions, before, after, POLICY)
+
+
+@pytest.mark.parametrize(
+    "before",
+    (
+        pytest.param(TEMPLATED.format(values='"3.1", "3.2"'), id="no kept version: not Python"),
+        pytest.param(TEMPLATED.format(values='"3.10", "4.2"'), id="a value that is not 3.N"),
+        pytest.param(
+            MATRIX + '        environment: ["3.10", "3.11"]\n    steps:\n'
+            "      - run: echo ${{ matrix.environment }}\n",
+            id="not a file name",
+        ),
+    ),
+)
+def test_other_matrix_keys_are_not_python(before):
+    unchanged(github_actions, before, POLICY)
