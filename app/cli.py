@@ -154,3 +154,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         sys.stderr.write(f"molt: {error}\n")
         return 2
+    except BrokenPipeError:  # ``molt preview | head``: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

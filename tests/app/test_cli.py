@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -172,3 +174,15 @@ def test_files_named_for_a_dropped_version_are_removed_or_renamed(capsys, tmp_pa
         "ci/py3.11-min.yml": environment.format("3.11").encode(),
         "ci/py3.11.yml": environment.format("3.11").encode(),
     }
+
+
+def test_preview_into_a_closed_pipe_ends_quietly(tmp_path):
+    for n in range(60):  # a diff longer than a pipe holds
+        shutil.copytree(EXAMPLE, tmp_path / "repo" / f"pkg{n}")
+    command = [sys.executable, "-m", "app", "preview", str(tmp_path / "repo")]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline().startswith(b"--- a/")
+        process.stdout.close()  # what `| head -1` does
+        assert process.wait(timeout=120) == 0
+        assert process.stderr.read() == b""
