@@ -104,7 +104,7 @@ def title(plan: Plan) -> str:
     """``Drop Python 3.9 and 3.10 (end-of-life)``."""
     dropped = sorted(plan.dropped)
     if not dropped:
-        return f"Require Python {plan.policy.minimum}"
+        return f"Require Python {plan.policy.floor}"
     suffix = " (end-of-life)" if all(plan.policy.is_end_of_life(v) for v in dropped) else ""
     return f"Drop Python {join_names(dropped)}{suffix}"
 
@@ -161,7 +161,7 @@ def body(
     is known, it also carries the rebase check-box, the choices made by command and the
     comment commands.
     """
-    parts = [INTRO.format(minimum=plan.policy.minimum)]
+    parts = [INTRO.format(minimum=plan.policy.floor)]
     if login is not None:
         parts.extend(_chosen(login, chosen))
     if plan.dropped:

@@ -90,6 +90,12 @@ class Policy:
         ]
         return cls(min(supported), today, releases)
 
+    @property
+    def floor(self) -> Minor:
+        """The oldest Python still supported: the minimum, or a lower version kept anyway
+        (``requires-python`` must admit every version the classifiers and CI still list)."""
+        return min({self.minimum, *self.keep})
+
     def drops(self, version: Minor) -> bool:
         """True when ``version`` is below the new minimum and not one to keep."""
         return version < self.minimum and version not in self.keep

@@ -81,10 +81,10 @@ def _excludes(matches: list[re.Match[str]], minimum: Version) -> bool:
 
 
 def _spelled_like(version: str, policy: Policy) -> str:
-    """The new minimum; ``3.6.0`` keeps its ``.0`` (``3.11.0``), ``3.9.2`` becomes ``3.11``."""
+    """The new floor; ``3.6.0`` keeps its ``.0`` (``3.11.0``), ``3.9.2`` becomes ``3.11``."""
     if version.count(".") == 2 and version.endswith(".0"):
-        return f"{policy.minimum}.0"
-    return str(policy.minimum)
+        return f"{policy.floor}.0"
+    return str(policy.floor)
 
 
 def raise_floor(spec: str, policy: Policy) -> RaisedFloor | None:
@@ -101,7 +101,7 @@ def raise_floor(spec: str, policy: Policy) -> RaisedFloor | None:
     if not floors:
         return None
     floor = max(Version(m["version"].replace(".*", "")) for m in floors)
-    minimum = Version(str(policy.minimum))
+    minimum = Version(str(policy.floor))
     if floor >= minimum:
         return None
     if _excludes(matches, minimum):
@@ -115,7 +115,7 @@ def raise_floor(spec: str, policy: Policy) -> RaisedFloor | None:
             op = ">=" if match["op"] == ">" else match["op"]
             new = _spelled_like(version, policy)
             kept.append(f"{match['lead']}{op}{match['space']}{new}{match['trail']}")
-        elif match["op"] in {"!=", "<", "<="} and _minor_of(version) < policy.minimum:
+        elif match["op"] in {"!=", "<", "<="} and _minor_of(version) < policy.floor:
             continue
         else:
             kept.append(match.group(0))
@@ -134,7 +134,7 @@ def shift_window(spec: str, policy: Policy) -> RaisedFloor | None:
         return None
     floor, ceiling = sorted(found, key=lambda m: m["op"] != ">=")
     low, high = _minor_of(floor["version"]), _minor_of(ceiling["version"])
-    minimum = policy.minimum
+    minimum = policy.floor
     admits_minimum = high > minimum or (high == minimum and ceiling["op"] == "<=")
     patched = ceiling["version"].count(".") != 1
     same_major = low.major == high.major == minimum.major

@@ -252,6 +252,8 @@ def test_keep_records_the_version_in_the_body_and_regenerates(app, fake_github, 
     drain(jobs)
     (pull,) = fake_github.pulls(REPO)
     assert fake_github.branch_files(REPO, BRANCH)["tox.ini"] == "[tox]\nenvlist = py310, py311\n"
+    # requires-python admits what the lists still test
+    assert 'requires-python = ">=3.10"' in fake_github.branch_files(REPO, BRANCH)["pyproject.toml"]
     assert pull_request.KEPT.format(mention=MENTION, versions="3.10") in (pull.body or "")
     assert " · keep 3.10 -->" in (pull.body or "")
     assert replies(fake_github) == [reply(Outcome.UPDATED)]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -83,3 +84,9 @@ def test_is_released():
 
 def test_quote_defaults_to_double():
     assert Policy.for_date(date(2026, 11, 26)).quote == '"'
+
+
+def test_floor_is_the_oldest_kept_version():
+    policy = Policy.for_date(date(2026, 11, 26))
+    assert policy.floor == Minor(3, 11)
+    assert replace(policy, keep=frozenset({Minor(3, 10), Minor(3, 12)})).floor == Minor(3, 10)

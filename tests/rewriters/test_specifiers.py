@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rewriters.specifiers import (
@@ -167,3 +169,11 @@ def test_constraint_fate(constraint, expected):
 def test_named_minors():
     assert named_minors("<3.10 >= 3.8.1") == [Minor(3, 10), Minor(3, 8)]
     assert named_minors("^3.8") == []
+
+
+def test_a_kept_version_holds_the_floor():
+    keep = replace(POLICY, keep=frozenset({Minor(3, 10)}))  # minimum 3.11, 3.10 kept
+    raised = raise_floor(">=3.9,!=3.9.1", keep)
+    assert raised is not None
+    assert raised.text == ">=3.10"
+    assert raise_floor(">=3.10", keep) is None
