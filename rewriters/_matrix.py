@@ -25,6 +25,7 @@ from rewriters._gha_lists import (
 )
 from rewriters._matrix_entries import Renames, entries, follow, leaves
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
+from rewriters.versions import Minor
 
 # rewrites a Python-keyed value: (work, key, value, owner, parents)
 PythonValue = Callable[[Work, str, Node, str, tuple[MappingNode, ...]], None]
@@ -62,11 +63,12 @@ def _rewrite(work: Work, matrix: MappingNode, python_value: PythonValue) -> dict
             entries(work, matrix, key, value, None)
         base[key] = _kept_values(work, key, value)
     renames: Renames = {}
+    paired: set[Minor] = set()  # old versions whose include entries moved
     for key in ("include", "exclude"):
         seq = _yaml.get(matrix, key)
         if isinstance(seq, SequenceNode):
             work.seen.add(id(seq))
-            renames.update(entries(work, matrix, key, seq, base))
+            renames.update(entries(work, matrix, key, seq, base, paired=paired))
     return _relink(work, matrix, renames)
 
 

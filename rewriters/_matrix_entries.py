@@ -80,9 +80,15 @@ def entries(
     seq: SequenceNode,
     base: dict[str, set[str]] | None,
     python_items: bool = False,
+    paired: set[Minor] | None = None,
 ) -> Renames:
     """Exclude entries for old versions go; include entries, and the items of another list
     (``base`` None), move to the minimum or go; so do pre-release spellings when settling.
+
+    ``paired`` collects the old versions whose include entries moved; an exclude entry for
+    such a version moves with them when the base matrix still runs what it excludes
+    (``exclude: {os: macos-latest, python: "3.9"}`` beside ``include: {os: macos-13, python:
+    "3.9"}`` runs the oldest Python on another runner: both now name the minimum).
 
     With ``python_items`` the list's key names Python, so each item is a Python version spelled
     as a mapping (``python: [{version: "3.9", toxenv: "py39,smoke"}]``)."""
@@ -110,6 +116,7 @@ def entries(
         named = _view(work, entry, old, names=True)
         exclude = key == "exclude"
         covered = base is not None and not exclude and _covered(view | named, base)
+        follows = exclude and bool(old) and old <= (paired or set()) and _excludes(view, base)
         twin = kept_at.get(view, -1)
         if twin > i and twin not in twins and not exclude and not covered:
             # the first of two equal entries stays, when it carries the same name keys
@@ -123,7 +130,8 @@ def entries(
             named, renamed = _distinct(work, (entry, old), named, clash, holders)
             clash = names & named
             twins.update({i: renamed} if renamed else {})
-        if twin in twins or not ((exclude and old) or view in views or clash or covered):
+        gone = exclude and old and not follows
+        if twin in twins or not (gone or view in views or clash or covered):
             views.add(view)
             names |= named
             holders.update(dict.fromkeys(named, (entry, old)))
@@ -132,6 +140,8 @@ def entries(
             work.edits += _move_entry(work, entry, old, quote, twins.get(i, {}))
         else:
             removed.append(i)
+    if paired is not None and key != "exclude":
+        paired.update(*(olds[i] for i in moved))
     _report_entries(work, matrix, key, seq, sorted(removed), moved, olds)
     if twins:
         work.changes.append(f"matrix {key}: removed entries that moved ones now repeat")
@@ -223,6 +233,11 @@ def _moved_value(work: Work, key: str, value: str, old: set[Minor], python: bool
         token = token._replace(suffix="")
     version = work.policy.minimum if token.version in old else token.version
     return str(token._replace(version=version, patch=""))
+
+
+def _excludes(view: _View, base: dict[str, set[str]] | None) -> bool:
+    """True when a moved exclude entry would still take a combination out of the base matrix."""
+    return base is not None and _covered(view, base)
 
 
 def _covered(view: _View, base: dict[str, set[str]]) -> bool:

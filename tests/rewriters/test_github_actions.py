@@ -830,3 +830,29 @@ def test_a_matrix_key_that_picks_a_per_version_file_lists_python_versions():
 )
 def test_other_matrix_keys_are_not_python(before):
     unchanged(github_actions, before, POLICY)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            MATRIX + "        os: [linux, macos-latest]\n        python: ['3.10', '3.11', '3.12']\n"
+            "        include:\n          - {os: macos-13, python: '3.10'}\n"
+            "        exclude:\n          - {os: macos-latest, python: '3.10'}\n",
+            MATRIX + "        os: [linux, macos-latest]\n        python: ['3.11', '3.12']\n"
+            "        include:\n          - {os: macos-13, python: '3.11'}\n"
+            "        exclude:\n          - {os: macos-latest, python: '3.11'}\n",
+            id="an exclude paired with a moved include moves with it",
+        ),
+        pytest.param(
+            MATRIX + "        os: [linux, macos-latest]\n        python: ['3.10', '3.11']\n"
+            "        include:\n          - {os: macos-13, python: '3.10'}\n"
+            "        exclude:\n          - {os: windows, python: '3.10'}\n",
+            MATRIX + "        os: [linux, macos-latest]\n        python: ['3.11']\n"
+            "        include:\n          - {os: macos-13, python: '3.11'}\n",
+            id="an exclude that would exclude nothing goes",
+        ),
+    ],
+)
+def test_exclude_entries_paired_with_include_entries(before, after):
+    check(github_actions, before, after, POLICY)
