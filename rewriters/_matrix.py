@@ -23,7 +23,8 @@ from rewriters._gha_lists import (
     retarget_words,
     version_list,
 )
-from rewriters._matrix_entries import Renames, entries, follow, leaves
+from rewriters._matrix_entries import Renames, entries, leaves
+from rewriters._matrix_views import follow
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.versions import Minor
 

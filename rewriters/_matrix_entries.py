@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from rewriters import _yaml
 from rewriters._gha_lists import (
-    NAME_KEYS,
     Work,
     is_python_key,
     is_tox_key,
@@ -27,24 +26,25 @@ from rewriters._gha_lists import (
     list_version,
     mentions,
     report_settled,
-    retarget_words,
-    settle_words,
     stale,
     token_edit,
+)
+from rewriters._matrix_views import (
+    View,
+    as_written,
+    entry_view,
+    follow,
+    key_names,
+    names_version,
+    runs_in_base,
+    still_excludes,
 )
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.result import Edit
 from rewriters.versions import Minor, join_names, parse_token
 
-_View = frozenset[tuple[str, object]]
 # per base matrix key: old value → (new value, whether its include entry stays)
 Renames = dict[str, dict[str, tuple[str, bool]]]
-
-
-def follow(work: Work, value: str, old: set[Minor]) -> str:
-    """``value`` with ``old`` versions moved, and pre-release spellings settled if they are."""
-    moved = retarget_words(work, value, old)
-    return settle_words(work, moved) if work.settle else moved
 
 
 def _entry_versions(work: Work, entry: Node) -> set[Minor]:
@@ -98,8 +98,8 @@ def entries(
     touched = [i for i in range(len(nodes)) if olds[i] or stales[i]]
     kept = [i for i in range(len(nodes)) if i not in touched]
     whole = None if base is None else False  # a plain list's items compare names and all
-    kept_at = {_view(work, nodes[k], set(), names=whole): k for k in reversed(kept)}
-    names_of = {k: _view(work, nodes[k], set(), names=True) for k in kept}
+    kept_at = {entry_view(work, nodes[k], set(), names=whole): k for k in reversed(kept)}
+    names_of = {k: entry_view(work, nodes[k], set(), names=True) for k in kept}
     views = set(kept_at)
     names = set().union(*names_of.values())
     holders: dict[tuple[str, object], tuple[Node, set[Minor]]] = {
@@ -112,16 +112,20 @@ def entries(
     twins: dict[int, dict[str, object]] = {}
     for i in touched:
         entry, old = nodes[i], olds[i]
-        view = _view(work, entry, old, names=whole)
-        named = _view(work, entry, old, names=True)
+        view = entry_view(work, entry, old, names=whole)
+        named = entry_view(work, entry, old, names=True)
         exclude = key == "exclude"
-        covered = base is not None and not exclude and _covered(view | named, base)
-        follows = exclude and bool(old) and old <= (paired or set()) and _excludes(view, base)
+        covered = base is not None and not exclude and runs_in_base(view | named, base)
+        follows = exclude and bool(old) and old <= (paired or set()) and still_excludes(view, base)
         twin = kept_at.get(view, -1)
         if twin > i and twin not in twins and not exclude and not covered:
             # the first of two equal entries stays, when it carries the same name keys
-            same = _written(work, entry, old) == _written(work, nodes[twin], set())
-            if same and names & named <= names_of[twin] and _keys(named) == _keys(names_of[twin]):
+            same = as_written(work, entry, old) == as_written(work, nodes[twin], set())
+            if (
+                same
+                and names & named <= names_of[twin]
+                and key_names(named) == key_names(names_of[twin])
+            ):
                 twins[twin] = dict(named)
                 removed.append(twin)
                 names = (names - names_of[twin]) | named
@@ -204,54 +208,13 @@ def leaves(seq: SequenceNode) -> list[Node]:
     return [leaf for entry in seq.value for leaf in _entry_leaves(entry)]
 
 
-def _view(
-    work: Work, node: Node, old: set[Minor], names: bool | None, python: bool = False
-) -> _View:
-    """An entry as comparable data with ``old`` versions moved: its names, or all else (or
-    everything, names included, for an item of a plain list: ``names`` None)."""
-    view: set[tuple[str, object]] = set()
-    for key, value in _yaml.items(node):
-        if names is not None and (key in NAME_KEYS and not python) != names:
-            continue
-        if isinstance(value, ScalarNode):
-            view.add((key, _moved_value(work, key, value.value, old, python)))
-        elif is_python_key(key):
-            view.add((key, _view(work, value, old, names=False, python=True)))
-        else:
-            view.add((key, id(value)))
-    return frozenset(view)
-
-
-def _moved_value(work: Work, key: str, value: str, old: set[Minor], python: bool) -> str:
-    """A value once ``old`` versions moved; Python versions compare by minor only."""
-    if key in NAME_KEYS or is_tox_key(key):
-        return follow(work, value, old)
-    token = parse_token(value) if python or is_python_key(key) else None
-    if token is None:
-        return value
-    if token.version in old or (work.settle and stale(work, token)):
-        token = token._replace(suffix="")
-    version = work.policy.minimum if token.version in old else token.version
-    return str(token._replace(version=version, patch=""))
-
-
-def _excludes(view: _View, base: dict[str, set[str]] | None) -> bool:
-    """True when a moved exclude entry would still take a combination out of the base matrix."""
-    return base is not None and _covered(view, base)
-
-
-def _covered(view: _View, base: dict[str, set[str]]) -> bool:
-    """True when the base matrix already runs this include entry's combination."""
-    return all(key in base and value in base[key] for key, value in view)
-
-
 def _distinct(
     work: Work,
     moving: tuple[Node, set[Minor]],
-    named: _View,
+    named: View,
     clash: set[tuple[str, object]],
     holders: dict[tuple[str, object], tuple[Node, set[Minor]]],
-) -> tuple[_View, dict[str, object]]:
+) -> tuple[View, dict[str, object]]:
     """Names for a moved entry whose names other entries hold, when it runs another tox env
     than they do: each with the entry's tox env factors appended (``windows-py38`` running
     ``py38-unittestextras`` next to ``windows-py39`` running ``py39-xdist`` becomes
@@ -284,16 +247,11 @@ def _move_entry(
     for key, value in _yaml.items(entry):
         if isinstance(value, MappingNode) and is_python_key(key):
             edits += _move_entry(work, value, old, quote, names, python=True)
-        elif isinstance(value, ScalarNode) and (python or _follows(key)):
+        elif isinstance(value, ScalarNode) and (python or names_version(key)):
             new = str(names.get(key, follow(work, value.value, old)))
             if new != value.value:
                 edits.append(token_edit(work, value, value.value, new, quote))
     return edits
-
-
-def _follows(key: str) -> bool:
-    """Entry keys whose values name the version: Python, tox env and job names."""
-    return is_python_key(key) or is_tox_key(key) or key in NAME_KEYS
 
 
 def _renames(
@@ -315,22 +273,6 @@ def _renames(
                 if new != value.value or key in twins.get(i, {}):
                     renames.setdefault(key, {})[value.value] = (new, i in moved)
     return renames
-
-
-def _written(work: Work, node: Node, old: set[Minor]) -> _View:
-    """An entry's scalar values but its names as molt would write them (patches included);
-    other values were compared by ``_view`` already."""
-    view: set[tuple[str, object]] = set()
-    for key, value in _yaml.items(node):
-        if isinstance(value, ScalarNode) and key not in NAME_KEYS:
-            view.add((key, follow(work, value.value, old) if _follows(key) else value.value))
-        elif isinstance(value, MappingNode) and is_python_key(key):
-            view.add((key, _written(work, value, old)))
-    return frozenset(view)
-
-
-def _keys(view: _View) -> set[str]:
-    return {key for key, _ in view}
 
 
 def _follows_base(key: str) -> bool:
