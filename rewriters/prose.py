@@ -74,7 +74,7 @@ HISTORY_RE = re.compile(
     r"\b(?:add(?:s|ed)?|deprecat\w*|remov\w*|drop\w*|since|chang\w*|new\s+in|no\s+longer"
     r"|used\s+to|was|were|until|previous\w*|prior|earlier|older|legacy|last|before|eol"
     r"|end[- ]of[- ]life|reached|formerly|historically|versions?\s+\d|v\d|release\w*"
-    r"|upgrad\w*|migrat\w*|python\s*2|pypy|still|not|only|exactly|\d+\.x"
+    r"|upgrad\w*|migrat\w*|python\s*2|pypy|still|not|exactly|\d+\.x"
     # a condition or a language feature, not the project's floor
     r"|if|when|whenever|unless|otherwise|else|instead|whereas|available|backport\w*"
     r"|fallback|built-?in|standard\s+library|stdlib|syntax|features?|typing|type\s+hints?"

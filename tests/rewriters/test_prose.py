@@ -78,6 +78,11 @@ def test_noop(before):
             "It supports Python 3.11 and above\n",
             id="and above",
         ),
+        pytest.param(
+            "Only **Python 3.6 and above** is supported.\n",
+            "Only **Python 3.11 and above** is supported.\n",
+            id="only ... and above",
+        ),
         pytest.param("CPython 3.10 or newer\n", "CPython 3.11 or newer\n", id="cpython or newer"),
         pytest.param("This requires Python 3.9.\n", "This requires Python 3.11.\n", id="requires"),
         pytest.param(
