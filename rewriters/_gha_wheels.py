@@ -13,6 +13,7 @@ whose floor rises. The selector rules are ``_cibuildwheel``'s, shared with pypro
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from rewriters import _yaml
 from rewriters._cibuildwheel import _narrow_selector, _retarget_selector
@@ -62,10 +63,18 @@ def _words(text: str, node: ScalarNode) -> list[_Word] | None:
     return words if [w[2] for w in words] == node.value.replace("\a", "").split() else None
 
 
-def _selectors(
-    work: Work, env: MappingNode, key: str, node: ScalarNode, words: list[_Word], build: bool
-) -> None:
+class _Narrowed(NamedTuple):
+    """Selectors once dropped versions are out: the edits, the versions, whether none is left."""
+
+    edits: list[Edit]
+    dropped: set[Minor]
+    emptied: bool  # every selector named only dropped versions (never so for a build)
+
+
+def _narrow(work: Work, words: list[_Word], build: bool) -> _Narrowed | None:
+    """Drop selectors naming only dropped versions; a build left empty builds the minimum."""
     gone: list[int] = []
+    edits: list[Edit] = []
     names: set[Minor] = set()
     for index, (start, end, word) in enumerate(words):
         new, minors = _narrow_selector(word, work.policy)
@@ -73,14 +82,24 @@ def _selectors(
         if new is None:
             gone.append(index)
         elif new != word:
-            work.edits.append(Edit(start, end, new))
+            edits.append(Edit(start, end, new))
     if not names:
-        return
+        return None
     if build and len(gone) == len(words):
         start, end, word = words[gone.pop()]
-        work.edits.append(Edit(start, end, _retarget_selector(word, work.policy)))
-    if len(gone) < len(words):
-        work.edits += remove_spans(words, gone)
+        edits.append(Edit(start, end, _retarget_selector(word, work.policy)))
+    emptied = len(gone) == len(words)
+    return _Narrowed(edits if emptied else edits + remove_spans(words, gone), names, emptied)
+
+
+def _selectors(
+    work: Work, env: MappingNode, key: str, node: ScalarNode, words: list[_Word], build: bool
+) -> None:
+    narrowed = _narrow(work, words, build)
+    if narrowed is None:
+        return
+    if not narrowed.emptied:
+        work.edits += narrowed.edits
     elif len(env.value) > 1:
         work.edits.append(_yaml.remove_pair(work.text, env, node))
     else:
@@ -88,8 +107,8 @@ def _selectors(
             f"line {work.line(node)}: {key} only names dropped Pythons; remove it by hand"
         )
         return
-    work.changes.append(f"{key}: dropped selectors for {join_names(sorted(names))}")
-    work.dropped |= names
+    work.changes.append(f"{key}: dropped selectors for {join_names(sorted(narrowed.dropped))}")
+    work.dropped |= narrowed.dropped
 
 
 _ASSIGNMENT_RE = re.compile(
@@ -113,27 +132,18 @@ def rewrite_script(work: Work, node: ScalarNode) -> None:
 
 
 def _script_selectors(work: Work, line: int, key: str, words: list[_Word], build: bool) -> None:
-    narrowed = [
-        (_narrow_selector(word, work.policy), (start, end, word)) for start, end, word in words
-    ]
-    names: set[Minor] = set().union(*(minors for (_, minors), _ in narrowed))
-    if not names:
+    narrowed = _narrow(work, words, build)
+    if narrowed is None:
         return
-    gone = [i for i, ((new, _), _) in enumerate(narrowed) if new is None]
-    if len(gone) == len(words) and not build:
+    if narrowed.emptied:
         work.notes.append(
             f"line {line}: {key} in the script only names dropped Pythons; remove it by hand"
         )
         return
-    for (new, _), (start, end, word) in narrowed:
-        if new is not None and new != word:
-            work.edits.append(Edit(start, end, new))
-    if build and len(gone) == len(words):
-        start, end, word = words[gone.pop()]
-        work.edits.append(Edit(start, end, _retarget_selector(word, work.policy)))
-    work.edits += remove_spans(words, gone)
-    work.changes.append(f"{key} in a script: dropped selectors for {join_names(sorted(names))}")
-    work.dropped |= names
+    work.edits += narrowed.edits
+    names = join_names(sorted(narrowed.dropped))
+    work.changes.append(f"{key} in a script: dropped selectors for {names}")
+    work.dropped |= narrowed.dropped
 
 
 def _requires_python(work: Work, key: str, node: ScalarNode) -> None:
