@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from rewriters import _yaml
-from rewriters._ci_values import Path, Work, load, mentions, nodot_spots, spot_edits, word_spots
+from rewriters._ci_values import Path, Work, load, nodot_spots, spot_edits, word_spots
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.result import Edit, apply_edits
-from rewriters.versions import Minor, join_names
+from rewriters.versions import Minor, join_names, mentions
 
 Walk = Callable[[Work, Node, str, Path, list[Any]], None]
 Skip = Callable[[str, Node], bool] | None
@@ -164,7 +164,9 @@ def _remove_entries(work: Work, node: Node, key: str, removed: list[_Entry]) -> 
         if len(indices) == len(node.value):
             work.edits.append(_remove_key(work, node))
         else:
-            work.edits += _yaml.remove_items(work.text, node, indices, mentions(set(gone)))
+            work.edits += _yaml.remove_items(
+                work.text, node, indices, lambda line: mentions(line, gone)
+            )
     else:
         assert isinstance(node, MappingNode)
         for entry in removed:

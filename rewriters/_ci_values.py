@@ -10,7 +10,6 @@ holds prefixed env names (``py39``); an environment key holds ``NAME=value`` ass
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -23,10 +22,7 @@ from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.github_actions import is_tox_key, list_version
 from rewriters.policy import Policy
 from rewriters.result import BrokenOutput, Edit, apply_edits
-from rewriters.versions import TOKEN_RE, Minor, Token, needs_quotes_in_yaml, parse_token
-
-WORD_RE = re.compile(rf"(?<![A-Za-z0-9.]){TOKEN_RE.pattern}(?![0-9]|\.[0-9])", re.IGNORECASE)
-
+from rewriters.versions import WORD_RE, Minor, Token, needs_quotes_in_yaml, parse_token
 
 # Windows install paths and AppVeyor's own spelling: C:\Python39-x64, 39-x64
 _NODOT_RE = re.compile(
@@ -237,16 +233,6 @@ def plan(versions: list[Minor | None], policy: Policy) -> tuple[list[int], int |
         return old, None
     moved = max(old, key=lambda i: versions[i] or policy.minimum)
     return [i for i in old if i != moved], moved
-
-
-def mentions(versions: set[Minor | None]) -> Callable[[str], bool]:
-    def about(line: str) -> bool:
-        return any(
-            (t := parse_token(m[0])) is not None and t.version in versions
-            for m in WORD_RE.finditer(line)
-        )
-
-    return about
 
 
 class _Constructor(SafeConstructor):

@@ -35,7 +35,6 @@ from rewriters._ci_values import (
     is_python_key,
     item_version,
     load,
-    mentions,
     plan,
     role_of,
     spot_edits,
@@ -44,7 +43,7 @@ from rewriters._ci_values import (
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
 from rewriters.result import Rewrite, finish
-from rewriters.versions import join_names, yaml_quote
+from rewriters.versions import join_names, mentions, yaml_quote
 
 __all__ = ["Rules", "rewrite"]
 
@@ -183,7 +182,7 @@ def _version_list(work: Work, key: str, seq: SequenceNode, role: str) -> None:
         work.edits += spot_edits(work, item, spots(role, value, work.policy)) or []
     olds = {v for v in versions if v is not None and work.policy.drops(v)}
     gone = {versions[i] for i in removed}
-    work.edits += _yaml.remove_items(work.text, seq, removed, mentions(gone))
+    work.edits += _yaml.remove_items(work.text, seq, removed, lambda line: mentions(line, gone))
     if gone:
         work.changes.append(f"{key}: dropped {join_names(sorted(olds))}")
     else:

@@ -22,12 +22,11 @@ from rewriters._gha_lists import (
     is_python_key,
     is_tox_key,
     list_version,
-    mentions,
     remove_spans,
 )
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.result import Edit
-from rewriters.versions import Minor, Token, join_names
+from rewriters.versions import Minor, Token, join_names, mentions
 
 # ``matrix.python-version`` or a step output such as ``steps.setup.outputs.python-version``
 _SUBJECT = r"(?:matrix|steps\.[\w-]+\.outputs)\.(?P<key>[\w-]+)"

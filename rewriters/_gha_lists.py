@@ -17,10 +17,11 @@ from rewriters._yaml import Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
 from rewriters.result import Edit
 from rewriters.versions import (
-    TOKEN_RE,
+    WORD_RE,
     Minor,
     Token,
     join_names,
+    mentions,
     needs_quotes_in_yaml,
     parse_token,
     retarget,
@@ -30,7 +31,6 @@ _PYTHON_WORDS = frozenset({"python", "py", "pyver", "pythons", "pythonversion", 
 # tox envs, and cibuildwheel's ``only`` identifiers (``cp39-win32``), named by their first factor
 _TOX_WORDS = frozenset({"tox", "toxenv", "env", "envs", "toxenvs", "only"})
 NAME_KEYS = frozenset({"name", "job-name", "label"})
-_WORD_RE = re.compile(rf"(?<![A-Za-z0-9.]){TOKEN_RE.pattern}(?![0-9]|\.[0-9])", re.IGNORECASE)
 _EMBEDDED_LIST_RE = re.compile(r"\[([^\[\]]*)\]")
 QUOTED_ITEM_RE = re.compile(r"([\"'])([^\"'\n]*)\1")
 
@@ -112,13 +112,6 @@ def list_version(value: str, tox: bool) -> Token | None:
     return first if first is not None and first.prefix else None
 
 
-def mentions(line: str, versions: set[Minor]) -> bool:
-    return any(
-        (t := parse_token(m[0])) is not None and t.version in versions
-        for m in _WORD_RE.finditer(line)
-    )
-
-
 def _is_cpython(token: Token | None) -> bool:
     return token is not None and not token.prefix.lower().startswith(("pypy", "pp"))
 
@@ -181,7 +174,7 @@ def settle_words(work: Work, value: str) -> str:
         token = parse_token(match[0])
         return str(known(token).version) if stale(work, token) else match[0]
 
-    return _WORD_RE.sub(swap, value)
+    return WORD_RE.sub(swap, value)
 
 
 def report_settled(work: Work, key: str, renamed: list[str], gone: list[str]) -> None:
@@ -302,4 +295,4 @@ def retarget_words(work: Work, value: str, versions: set[Minor]) -> str:
         token = parse_token(match[0])
         return work.new(token) if token is not None and token.version in versions else match[0]
 
-    return _WORD_RE.sub(swap, value)
+    return WORD_RE.sub(swap, value)

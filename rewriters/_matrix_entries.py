@@ -24,7 +24,6 @@ from rewriters._gha_lists import (
     is_tox_key,
     list_quote,
     list_version,
-    mentions,
     report_settled,
     stale,
     token_edit,
@@ -41,7 +40,7 @@ from rewriters._matrix_views import (
 )
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.result import Edit
-from rewriters.versions import Minor, join_names, parse_token
+from rewriters.versions import Minor, join_names, mentions, parse_token
 
 # per base matrix key: old value → (new value, whether its include entry stays)
 Renames = dict[str, dict[str, tuple[str, bool]]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple
 
 
@@ -44,6 +44,9 @@ TOKEN_RE = re.compile(
     r"(?P<patch>\.\d+)?(?P<suffix>(?:-dev|-rc|-beta|-alpha|-alpha\.\d+|-beta\.\d+|-rc\.\d+)?)",
     re.IGNORECASE,
 )
+
+# a token as a word of longer text (not the ``3.9`` of ``13.9`` or ``3.9.1.2``)
+WORD_RE = re.compile(rf"(?<![A-Za-z0-9.]){TOKEN_RE.pattern}(?![0-9]|\.[0-9])", re.IGNORECASE)
 
 
 class Token(NamedTuple):
@@ -139,3 +142,11 @@ def join_names(versions: Sequence[Minor]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def mentions(text: str, versions: Collection[Minor | None]) -> bool:
+    """True when a word of ``text`` names one of ``versions`` in any spelling."""
+    return any(
+        (token := parse_token(match[0])) is not None and token.version in versions
+        for match in WORD_RE.finditer(text)
+    )
