@@ -6,6 +6,7 @@ nox-poetry or a local wrapper), ``nox.parametrize("python", [...])`` and
 ``[*ALL_PYTHONS, "pypy3.10"]`` and ``A + B``.  A list loses the dropped versions (keeping at least
 the minimum); a single version moves to the minimum.  Session names with a version
 (``nox.options.sessions = ["tests-3.9"]``, ``requires=[...]``) follow the list rule too.
+A slice of a shortened list is rewritten to pick what it picked (``rewriters._nox_slices``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rewriters import _toml
+from rewriters._nox_slices import Shortened, fix_slice
 from rewriters._python_ast import (
     Display,
     Source,
@@ -60,7 +62,7 @@ class _Work:
     changes: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dropped: set[Minor] = field(default_factory=set)
-    shortened: set[str] = field(default_factory=set)
+    shortened: dict[str, Shortened] = field(default_factory=dict)
     seen: set[int] = field(default_factory=set)
 
 
@@ -72,7 +74,7 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
         _rewrite_value(work, label, node, _version_hit)
     for label, node in _session_name_lists(tree, work.constants):
         _rewrite_value(work, label, node, _session_hit)
-    _note_slices(work, tree)
+    _fix_slices(work, tree)
     edits = _toml.merge(work.edits)
     return finish(text, edits, work.changes, work.notes, work.dropped, _checked)
 
@@ -236,11 +238,12 @@ def _drop_listed(work: _Work, label: str, node: Display, read: Reader) -> None:
     work.changes.append(f"{label} (line {node.lineno}): dropped {join_names(names)}")
     work.dropped.update(names)
     if label in work.constants:
-        work.shortened.add(label)
+        versions = [hits[i].token.version if i in hits else None for i in range(len(node.elts))]
+        work.shortened[label] = Shortened(len(node.elts), frozenset(removed), versions, opaque)
 
 
-def _note_slices(work: _Work, tree: ast.Module) -> None:
-    """A slice of a shortened list may no longer pick what its author meant."""
+def _fix_slices(work: _Work, tree: ast.Module) -> None:
+    """Keep each slice of a shortened list picking what it picked (see ``_nox_slices``)."""
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Subscript)
@@ -248,7 +251,7 @@ def _note_slices(work: _Work, tree: ast.Module) -> None:
             and isinstance(node.value, ast.Name)
             and node.value.id in work.shortened
         ):
-            work.notes.append(
-                f"line {node.lineno}: {ast.unparse(node)} slices a list molt shortened; "
-                "check that it still picks the versions meant"
-            )
+            fix = fix_slice(work.source, node, work.shortened[node.value.id])
+            work.edits.extend(fix.edits)
+            work.changes.extend([fix.change] if fix.change else [])
+            work.notes.extend([fix.note] if fix.note else [])

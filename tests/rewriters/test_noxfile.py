@@ -205,15 +205,140 @@ def test_changes_notes_and_dropped():
         'PYTHON_VERSIONS = ["3.12", "3.10", "3.9"]\n'
         + session("@nox.session(python=PYTHON_VERSIONS[:-1])")
         + session("@nox.session(python=PYTHON_VERSIONS[0])")
+        + session("@nox.session(python=PYTHON_VERSIONS[:LAST])")
     )
     result = noxfile.rewrite(before, POLICY)
     assert result is not None
-    assert result.changes == ("PYTHON_VERSIONS (line 1): dropped 3.9 and 3.10",)
+    assert result.changes == (
+        "PYTHON_VERSIONS (line 1): dropped 3.9 and 3.10",
+        "line 5: PYTHON_VERSIONS[:-1] → PYTHON_VERSIONS: the slice only left out 3.9",
+    )
     assert result.notes == (
-        "line 5: PYTHON_VERSIONS[:-1] slices a list molt shortened; "
+        "line 17: PYTHON_VERSIONS[:LAST] slices a list molt shortened; "
         "check that it still picks the versions meant",
     )
     assert result.dropped == frozenset({Minor(3, 9), Minor(3, 10)})
+
+
+def sliced(versions: str, *lines: str) -> str:
+    body = "".join(f"{line}\n" for line in lines)
+    return f"import nox\n\nPYTHONS = [{versions}]\n\n\n{body}def tests(session): ...\n"
+
+
+ASCENDING = '"3.9", "3.10", "3.11", "3.12", "3.13"'
+AFTER_ASCENDING = '"3.11", "3.12", "3.13"'
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    (
+        pytest.param(
+            sliced(ASCENDING, "@nox.session(python=PYTHONS[2:])"),
+            sliced(AFTER_ASCENDING, "@nox.session(python=PYTHONS)"),
+            id="slice that left out only dropped versions goes",
+        ),
+        pytest.param(
+            sliced(
+                ASCENDING,
+                "# 3.9 and 3.10 lack zoneinfo",
+                "# (see the changelog)",
+                "@nox.session(python=PYTHONS[2:])",
+            ),
+            sliced(AFTER_ASCENDING, "@nox.session(python=PYTHONS)"),
+            id="comment explaining the skip goes with it",
+        ),
+        pytest.param(
+            sliced(ASCENDING, "# slow on old Pythons", "@nox.session(python=PYTHONS[1:])"),
+            sliced(AFTER_ASCENDING, "# slow on old Pythons", "@nox.session(python=PYTHONS)"),
+            id="comment not naming a version stays",
+        ),
+        pytest.param(
+            sliced(ASCENDING, "@nox.session(python=PYTHONS[1:4])"),
+            sliced(AFTER_ASCENDING, "@nox.session(python=PYTHONS[:2])"),
+            id="bounds move",
+        ),
+        pytest.param(
+            sliced(ASCENDING, "@nox.session(python=PYTHONS[1:-1])"),
+            sliced(AFTER_ASCENDING, "@nox.session(python=PYTHONS[:-1])"),
+            id="negative bound stays negative",
+        ),
+        pytest.param(
+            sliced('"3.13", "3.12", "3.11", "3.10", "3.9"', "@nox.session(python=PYTHONS[-4:-1])"),
+            sliced('"3.13", "3.12", "3.11"', "@nox.session(python=PYTHONS[-2:])"),
+            id="end at the open end",
+        ),
+        pytest.param(
+            sliced('"3.13", "3.12", "3.11", "3.10", "3.9"', "@nox.session(python=PYTHONS[:-1])"),
+            sliced('"3.13", "3.12", "3.11"', "@nox.session(python=PYTHONS)"),
+            id="newest first",
+        ),
+    ),
+)
+def test_slices(before, after):
+    check(noxfile, before, after, POLICY)
+
+
+def test_slice_comment_at_the_top_of_the_file():
+    tail = "def tests(session): ...\n\n\nPYTHONS = [{}]\n"
+    check(
+        noxfile,
+        "# 3.9 and 3.10 lack zoneinfo\n@nox.session(python=PYTHONS[2:])\n" + tail.format(ASCENDING),
+        "@nox.session(python=PYTHONS)\n" + tail.format(AFTER_ASCENDING),
+        POLICY,
+    )
+
+
+@pytest.mark.parametrize(
+    "slice_",
+    (
+        pytest.param("PYTHONS[:-1]", id="newest left out"),
+        pytest.param("PYTHONS[-2:]", id="newest two"),
+        pytest.param("PYTHONS[:]", id="whole"),
+        pytest.param("PYTHONS[-5:-1]", id="start clamped"),
+    ),
+)
+def test_slices_still_right(slice_):
+    before = sliced('"3.10", "3.11", "3.12", "3.13"', f"@nox.session(python={slice_})")
+    result = noxfile.rewrite(before, POLICY)
+    assert result is not None
+    assert result.text == sliced('"3.11", "3.12", "3.13"', f"@nox.session(python={slice_})")
+    assert result.notes == ()
+
+
+@pytest.mark.parametrize(
+    ("slice_", "note"),
+    (
+        pytest.param(
+            "PYTHONS[:2]",
+            "line 6: PYTHONS[:2] picked only 3.9 and 3.10, which molt dropped; "
+            "the sessions using it now run other versions",
+            id="only dropped versions",
+        ),
+        pytest.param(
+            "PYTHONS[::2]",
+            "line 6: PYTHONS[::2] slices a list molt shortened; "
+            "check that it still picks the versions meant",
+            id="step",
+        ),
+        pytest.param(
+            "PYTHONS[-N:]",
+            "line 6: PYTHONS[-N:] slices a list molt shortened; "
+            "check that it still picks the versions meant",
+            id="computed bound",
+        ),
+    ),
+)
+def test_slices_noted(slice_, note):
+    result = noxfile.rewrite(sliced(ASCENDING, f"@nox.session(python={slice_})"), POLICY)
+    assert result is not None
+    assert result.notes == (note,)
+
+
+def test_slice_of_list_with_starred_part_is_noted():
+    before = 'OLD = ["3.8"]\n' + sliced(f"*OLD, {ASCENDING}", "@nox.session(python=PYTHONS[1:])")
+    result = noxfile.rewrite(before, POLICY)
+    assert result is not None
+    assert "PYTHONS[1:] slices a list molt shortened" in result.notes[0]
 
 
 def test_single_change_line():
