@@ -4,9 +4,10 @@ They are edited as setup.cfg's and tox.ini's already are (``rewriters._requireme
 string in ``[project]`` dependencies, optional-dependencies, dependency groups,
 ``build-system.requires``, uv's and PDM's dev lists whose sole marker is never true again is
 removed (a dependency no supported Python installs is dead config); a marker that is always
-true is dropped when the other half of its split pin went.  So is a Poetry inline-table
+true is dropped when the other half of its split pin went, or when it names a version the
+project's ``requires-python`` admitted until now.  So is a Poetry inline-table
 dependency whose ``python`` constraint no supported Python meets.  What molt cannot edit safely
-(markers joined with ``and``/``or``, a lone always-true marker, a Poetry constraint every
+(markers joined with ``and``/``or``, other lone always-true markers, a Poetry constraint every
 supported Python meets, Poetry ``markers``, coverage-conditional-plugin rules) is reported in a
 note.
 """
@@ -14,6 +15,7 @@ note.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import cast
 
 from rewriters import _toml
@@ -28,6 +30,7 @@ from rewriters.specifiers import (
     marker_version,
     named_minors,
     project_name,
+    raise_floor,
     without_marker,
 )
 from rewriters.versions import Minor
@@ -52,8 +55,11 @@ def dependencies(out: Out, text: str, entry: _toml.Entry) -> None:
     drop a marker they all meet when its other half went (``pkg<2; python_version<'3.10'`` next
     to ``pkg>=2; python_version>='3.10'``); note other markers the new minimum decides.
 
-    A lone always-true marker stays: maintainers keep those as documentation (django-cors-headers
-    and whitenoise keep ``django>=5; python_version>='3.10'`` at minimum 3.10).
+    A lone always-true marker goes when it names a version this change drops (strawberry's
+    ``pytest-codspeed; python_version >= "3.9"`` as 3.9 goes). Otherwise it stays: maintainers
+    keep those as documentation (django-cors-headers and whitenoise keep
+    ``django>=5; python_version>='3.10'`` at minimum 3.10, and ``python_version>='3.8'`` that
+    was true before).
     """
     if entry.value.kind != "array":
         return
@@ -64,13 +70,17 @@ def dependencies(out: Out, text: str, entry: _toml.Entry) -> None:
     ]
     fates = {index: marker_fate(req, out.policy.minimum) for index, req in strings}
     dead = dead_projects((req for _, req in strings), out.policy.minimum)
+    floor = declared_floor(text, out.policy)
     removed: list[int] = []
     left: list[str] = []
     for index, requirement in strings:
         fate = fates[index]
         item = entry.value.items[index]
-        paired = fate is True and project_name(requirement) in dead
-        edit = _without_marker(text, item, requirement) if paired else None
+        cut = fate is True and (
+            project_name(requirement) in dead
+            or _names_dropped_now(marker_version(requirement), floor, out.policy)
+        )
+        edit = _without_marker(text, item, requirement) if cut else None
         if fate is False:
             removed.append(index)
             change = f"removed {requirement}"
@@ -89,6 +99,31 @@ def dependencies(out: Out, text: str, entry: _toml.Entry) -> None:
             f"{label(entry.path)}: python_version markers are now always true or always false "
             f"in {'; '.join(repr(r) for r in left)}; simplify them by hand"
         )
+
+
+def declared_floor(text: str, policy: Policy) -> Minor | None:
+    """The oldest Python the project supported before this change, when its
+    ``requires-python`` (or Poetry's ``python``) says and the policy raises it."""
+    data = _requires_python(text)
+    raised = raise_floor(data, policy) if data is not None else None
+    return raised.old_floor if raised is not None else None
+
+
+@lru_cache(maxsize=8)
+def _requires_python(text: str) -> str | None:
+    document = _toml.load(text)
+    for path in (("project", "requires-python"), ("tool", "poetry", "dependencies", "python")):
+        value: object = document
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def _names_dropped_now(version: Minor, floor: Minor | None, policy: Policy) -> bool:
+    """True for a version the project supported until now and this change drops."""
+    return floor is not None and floor <= version and policy.drops(version)
 
 
 def _decided_elsewhere(requirement: str, policy: Policy) -> bool:

@@ -530,6 +530,44 @@ pre-commit = ">=2.10"
         id="comment-right-above-a-removed-last-entry-goes-with-it",
     ),
     pytest.param(
+        """\
+[project]
+requires-python = ">=3.9"
+[dependency-groups]
+dev = [
+  "pytest-codspeed>=3 ; python_version >= \\"3.9\\"",
+  "django>=4.2; python_version>='3.8'",
+  "litestar>=2; python_version >= '3.10'",
+]
+""",
+        """\
+[project]
+requires-python = ">=3.10"
+[dependency-groups]
+dev = [
+  "pytest-codspeed>=3",
+  "django>=4.2; python_version>='3.8'",
+  "litestar>=2; python_version >= '3.10'",
+]
+""",
+        id="always-true-marker-naming-a-version-dropped-now-goes",
+    ),
+    pytest.param(
+        """\
+[tool.poetry.dependencies]
+python = "^3.9"
+[project.optional-dependencies]
+bench = ["pytest-codspeed; python_version>='3.9'"]
+""",
+        """\
+[tool.poetry.dependencies]
+python = "^3.10"
+[project.optional-dependencies]
+bench = ["pytest-codspeed"]
+""",
+        id="poetry-python-is-the-old-floor-too",
+    ),
+    pytest.param(
         '[tool.poetry.dependencies]\npython = "<3.10 >= 3.9.2"\n',
         '[tool.poetry.dependencies]\npython = "<3.11 >= 3.10"\n',
         id="poetry-oldest-window-moves-up",
@@ -564,6 +602,19 @@ def test_a_comment_goes_with_what_it_is_about(text: str, expected: int) -> None:
 @pytest.mark.parametrize(("before", "after"), DEPENDENCY_CASES)
 def test_rewrite_dependencies(before: str, after: str) -> None:
     check(pyproject, before, after, POLICY_310)
+
+
+def test_always_true_marker_without_a_declared_floor_stays() -> None:
+    text = '[project]\ndynamic = ["requires-python"]\n' + (
+        "optional-dependencies.bench = [\"pytest-codspeed; python_version>='3.9'\"]\n"
+    )
+    result = pyproject.rewrite(text, POLICY_310)
+    assert result is not None
+    assert result.text == text
+    assert result.notes == (
+        "project.optional-dependencies.bench: python_version markers are now always true or "
+        "always false in \"pytest-codspeed; python_version>='3.9'\"; simplify them by hand",
+    )
 
 
 LEGACY_BEFORE = """\
