@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -44,19 +45,47 @@ class BrokenOutput(Exception):
     """A rewriter produced text that does not parse: a bug in molt, never written."""
 
 
+# what may sit between a replaced word and the padding that aligns what follows it
+PADDING_RE = re.compile(r"(?P<close>[\"']?,?)(?P<spaces> {2,})(?=[^\s])")
+
+
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Apply non-overlapping edits to ``text``; identical duplicates are merged."""
+    """Apply non-overlapping edits to ``text``; identical duplicates are merged.
+
+    A word replaced by a longer or shorter one keeps what follows it in its column when
+    padding aligned it there: ``["3.9",  "3.12"]`` becomes ``["3.10", "3.12"]``.
+    """
     ordered = sorted(set(edits))
     pieces: list[str] = []
     position = 0
-    for start, end, new in ordered:
+    for index, (start, end, new) in enumerate(ordered):
         if start < position:
             raise ValueError(f"overlapping edits at offset {start}")
         pieces.append(text[position:start])
         pieces.append(new)
         position = end
+        padding = _padding(text, start, end, new)
+        following = ordered[index + 1].start if index + 1 < len(ordered) else len(text)
+        if padding is not None and padding.end() <= following:
+            pieces.append(padding.group("close") + " " * _width(text, padding, end - start, new))
+            position = padding.end()
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+def _padding(text: str, start: int, end: int, new: str) -> re.Match[str] | None:
+    """The aligning blanks after a one-line word replaced by another of a different length."""
+    old = text[start:end]
+    if not old.strip() or not new.strip() or len(old) == len(new) or "\n" in old + new:
+        return None
+    return PADDING_RE.match(text, end)
+
+
+def _width(text: str, padding: re.Match[str], old_length: int, new: str) -> int:
+    """The padding's new width: the same column, keeping two blanks before a comment (the
+    common style, and what yamllint and PEP 8 ask for) and one before anything else."""
+    least = 2 if text.startswith("#", padding.end()) else 1
+    return max(least, len(padding.group("spaces")) - (len(new) - old_length))
 
 
 def finish(

@@ -21,6 +21,52 @@ def test_overlapping_edits_are_a_bug():
         apply_edits("abcdef", [Edit(0, 3, "x"), Edit(2, 4, "y")])
 
 
+def _swap(text: str, old: str, new: str) -> str:
+    start = text.index(old)
+    return apply_edits(text, [Edit(start, start + len(old), new)])
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new", "expected"),
+    (
+        pytest.param('["3.9",  "3.12"]', "3.9", "3.10", '["3.10", "3.12"]', id="flow list"),
+        pytest.param(
+            "| 3.9    | yes |\n| 3.12   | no  |\n",
+            "3.9",
+            "3.10",
+            "| 3.10   | yes |\n| 3.12   | no  |\n",
+            id="table column",
+        ),
+        pytest.param(
+            "python: 3.9    # oldest\nnumpy: 1.26    # pinned\n",
+            "3.9",
+            "3.10",
+            "python: 3.10   # oldest\nnumpy: 1.26    # pinned\n",
+            id="aligned comments",
+        ),
+        pytest.param(
+            '"python=3.9"  # min', "3.9", "3.11", '"python=3.11"  # min', id="two before a comment"
+        ),
+        pytest.param("a 3.9  b", "3.9", "3.10.19", "a 3.10.19 b", id="at least one blank"),
+        pytest.param('["3.9", "3.12"]', "3.9", "3.10", '["3.10", "3.12"]', id="one blank: none"),
+        pytest.param("3.9  \n", "3.9", "3.10", "3.10  \n", id="trailing blanks are not padding"),
+        pytest.param("[3.10,  3]", "3.10", "3.9", "[3.9,   3]", id="shorter word"),
+    ),
+)
+def test_replaced_word_keeps_what_follows_in_its_column(text, old, new, expected):
+    assert _swap(text, old, new) == expected
+
+
+def test_padding_is_left_when_the_next_edit_starts_in_it():
+    text = '["3.9",  "3.8"]'
+    edits = [Edit(2, 5, "3.10"), Edit(6, 14, "")]
+    assert apply_edits(text, edits) == '["3.10"]'
+
+
+def test_deletion_keeps_the_padding_after_it():
+    assert apply_edits("a, 3.9,  b", [Edit(3, 6, "")]) == "a, ,  b"
+
+
 def test_unparsable_input_names_file_and_line():
     assert str(UnparsableInput("tox.ini", 3, "no section")) == "tox.ini:3: no section"
     assert str(UnparsableInput("setup.py", None, "syntax error")) == "setup.py: syntax error"
