@@ -9,7 +9,15 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import NamedTuple
 
 import rewriters
-from rewriters import Policy, UnparsableInput, changelog, lockfiles, style, version_named
+from rewriters import (
+    Policy,
+    UnparsableInput,
+    changelog,
+    declared,
+    lockfiles,
+    style,
+    version_named,
+)
 from rewriters.versions import Minor
 
 CHANGELOG_CHANGE = "changelog: added an entry"
@@ -85,7 +93,11 @@ def plan(
     ``paths`` lists every file of the repository (lock files are noted, never read); with
     ``changelog_entry`` a changed repository also gets an entry in its own changelog.
     """
-    policy = dataclasses.replace(policy, quote=style.repository_quote(files))
+    policy = dataclasses.replace(
+        policy,
+        quote=style.repository_quote(files),
+        newest=declared.newest_supported(files),
+    )
     changes: list[FileChange] = []
     skipped: list[Skipped] = []
     unchanged_notes: list[tuple[str, str]] = []

@@ -16,14 +16,8 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from rewriters import _yaml
-from rewriters._gha_lists import (
-    QUOTED_ITEM_RE,
-    Work,
-    is_python_key,
-    is_tox_key,
-    list_version,
-    remove_spans,
-)
+from rewriters._gha_lists import QUOTED_ITEM_RE, list_version, remove_spans
+from rewriters._gha_work import Work, is_python_key, is_tox_key
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.result import Edit
 from rewriters.versions import Minor, Token, join_names, mentions

@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 from rewriters import _yaml
 from rewriters._cibuildwheel import _narrow_selector, _retarget_selector
-from rewriters._gha_lists import Work, remove_spans
+from rewriters._gha_lists import remove_spans
+from rewriters._gha_work import Work
 from rewriters._yaml import MappingNode, ScalarNode
 from rewriters.result import Edit
 from rewriters.specifiers import raise_floor

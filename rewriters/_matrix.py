@@ -13,16 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rewriters import _yaml
-from rewriters._gha_lists import (
-    Work,
-    is_python_key,
-    is_tox_key,
-    list_version,
-    old_versions,
-    plan_list,
-    retarget_words,
-    version_list,
-)
+from rewriters._gha_lists import list_version, retarget_words, version_list
+from rewriters._gha_plans import old_versions, plan_list
+from rewriters._gha_work import Work, is_python_key, is_tox_key, known
 from rewriters._matrix_entries import Renames, entries, leaves
 from rewriters._matrix_views import follow
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
@@ -116,9 +109,15 @@ def _kept_values(work: Work, key: str, node: Node) -> set[str]:
     if not (is_python_key(key) or is_tox_key(key)):
         return set(values)
     tokens = [list_version(v, not is_python_key(key)) for v in values]
-    removed, _ = plan_list(work, tokens)
+    removed, moved = plan_list(work, tokens)
     old = old_versions(work, tokens)
-    return {follow(work, v, old) for i, v in enumerate(values) if i not in removed}
+    return {
+        retarget_words(work, v, {known(tokens[i]).version}, moved[i])
+        if i in moved
+        else follow(work, v, old)
+        for i, v in enumerate(values)
+        if i not in removed
+    }
 
 
 def _relink(work: Work, matrix: MappingNode, renames: Renames) -> dict[str, str]:

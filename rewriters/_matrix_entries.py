@@ -18,16 +18,9 @@ the release the same way.
 from __future__ import annotations
 
 from rewriters import _yaml
-from rewriters._gha_lists import (
-    Work,
-    is_python_key,
-    is_tox_key,
-    list_quote,
-    list_version,
-    report_settled,
-    stale,
-    token_edit,
-)
+from rewriters._gha_lists import list_quote, list_version, report_settled, token_edit
+from rewriters._gha_plans import stale
+from rewriters._gha_work import Work, is_python_key, is_tox_key
 from rewriters._matrix_views import (
     View,
     as_written,

@@ -9,15 +9,9 @@ stays.
 from __future__ import annotations
 
 from rewriters import _yaml
-from rewriters._gha_lists import (
-    NAME_KEYS,
-    Work,
-    is_python_key,
-    is_tox_key,
-    retarget_words,
-    settle_words,
-    stale,
-)
+from rewriters._gha_lists import retarget_words, settle_words
+from rewriters._gha_plans import stale
+from rewriters._gha_work import NAME_KEYS, Work, is_python_key, is_tox_key
 from rewriters._yaml import MappingNode, Node, ScalarNode
 from rewriters.versions import Minor, parse_token
 

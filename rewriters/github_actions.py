@@ -2,7 +2,8 @@
 
 A value is a Python version when its key names Python (``python-version``, ``py``,
 ``PYTHON_VERSION``, ...) and the value reads as a version token; tox env names count under
-tox keys (``toxenv: [py39, py310]``). Lists are ``_gha_lists``'s, matrices ``_matrix``'s,
+tox keys (``toxenv: [py39, py310]``). Lists are ``_gha_lists``'s (by ``_gha_plans``'s rules),
+per-version path lists in action inputs ``_gha_paths``'s, matrices ``_matrix``'s,
 ``if:`` conditions and the steps they guard ``_gha_conditions``'s, cibuildwheel selectors
 ``_gha_wheels``'s. Single pinned versions move to the minimum, with the step or job
 ``name`` that quotes them. Job containers and service images (``container: python:3.9``) move
@@ -17,20 +18,18 @@ from collections.abc import Iterator
 from rewriters import _yaml, images
 from rewriters._gha_conditions import follow_names, on_condition, prune_steps
 from rewriters._gha_lists import (
-    TEMPLATED_KEYS,
-    Work,
     block_list,
     embedded_list,
-    is_python_key,
-    is_tox_key,
     list_version,
     report_settled,
     retarget_words,
-    stale,
     token_edit,
     version_list,
 )
+from rewriters._gha_paths import path_list
+from rewriters._gha_plans import stale
 from rewriters._gha_wheels import is_wheel_key, rewrite_script, rewrite_setting
+from rewriters._gha_work import TEMPLATED_KEYS, Work, is_python_key, is_tox_key
 from rewriters._matrix import rewrite_matrix
 from rewriters._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
@@ -135,6 +134,8 @@ def _visit(
         python_value(work, key, value, owner, parents)
     elif is_tox_key(key) and isinstance(value, ScalarNode):
         embedded_list(work, key, value, tox=True)
+    elif owner == "with" and isinstance(value, ScalarNode):
+        path_list(work, key, value)
     else:
         _walk(work, value, (*path, key), parents)
 

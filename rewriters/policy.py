@@ -73,6 +73,9 @@ class Policy:
     # The quote the repository writes version strings with (``'3.10'`` or ``"3.10"``), used
     # when a file itself gives no hint (see ``rewriters.style.repository_quote``).
     quote: str = '"'
+    # The newest Python the repository declares support for (``rewriters.declared``), when
+    # known: a version list ending below it is a window that moves up instead of shrinking.
+    newest: Minor | None = None
 
     @classmethod
     def for_date(cls, today: date, minimum: str | None = None) -> Policy:

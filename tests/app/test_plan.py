@@ -82,6 +82,16 @@ def test_a_file_without_quoted_versions_follows_the_repository():
     assert change.after == docs.replace("3.9", '"3.11"')
 
 
+def test_a_window_moves_up_to_the_newest_version_the_classifiers_name():
+    nightly = "jobs:\n  t:\n    strategy:\n      matrix:\n        python: ['3.9', '3.10', '3.11']\n"
+    classifiers = PYPROJECT + 'classifiers = ["Programming Language :: Python :: 3.13"]\n'
+    files = {".github/workflows/nightly.yml": nightly, "pyproject.toml": classifiers}
+    (workflow, _) = plan(files, POLICY).files
+    assert workflow.after == nightly.replace("'3.9', '3.10', '3.11'", "'3.11', '3.12', '3.13'")
+    (workflow,) = plan({".github/workflows/nightly.yml": nightly}, POLICY).files
+    assert workflow.after == nightly.replace("'3.9', '3.10', '3.11'", "'3.11'")
+
+
 def test_a_file_molt_cannot_rewrite_goes_when_named_for_a_dropped_version():
     files = {
         "images/python3.10.dockerfile": "FROM vendor/app:python3.10\n",
