@@ -211,3 +211,9 @@ RULES: Rules = (
         condition(VERSION_INFO_RE, "the rule"),
     ),
 )
+
+
+def rules_under(prefix: tuple[str, ...]) -> Rules:
+    """The rules for keys under ``prefix``, without it: a tool's own config file (uv.toml,
+    ruff.toml, hatch.toml) holds what pyproject.toml holds under ``[tool.<name>]``."""
+    return tuple((key[len(prefix) :], h) for key, h in RULES if key[: len(prefix)] == prefix)

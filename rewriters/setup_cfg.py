@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rewriters import _ini, _requirements, mypy_ini, tox_ini
+from rewriters import _ini, _requirements, tool_ini, tox_ini
 from rewriters._ini import Entry, Plan, Section
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite
@@ -59,7 +59,7 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     plan = Plan()
     for section in sections:
         _rewrite_section(section, policy, plan)
-    mypy_ini.rewrite_python_version(sections, policy, plan)
+    tool_ini.rewrite_pins(sections, policy, plan)
     if any(s.name == "tox:tox" for s in sections):
         tox_ini.rewrite_sections(text, sections, policy, plan)
     return plan.finish(text)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rewriters import _ini, _requirements, _tox_envs
+from rewriters import _ini, _requirements, _tox_envs, tool_ini
 from rewriters._ini import Entry, Item, Plan, Section, Value, rebuild_items, split_items
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite
@@ -292,5 +292,8 @@ def rewrite_sections(text: str, sections: Sequence[Section], policy: Policy, pla
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop the versions ``policy`` drops from a tox.ini."""
     plan = Plan()
-    rewrite_sections(text, _ini.scan(text), policy, plan)
+    sections = _ini.scan(text)
+    rewrite_sections(text, sections, policy, plan)
+    # flake8, isort and pylint read their sections from tox.ini too; mypy does not
+    tool_ini.rewrite_pins(sections, policy, plan, [p for p in tool_ini.PINS if p != tool_ini.MYPY])
     return plan.finish(text)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from rewriters._pyproject_tools import Rules, apply_rules, checked
 from rewriters.policy import Policy
-from rewriters.pyproject import RULES
+from rewriters.pyproject import rules_under
 from rewriters.result import Rewrite
 
 PATTERNS: tuple[str, ...] = ("uv.toml",)
 
-PREFIX = ("tool", "uv")
-UV_RULES: Rules = tuple((key[len(PREFIX) :], h) for key, h in RULES if key[: len(PREFIX)] == PREFIX)
+UV_RULES: Rules = rules_under(("tool", "uv"))
 
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:

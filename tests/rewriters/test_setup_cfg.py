@@ -41,7 +41,6 @@ def classifiers(*versions: str) -> str:
         pytest.param(
             "[options]\ninstall_requires = tomli; python_version < '3.12'\n", id="marker splits"
         ),
-        pytest.param("[flake8]\nmin_python_version = 3.9\n", id="flake8 untouched"),
         pytest.param("[tool:pytest]\nminversion = 3.9\n", id="pytest untouched"),
         pytest.param("[bdist_wheel]\npython_tag = py39\n", id="python_tag untouched"),
         pytest.param(
