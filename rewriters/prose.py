@@ -74,11 +74,20 @@ HISTORY_RE = re.compile(
     r"\b(?:add(?:s|ed)?|deprecat\w*|remov\w*|drop\w*|since|chang\w*|new\s+in|no\s+longer"
     r"|used\s+to|was|were|until|previous\w*|prior|earlier|older|legacy|last|before|eol"
     r"|end[- ]of[- ]life|reached|formerly|historically|versions?\s+\d|v\d|release\w*"
-    r"|upgrad\w*|migrat\w*|python\s*2|pypy|still|not|exactly|\d+\.x"
-    # a condition or a language feature, not the project's floor
-    r"|if|when|whenever|unless|otherwise|else|instead|whereas|available|backport\w*"
+    r"|upgrad\w*|migrat\w*|python\s*2|still|not|exactly|\d+\.x)\b",
+    re.IGNORECASE,
+)
+# a condition, a language feature or another interpreter, not the project's floor...
+CONDITION_RE = re.compile(
+    r"\b(?:if|when|whenever|unless|otherwise|else|instead|whereas|available|backport\w*"
     r"|fallback|built-?in|standard\s+library|stdlib|syntax|features?|typing|type\s+hints?"
-    r"|us(?:e|es|ed|ing)|abi3)\b",
+    r"|us(?:e|es|ed|ing)|abi3|pypy)\b",
+    re.IGNORECASE,
+)
+# ...unless the project itself says what it supports: "It supports Python 3.8+ and PyPy3"
+FLOOR_VERB_RE = re.compile(
+    r"\b(?:supports?|requires?|(?:is\s+)?compatible\s+with)"
+    r"\s+(?:C?Python\s+)?$",
     re.IGNORECASE,
 )
 # a section under such a heading is about the past
@@ -182,7 +191,10 @@ def _is_history(text: str, position: int, line_start: int) -> bool:
     limit = block_end.start() if block_end else len(text)
     end = SENTENCE_END_RE.search(text, position, limit)
     sentence = text[begin : end.end() if end else limit]
-    return bool(HISTORY_RE.search(sentence) or CONDITION_START_RE.match(sentence))
+    if HISTORY_RE.search(sentence) or CONDITION_START_RE.match(sentence):
+        return True
+    said_by_project = FLOOR_VERB_RE.search(text, begin, position) is not None
+    return CONDITION_RE.search(sentence) is not None and not said_by_project
 
 
 def _badge_edits(start: int, line: str, policy: Policy) -> Iterator[tuple[Edit, str]]:

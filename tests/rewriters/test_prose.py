@@ -57,6 +57,9 @@ BADGE = "https://img.shields.io/badge/python-{}-blue"
         pytest.param("The code uses Python 3.10+ syntax.\n", id="language feature"),
         pytest.param("Or use `x.is_relative_to()` on Python 3.9+.\n", id="api availability"),
         pytest.param("One abi3 wheel works on Python 3.9+.\n", id="abi3 wheel"),
+        pytest.param(
+            "It supports Python 3.9+ since version 2.0.\n", id="support stated with history"
+        ),
     ),
 )
 def test_noop(before):
@@ -77,6 +80,11 @@ def test_noop(before):
             "It supports Python 3.9 and above\n",
             "It supports Python 3.11 and above\n",
             id="and above",
+        ),
+        pytest.param(
+            "It supports Python 3.8+ and PyPy3 and uses standard libraries only.\n",
+            "It supports Python 3.11+ and PyPy3 and uses standard libraries only.\n",
+            id="the project says what it supports",
         ),
         pytest.param(
             "Only **Python 3.6 and above** is supported.\n",
