@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-import github
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.exceptions import RetryTask, TaskLockedException
 from huey.storage import SqliteStorage
@@ -33,7 +32,7 @@ LOCK_RETRY_SECONDS = 15
 CONFLICT_RETRY_SECONDS = 10
 COMMAND_RETRIES = 4  # five tries in about 10 minutes, then the failure is reported in the thread
 
-ClientFactory = Callable[[int], github.Github]
+ClientFactory = Callable[[int], gh.Client]
 
 
 class _SqliteStorage(SqliteStorage):  # type: ignore[misc]
@@ -64,9 +63,9 @@ def make_huey(settings: Settings) -> Huey:
 
 def app_clients(settings: Settings, *, throttle: bool = True) -> ClientFactory:
     """Installation id → a client for it, one per installation, kept for the process's life."""
-    cache: dict[int, github.Github] = {}
+    cache: dict[int, gh.Client] = {}
 
-    def client(installation_id: int) -> github.Github:
+    def client(installation_id: int) -> gh.Client:
         if installation_id not in cache:
             cache[installation_id] = gh.client_for_installation(
                 settings.app_id,

@@ -1,31 +1,30 @@
-"""GitHub behind a narrow interface: auth, tree, files, one-commit pushes, pull requests, comments.
-
-This is the only module that imports PyGithub.  It returns molt's own NamedTuples and raises
-molt's own errors (``app.errors``), so the rest of the App never sees a PyGithub type.
-"""
+"""One repository through the few calls molt makes: tree, files, one-commit pushes, pull
+requests, comments, labels and check runs."""
 
 from __future__ import annotations
 
 import base64
-import io
 import logging
-import tarfile
-from collections import OrderedDict
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
 from typing import NamedTuple
 from urllib.parse import quote
 
 import github
 import requests
-from github import Auth, GithubException
 from github.PaginatedList import PaginatedList
 from github.PullRequest import PullRequest
-from github.Repository import Repository as GithubRepository
 
-from app.errors import Conflict, Forbidden, GitHubError, NotFound, RateLimited, ServerError
-from app.outcome import Target
+from app.errors import Conflict, NotFound
+from app.github.contents import (
+    LISTED,
+    MAX_FILE_BYTES,
+    Tree,
+    TreeEntry,
+    decoded,
+    files_from_tarball,
+    remember,
+)
+from app.github.failures import translated
 
 log = logging.getLogger(__name__)
 
@@ -33,17 +32,6 @@ BOT_AUTHOR = "molt[bot]"
 BOT_EMAIL = "molt-bot@users.noreply.github.com"
 CHECK_NAME = "molt"
 CONFIG_CHECK_TITLE = ".github/molt.yml is invalid; molt opens no pull request until it is fixed"
-TIMEOUT_SECONDS = 30
-MAX_FILE_BYTES = 1_000_000  # config files are small; anything larger is not one of ours
-
-
-class TreeEntry(NamedTuple):
-    """One file of a repository's tree."""
-
-    path: str
-    mode: str
-    sha: str
-    size: int
 
 
 class Pull(NamedTuple):
@@ -66,148 +54,6 @@ class BranchHead(NamedTuple):
     tree_sha: str
     author: str
     parents: tuple[str, ...]
-
-
-def _reset_at(error: GithubException) -> datetime:
-    headers = {k.lower(): v for k, v in (error.headers or {}).items()}
-    now = datetime.now(UTC)
-    if "retry-after" in headers:
-        return now + timedelta(seconds=int(headers["retry-after"]))
-    if headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in headers:
-        return datetime.fromtimestamp(int(headers["x-ratelimit-reset"]), UTC)
-    return now + timedelta(seconds=60)
-
-
-def _is_rate_limit(error: GithubException) -> bool:
-    headers = {k.lower(): v for k, v in (error.headers or {}).items()}
-    message = str(error.data.get("message", "")) if isinstance(error.data, dict) else ""
-    return (
-        error.status == 429
-        or "retry-after" in headers
-        or headers.get("x-ratelimit-remaining") == "0"
-        or "rate limit" in message.lower()
-    )
-
-
-def translate(error: GithubException) -> GitHubError:
-    """PyGithub's exception as one of molt's; the message names the status, never a token."""
-    message = error.data.get("message", "") if isinstance(error.data, dict) else ""
-    text = f"GitHub answered {error.status}: {message}".rstrip(": ")
-    if error.status in (403, 429) and _is_rate_limit(error):
-        return RateLimited(text, reset_at=_reset_at(error), status=error.status)
-    if error.status == 404:
-        return NotFound(text, status=404)
-    if error.status == 403:
-        return Forbidden(text, status=403)
-    if error.status in (409, 422):
-        return Conflict(text, status=error.status)
-    if error.status >= 500:
-        return ServerError(text, status=error.status)
-    return GitHubError(text, status=error.status)
-
-
-@contextmanager
-def translated() -> Iterator[None]:
-    """Turn PyGithub and transport errors into molt's errors."""
-    try:
-        yield
-    except GithubException as error:
-        raise translate(error) from None
-    except requests.Timeout:
-        raise ServerError("GitHub did not answer in time") from None
-    except requests.ConnectionError:
-        raise ServerError("could not connect to GitHub") from None
-
-
-def client_for_token(
-    token: str, base_url: str, *, throttle: bool = True, timeout: int = TIMEOUT_SECONDS
-) -> github.Github:
-    """A client authenticated by a user or installation token."""
-    return _client(Auth.Token(token), base_url, throttle, timeout)
-
-
-def client_for_installation(
-    app_id: int, private_key: str, installation_id: int, base_url: str, *, throttle: bool = True
-) -> github.Github:
-    """A client for one installation; PyGithub refreshes its token shortly before it expires."""
-    app_auth = Auth.AppAuth(app_id, private_key)
-    return _client(Auth.AppInstallationAuth(app_auth, installation_id), base_url, throttle)
-
-
-def _client(
-    auth: Auth.Auth, base_url: str, throttle: bool, timeout: int = TIMEOUT_SECONDS
-) -> github.Github:
-    return github.Github(
-        auth=auth,
-        base_url=base_url,
-        retry=None,  # retries happen in the job, with backoff that honours rate limits
-        timeout=timeout,
-        # GitHub asks integrators to space requests (writes most) to avoid secondary limits
-        seconds_between_requests=0.25 if throttle else 0.0,
-        seconds_between_writes=1.0 if throttle else 0.0,
-        lazy=True,
-    )
-
-
-def installation_ids(app_id: int, private_key: str, base_url: str) -> list[int]:
-    """Every installation of the App."""
-    integration = github.GithubIntegration(
-        auth=Auth.AppAuth(app_id, private_key), base_url=base_url
-    )
-    with translated():
-        return [installation.id for installation in integration.get_installations()]
-
-
-def app_slug(app_id: int, private_key: str, base_url: str) -> str:
-    """The App's slug (``molt-bot``): its bot user is ``<slug>[bot]``, mentioned as ``@<slug>``."""
-    integration = github.GithubIntegration(
-        auth=Auth.AppAuth(app_id, private_key), base_url=base_url
-    )
-    with translated():
-        return str(integration.get_app().slug)
-
-
-def installation_repositories(client: github.Github) -> list[Target]:
-    """Every repository an installation can see, 100 per request, with what a scan needs."""
-    listing = PaginatedList(
-        GithubRepository,
-        client.requester,
-        "/installation/repositories",
-        {"per_page": 100},
-        list_item="repositories",
-    )
-    with translated():
-        return [
-            Target(r.full_name, r.default_branch or "main", bool(r.archived), bool(r.fork))
-            for r in listing
-        ]
-
-
-def describe_repository(client: github.Github, full_name: str) -> Target:
-    """One repository's scan target, in one request (token mode has no installation listing)."""
-    with translated():
-        r = client.get_repo(full_name)
-        return Target(r.full_name, r.default_branch or "main", bool(r.archived), bool(r.fork))
-
-
-class Tree(NamedTuple):
-    """A recursive tree listing: the tree's own sha and its files."""
-
-    sha: str
-    files: tuple[TreeEntry, ...]
-    unchanged: bool = False  # GitHub answered 304: the same listing as this process saw before
-
-
-# Tree listings this process made, by URL: (ETag, listing). Bounded; the oldest go first.
-LISTED: OrderedDict[str, tuple[str, Tree]] = OrderedDict()
-LISTED_MAX = 10_000
-
-
-def _remember(url: str, etag: str, tree: Tree) -> None:
-    LISTED[url] = (etag, tree)
-    LISTED.move_to_end(url)
-    while len(LISTED) > LISTED_MAX:
-        LISTED.popitem(last=False)
 
 
 class Repository:
@@ -242,7 +88,7 @@ class Repository:
         )
         tree = Tree(str(data["sha"]), files)
         if "etag" in answer:
-            _remember(url, answer["etag"], tree)
+            remember(url, answer["etag"], tree)
         return tree
 
     def read_files(self, ref: str, entries: list[TreeEntry]) -> dict[str, str]:
@@ -254,7 +100,7 @@ class Repository:
         for entry in wanted:
             with translated():
                 blob = self._repo.get_git_blob(entry.sha)
-            text = _decoded(base64.b64decode(blob.content))
+            text = decoded(base64.b64decode(blob.content))
             if text is not None:
                 files[entry.path] = text
         return files
@@ -264,7 +110,7 @@ class Repository:
             link = self._repo.get_archive_link("tarball", ref)
             response = requests.get(link, timeout=60)
             response.raise_for_status()
-        return _files_from_tarball(response.content, paths)
+        return files_from_tarball(response.content, paths)
 
     def branch(self, name: str) -> BranchHead | None:
         """The tip of branch ``name``, or None when there is no such branch."""
@@ -446,26 +292,3 @@ def _pull(pull: PullRequest) -> Pull:
         head_ref=pull.head.ref,
         own_head=head_repo is not None and head_repo.id == base_repo.id,
     )
-
-
-def _decoded(data: bytes) -> str | None:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
-def _files_from_tarball(data: bytes, paths: set[str]) -> dict[str, str]:
-    """Files named in ``paths`` from a GitHub tarball (whose entries sit in one top folder)."""
-    files: dict[str, str] = {}
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
-        for member in archive:
-            path = member.name.split("/", 1)[-1]
-            if member.isfile() and path in paths:
-                extracted = archive.extractfile(member)
-                if extracted is None:
-                    continue
-                text = _decoded(extracted.read())
-                if text is not None:
-                    files[path] = text
-    return files
