@@ -48,6 +48,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "hatch_toml": tomllib.loads,
     "version_files": _parse_version_file,
     "prose": str.splitlines,
+    "requirements_txt": str.splitlines,
     "pre_commit_config": _parse_yaml,
     "readthedocs": _parse_yaml,
     "conda_env": _parse_yaml,
