@@ -37,17 +37,19 @@ def read_files(root: Path, paths: list[str]) -> tuple[dict[str, str], list[Skipp
     return files, skipped
 
 
-def write_file(root: Path, path: str, text: str) -> None:
+def write_file(root: Path, path: str, text: str, *, like: str | None = None) -> None:
     """Write ``text`` exactly (no newline translation), replacing the file atomically.
 
-    A new file (a changelog fragment) gets its directories and the default mode.
+    The file keeps its mode; a new one takes the mode of the file at ``like`` (the path a
+    renamed file had), else the default, and gets its directories.
     """
     target = root / path
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".molt-tmp")
     temporary.write_bytes(text.encode("utf-8"))
-    if target.exists():
-        os.chmod(temporary, target.stat().st_mode)
+    model = target if target.exists() else root / like if like else None
+    if model is not None and model.exists():
+        os.chmod(temporary, model.stat().st_mode)
     temporary.replace(target)
 
 

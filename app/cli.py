@@ -90,11 +90,12 @@ def apply(root: Path, minimum: str | None, out: TextIO, err: TextIO) -> int:
     """Rewrite the checkout in place."""
     result = _plan_for(root, minimum)
     _report_skipped(result, err)
-    for change in result.files:
+    # written before anything is deleted: a renamed file takes its old path's mode
+    for change in sorted(result.files, key=lambda c: c.after is None):
         if change.after is None:
             checkout.delete_file(root, change.path)
         else:
-            checkout.write_file(root, change.path, change.after)
+            checkout.write_file(root, change.path, change.after, like=change.renamed_from)
     message = APPLIED if result.files else NOTHING_TO_DO
     out.write(
         message.format(count=len(result.files), path=root, minimum=result.policy.minimum) + "\n"

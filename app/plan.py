@@ -40,6 +40,8 @@ class FileChange(NamedTuple):
     after: str | None
     changes: tuple[str, ...]
     notes: tuple[str, ...]
+    # the path a renamed file had: its new path takes the old file's mode
+    renamed_from: str | None = None
 
 
 def unified_diff(change: FileChange) -> Iterator[str]:
@@ -156,7 +158,7 @@ def _move_files(
             continue
         moved.append(FileChange(move.path, change.before, None, (f"renamed to {new} ({why})",), ()))
         carried = (*change.changes, f"renamed from {old}")
-        moved.append(FileChange(move.target, "", change.after, carried, change.notes))
+        moved.append(FileChange(move.target, "", change.after, carried, change.notes, move.path))
     notes: list[tuple[str, str]] = []
     for path in sorted(set(files) - {m.path for m in moves}):
         text = by_path[path].after if path in by_path else files[path]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from app import pull_request
 from app.errors import Conflict
 from app.github import BOT_AUTHOR, BranchHead, Pull, Repository, Tree
 from app.outcome import Done, Outcome, Target
-from app.plan import Plan
+from app.plan import FileChange, Plan
 from app.repo_config import RepoConfig
 
 CLOSED_COMMENT = (
@@ -56,7 +57,7 @@ class Change(NamedTuple):
 
 def _commit(repo: Repository, change: Change, base: BranchHead) -> str:
     modes = {entry.path: entry.mode for entry in change.tree.files}
-    files = {f.path: (modes.get(f.path, "100644"), f.after) for f in change.plan.files}
+    files = {f.path: (file_mode(modes, f), f.after) for f in change.plan.files}
     title = pull_request.title(change.plan)
     return repo.commit(base, files, f"{title}\n\n{pull_request.commit_summary(change.plan)}")
 
@@ -204,3 +205,9 @@ def close_unneeded(repo: Repository, pull: Pull | None, minimum: str) -> Done:
     repo.update_pull(pull.number, state="closed")
     repo.delete_branch(pull.head_ref)
     return Done(Outcome.CLOSED, pull.number)
+
+
+def file_mode(modes: Mapping[str, str], change: FileChange) -> str:
+    """The mode a changed file is committed with: its own, a renamed file's old one (an
+    executable stays executable), else a plain file's."""
+    return modes.get(change.path) or modes.get(change.renamed_from or "") or "100644"

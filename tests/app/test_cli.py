@@ -176,6 +176,17 @@ def test_files_named_for_a_dropped_version_are_removed_or_renamed(capsys, tmp_pa
     }
 
 
+def test_a_renamed_file_keeps_its_mode(capsys, tmp_path):
+    (tmp_path / "environment-py3.10-min.yml").write_text("dependencies:\n  - python=3.10\n")
+    (tmp_path / "environment-py3.11.yml").write_text("dependencies:\n  - python=3.11\n")
+    (tmp_path / "environment-py3.10-min.yml").chmod(0o750)
+    run(capsys, "apply", str(tmp_path), "--min-python", "3.11")
+    renamed = tmp_path / "environment-py3.11-min.yml"
+    assert renamed.read_text() == "dependencies:\n  - python=3.11\n"
+    assert renamed.stat().st_mode & 0o777 == 0o750
+    assert not (tmp_path / "environment-py3.10-min.yml").exists()
+
+
 def test_preview_into_a_closed_pipe_ends_quietly(tmp_path):
     for n in range(60):  # a diff longer than a pipe holds
         shutil.copytree(EXAMPLE, tmp_path / "repo" / f"pkg{n}")

@@ -70,6 +70,7 @@ def test_a_file_named_for_a_dropped_version_is_renamed_to_the_minimum():
         "dependencies: python=3.10 → python=3.11",
         "renamed from py3.10-min.yml",
     )
+    assert result.files[1].renamed_from == "ci/py3.10-min.yml"
 
 
 def test_a_file_without_quoted_versions_follows_the_repository():

@@ -10,6 +10,7 @@ from app import github as gh
 from app import publish, upgrade
 from app.errors import RateLimited, ServerError
 from app.outcome import Outcome, Target
+from app.plan import FileChange
 from tests.conftest import TODAY
 
 REPO = "octo/inkwell"
@@ -83,6 +84,22 @@ def test_one_commit_deletes_and_renames_files_named_for_dropped_versions(fake_gi
         "ci/py3.11.yml": environment.format("3.11"),
     }
     assert len(fake_github.commits_on(REPO, BRANCH)) == 2  # main's and molt's one commit
+
+
+@pytest.mark.parametrize(
+    ("change", "mode"),
+    (
+        pytest.param(FileChange("run.sh", "a", "b", (), ()), "100755", id="its own mode"),
+        pytest.param(
+            FileChange("ci/py3.11.sh", "", "b", (), (), "ci/py3.10.sh"),
+            "100755",
+            id="a renamed file takes the old one's",
+        ),
+        pytest.param(FileChange("CHANGES/1.md", "", "b", (), ()), "100644", id="a new file"),
+    ),
+)
+def test_file_mode(change, mode):
+    assert publish.file_mode({"run.sh": "100755", "ci/py3.10.sh": "100755"}, change) == mode
 
 
 def test_a_new_pull_request_costs_at_most_10_requests(fake_github):
