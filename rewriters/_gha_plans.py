@@ -12,6 +12,8 @@ import itertools
 from rewriters._gha_work import Work, known
 from rewriters.versions import Minor, Token
 
+WINDOW_MAX = 3
+
 
 def _is_cpython(token: Token | None) -> bool:
     return token is not None and not token.prefix.lower().startswith(("pypy", "pp"))
@@ -51,10 +53,12 @@ def plan_window(work: Work, tokens: list[Token | None]) -> dict[int, Minor | Non
     It keeps its width and moves up past the dropped versions, as maintainers move theirs
     (networkx's ``["3.9", "3.10", "3.11"]`` with classifiers up to 3.12 becomes
     ``["3.10", "3.11", "3.12"]``); an entry that would pass the newest version goes (None).
-    A list that reaches the newest version is the full range and only loses its old entries.
+    A list that reaches the newest version is the full range and only loses its old entries;
+    so does a longer run (more than ``WINDOW_MAX``), more likely the full range lagging behind
+    the classifiers than a window.
     """
     newest = work.policy.newest
-    if newest is None or len(tokens) < 2:
+    if newest is None or not 2 <= len(tokens) <= WINDOW_MAX:
         return None
     if any(t is None or t.patch or t.prerelease or not _is_cpython(t) for t in tokens):
         return None
