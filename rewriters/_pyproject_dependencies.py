@@ -26,6 +26,7 @@ from rewriters.specifiers import (
     MARKER_RE,
     constraint_fate,
     dead_projects,
+    dropped_now,
     marker_fate,
     marker_version,
     named_minors,
@@ -78,7 +79,7 @@ def dependencies(out: Out, text: str, entry: _toml.Entry) -> None:
         item = entry.value.items[index]
         cut = fate is True and (
             project_name(requirement) in dead
-            or _names_dropped_now(marker_version(requirement), floor, out.policy)
+            or dropped_now(marker_version(requirement), floor, out.policy)
         )
         edit = _without_marker(text, item, requirement) if cut else None
         if fate is False:
@@ -119,11 +120,6 @@ def _requires_python(text: str) -> str | None:
         if isinstance(value, str):
             return value
     return None
-
-
-def _names_dropped_now(version: Minor, floor: Minor | None, policy: Policy) -> bool:
-    """True for a version the project supported until now and this change drops."""
-    return floor is not None and floor <= version and policy.drops(version)
 
 
 def _decided_elsewhere(requirement: str, policy: Policy) -> bool:

@@ -7,17 +7,34 @@ from collections.abc import Collection
 from rewriters._ini import Entry, Plan, Value, replace_value
 from rewriters.policy import Policy
 from rewriters.result import Edit
-from rewriters.specifiers import marker_fate, project_name, without_marker
+from rewriters.specifiers import (
+    dropped_now,
+    marker_fate,
+    marker_version,
+    project_name,
+    without_marker,
+)
+from rewriters.versions import Minor
 
 
 def rewrite_requirement(
-    entry: Entry, value: Value, offset: int, policy: Policy, plan: Plan, dead: Collection[str]
+    entry: Entry,
+    value: Value,
+    offset: int,
+    policy: Policy,
+    plan: Plan,
+    dead: Collection[str],
+    floor: Minor | None = None,
 ) -> None:
     """Drop a requirement whose marker no kept Python meets; drop a marker they all meet when
-    the other half of its split pin went (``dead``: see ``specifiers.dead_projects``)."""
+    the other half of its split pin went (``dead``: see ``specifiers.dead_projects``) or when
+    it names a version this change drops (``floor``: the old ``python_requires`` floor)."""
     requirement = value.text[offset:]
     fate = marker_fate(requirement, policy.minimum)
-    if fate is None or (fate and project_name(requirement) not in dead):
+    if fate is None:
+        return
+    paired = project_name(requirement) in dead
+    if fate and not (paired or dropped_now(marker_version(requirement), floor, policy)):
         return
     if fate:
         start = value.start + offset + len(without_marker(requirement))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rewriters import _ini, _requirements, tool_ini, tox_ini
 from rewriters._ini import Entry, Plan, Section
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite
 from rewriters.specifiers import classifier_for, classifier_version, dead_projects, raise_floor
+from rewriters.versions import Minor
 
 PATTERNS: tuple[str, ...] = ("setup.cfg",)
 
@@ -36,13 +39,21 @@ def _rewrite_python_requires(entry: Entry, policy: Policy, plan: Plan) -> None:
     plan.change(f"python_requires: {value.text} → {raised.text}")
 
 
-def _rewrite_requirements(entry: Entry, policy: Policy, plan: Plan) -> None:
+def _rewrite_requirements(entry: Entry, policy: Policy, plan: Plan, floor: Minor | None) -> None:
     dead = dead_projects((value.text for value in entry.values), policy.minimum)
     for value in entry.values:
-        _requirements.rewrite_requirement(entry, value, 0, policy, plan, dead)
+        _requirements.rewrite_requirement(entry, value, 0, policy, plan, dead, floor)
 
 
-def _rewrite_section(section: Section, policy: Policy, plan: Plan) -> None:
+def _old_floor(sections: Sequence[Section], policy: Policy) -> Minor | None:
+    """The oldest Python ``[options] python_requires`` admitted before this change."""
+    options = next((s for s in sections if s.name == "options"), None)
+    entry = options.get("python_requires") if options else None
+    raised = raise_floor(_ini.first_value(entry).text, policy) if entry else None
+    return raised.old_floor if raised else None
+
+
+def _rewrite_section(section: Section, policy: Policy, plan: Plan, floor: Minor | None) -> None:
     for entry in section.entries:
         key = (section.name, entry.name())
         if key == ("metadata", "classifiers"):
@@ -50,15 +61,16 @@ def _rewrite_section(section: Section, policy: Policy, plan: Plan) -> None:
         elif key == ("options", "python_requires"):
             _rewrite_python_requires(entry, policy, plan)
         elif key == ("options", "install_requires") or section.name == "options.extras_require":
-            _rewrite_requirements(entry, policy, plan)
+            _rewrite_requirements(entry, policy, plan, floor)
 
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop the versions ``policy`` drops from a setup.cfg."""
     sections = _ini.scan(text)
     plan = Plan()
+    floor = _old_floor(sections, policy)
     for section in sections:
-        _rewrite_section(section, policy, plan)
+        _rewrite_section(section, policy, plan, floor)
     tool_ini.rewrite_pins(sections, policy, plan)
     if any(s.name == "tox:tox" for s in sections):
         tox_ini.rewrite_sections(text, sections, policy, plan)

@@ -229,6 +229,12 @@ def dead_projects(requirements: Iterable[str], minimum: Minor) -> set[str]:
     return {project_name(r) for r in requirements if marker_fate(r, minimum) is False}
 
 
+def dropped_now(version: Minor, floor: Minor | None, policy: Policy) -> bool:
+    """True for a version the project supported until now (``floor``: its old lowest, when
+    known) and this change drops; a marker naming it goes even when it is always true."""
+    return floor is not None and floor <= version and policy.drops(version)
+
+
 def constraint_fate(spec: str, minimum: Minor) -> bool | None:
     """Like ``marker_fate``, for a constraint such as Poetry's ``python = ">=3.8,<3.10"``."""
     found = _comparisons(spec)

@@ -94,10 +94,13 @@ def test_noop(before):
         pytest.param(
             '[options]\ninstall_requires =\n    a\n    b;python_version<"3.8"\n'
             "    c<2; python_version<'3.9'\n    c>=2; python_version>='3.9'\n"
-            "    d; python_version>='3.9'\npython_requires = >=3.7\n",
-            "[options]\ninstall_requires =\n    a\n    c>=2\n    d; python_version>='3.9'\n"
+            "    d; python_version>='3.9'\n    e; python_version>='3.6'\n"
+            "    f; python_version>='3.11'\npython_requires = >=3.7\n",
+            "[options]\ninstall_requires =\n    a\n    c>=2\n    d\n"
+            "    e; python_version>='3.6'\n    f; python_version>='3.11'\n"
             "python_requires = >=3.11\n",
-            id="install_requires markers: dead ones go, a split pin collapses, a lone one stays",
+            id="install_requires markers: dead ones go, a split pin collapses, "
+            "one naming a dropped version goes, others stay",
         ),
         pytest.param(
             "[options.extras_require]\ntoml =\n    tomli; python_version < '3.11'\n",
