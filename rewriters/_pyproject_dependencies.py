@@ -26,11 +26,10 @@ from rewriters.specifiers import (
     MARKER_RE,
     constraint_fate,
     dead_projects,
-    dropped_now,
     marker_fate,
+    marker_goes,
     marker_version,
     named_minors,
-    project_name,
     raise_floor,
     without_marker,
 )
@@ -77,10 +76,7 @@ def dependencies(out: Out, text: str, entry: _toml.Entry) -> None:
     for index, requirement in strings:
         fate = fates[index]
         item = entry.value.items[index]
-        cut = fate is True and (
-            project_name(requirement) in dead
-            or dropped_now(marker_version(requirement), floor, out.policy)
-        )
+        cut = fate is True and marker_goes(requirement, out.policy, dead, floor)
         edit = _without_marker(text, item, requirement) if cut else None
         if fate is False:
             removed.append(index)

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -14,9 +13,7 @@ from typing import NamedTuple
 from rewriters import _toml, tox_ini
 from rewriters.policy import Policy
 from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, apply_edits
-from rewriters.versions import Minor, join_names, parse_token, retarget
-
-BARE_RE = re.compile(r"3(\d{1,2})")
+from rewriters.versions import BARE_RE, Minor, join_names, parse_token, retarget
 
 
 @dataclass

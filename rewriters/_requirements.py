@@ -7,13 +7,7 @@ from collections.abc import Collection
 from rewriters._ini import Entry, Plan, Value, replace_value
 from rewriters.policy import Policy
 from rewriters.result import Edit
-from rewriters.specifiers import (
-    dropped_now,
-    marker_fate,
-    marker_version,
-    project_name,
-    without_marker,
-)
+from rewriters.specifiers import marker_fate, marker_goes, without_marker
 from rewriters.versions import Minor
 
 
@@ -33,8 +27,7 @@ def rewrite_requirement(
     fate = marker_fate(requirement, policy.minimum)
     if fate is None:
         return
-    paired = project_name(requirement) in dead
-    if fate and not (paired or dropped_now(marker_version(requirement), floor, policy)):
+    if fate and not marker_goes(requirement, policy, dead, floor):
         return
     if fate:
         start = value.start + offset + len(without_marker(requirement))

@@ -16,8 +16,8 @@ from rewriters.result import Edit, Rewrite, finish
 from rewriters.specifiers import (
     dead_projects,
     marker_fate,
+    marker_goes,
     marker_version,
-    project_name,
     without_marker,
 )
 from rewriters.versions import Minor
@@ -54,7 +54,7 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
         if fate is False:
             edits.append(Edit(start, start + len(line), ""))
             changes.append(f"removed {requirement.strip()}")
-        elif fate and project_name(requirement) in dead:
+        elif fate and marker_goes(requirement, policy, dead):
             kept = without_marker(requirement)
             edits.append(Edit(start + len(kept), start + len(requirement), ""))
             changes.append(f"{requirement.strip()} → {kept.strip()}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -229,10 +229,16 @@ def dead_projects(requirements: Iterable[str], minimum: Minor) -> set[str]:
     return {project_name(r) for r in requirements if marker_fate(r, minimum) is False}
 
 
-def dropped_now(version: Minor, floor: Minor | None, policy: Policy) -> bool:
-    """True for a version the project supported until now (``floor``: its old lowest, when
-    known) and this change drops; a marker naming it goes even when it is always true."""
-    return floor is not None and floor <= version and policy.drops(version)
+def marker_goes(
+    requirement: str, policy: Policy, dead: Collection[str], floor: Minor | None = None
+) -> bool:
+    """For a requirement whose marker is now always true: True when the marker can go, as the
+    other half of its split pin went (``dead``) or it names a version this change drops
+    (``floor``: the project's old lowest Python, when known). Other lone always-true markers
+    stay: maintainers keep those as documentation."""
+    named = marker_version(requirement)
+    dropped_now = floor is not None and floor <= named and policy.drops(named)
+    return project_name(requirement) in dead or dropped_now
 
 
 def constraint_fate(spec: str, minimum: Minor) -> bool | None:

@@ -12,7 +12,6 @@ spelling it had. The same settings are read from setup.cfg and tox.ini (see ``re
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -20,7 +19,7 @@ from rewriters import _ini
 from rewriters._ini import Plan, Section
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite
-from rewriters.versions import Minor, parse_token, retarget
+from rewriters.versions import BARE_RE, Minor, parse_token, retarget
 
 PATTERNS: tuple[str, ...] = (
     "mypy.ini",
@@ -30,8 +29,6 @@ PATTERNS: tuple[str, ...] = (
     ".flake8",
     ".isort.cfg",
 )
-
-NODOT_RE = re.compile(r"3(\d{1,2})")
 
 
 class Pin(NamedTuple):
@@ -70,7 +67,7 @@ def rewrite_pins(
 def _moved(text: str, policy: Policy) -> tuple[Minor, str] | None:
     """``(old version, new text)`` for a pin on a dropped version: ``3.9`` → ``3.11``,
     ``39`` → ``311``, ``3.9.0`` → ``3.11.0``, ``3.9.18`` → the latest ``3.11``."""
-    nodot = NODOT_RE.fullmatch(text)
+    nodot = BARE_RE.fullmatch(text)
     if nodot is not None:
         old = Minor(3, int(nodot[1]))
         return (old, policy.minimum.nodot) if policy.drops(old) else None

@@ -45,6 +45,8 @@ TOKEN_RE = re.compile(
     re.IGNORECASE,
 )
 
+# isort's and hatch's ``39``: a minor without its dot, only where a setting expects one
+BARE_RE = re.compile(r"3(\d{1,2})")
 # a token as a word of longer text (not the ``3.9`` of ``13.9`` or ``3.9.1.2``)
 WORD_RE = re.compile(rf"(?<![A-Za-z0-9.]){TOKEN_RE.pattern}(?![0-9]|\.[0-9])", re.IGNORECASE)
 
