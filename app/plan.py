@@ -9,15 +9,9 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import NamedTuple
 
 import rewriters
-from rewriters import (
-    Policy,
-    UnparsableInput,
-    changelog,
-    declared,
-    lockfiles,
-    style,
-    version_named,
-)
+from rewriters import Policy, UnparsableInput
+from rewriters.docs import changelog
+from rewriters.repository import declared, lockfiles, style, version_named
 from rewriters.versions import Minor
 
 CHANGELOG_CHANGE = "changelog: added an entry"

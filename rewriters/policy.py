@@ -71,9 +71,10 @@ class Policy:
     # Versions below the minimum to keep anyway (a maintainer's ``keep X.Y``).
     keep: frozenset[Minor] = frozenset()
     # The quote the repository writes version strings with (``'3.10'`` or ``"3.10"``), used
-    # when a file itself gives no hint (see ``rewriters.style.repository_quote``).
+    # when a file itself gives no hint (see ``rewriters.repository.style.repository_quote``).
     quote: str = '"'
-    # The newest Python the repository declares support for (``rewriters.declared``), when
+    # The newest Python the repository declares support for (``rewriters.repository.declared``),
+    # when
     # known: a version list ending below it is a window that moves up instead of shrinking.
     newest: Minor | None = None
 

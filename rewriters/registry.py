@@ -5,35 +5,27 @@ from __future__ import annotations
 import fnmatch
 from types import ModuleType
 
-from rewriters import (
+from rewriters import version_files
+from rewriters.ci import (
     appveyor,
     azure_pipelines,
     bitbucket_pipelines,
-    changelog,
     circleci,
-    compose,
-    conda_env,
-    devcontainer,
-    dockerfile,
     github_actions,
     gitlab_ci,
-    hatch_toml,
-    noxfile,
-    pipfile,
-    pre_commit_config,
-    prose,
-    pyproject,
-    pyright_config,
-    readthedocs,
-    requirements_txt,
-    ruff_toml,
-    setup_cfg,
-    setup_py,
-    tool_ini,
-    tox_ini,
     travis,
+)
+from rewriters.containers import compose, devcontainer, dockerfile
+from rewriters.docs import changelog, prose, readthedocs
+from rewriters.environments import conda_env, noxfile, tox_ini
+from rewriters.packaging import pipfile, pyproject, requirements_txt, setup_cfg, setup_py
+from rewriters.tools import (
+    hatch_toml,
+    pre_commit_config,
+    pyright_config,
+    ruff_toml,
+    tool_ini,
     uv_toml,
-    version_files,
 )
 
 REWRITERS: tuple[ModuleType, ...] = (

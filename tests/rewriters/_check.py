@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from rewriters import _jsonc, devcontainer, dockerfile
+from rewriters.containers import devcontainer, dockerfile
+from rewriters.formats import jsonc
 from rewriters.policy import Policy
 from tests.conftest import TODAY
 
@@ -34,7 +35,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "dockerfile": dockerfile.check_parses,
     "compose": _parse_yaml,
     "devcontainer": devcontainer.check_parses,
-    "pyright_config": _jsonc.check_parses,
+    "pyright_config": jsonc.check_parses,
     "github_actions": _parse_yaml,
     "pyproject": tomllib.loads,
     "setup_cfg": _parse_ini,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import azure_pipelines
+from rewriters.ci import azure_pipelines
 from tests.conftest import POLICY
 from tests.rewriters._check import check, fixture_pairs, unchanged
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters import bitbucket_pipelines
+from rewriters.ci import bitbucket_pipelines
 from tests.conftest import POLICY
 from tests.rewriters._check import check, unchanged
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import changelog
+from rewriters.docs import changelog
 from rewriters.policy import Policy
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310, TODAY

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import compose
+from rewriters.containers import compose
 from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import conda_env, registry
+from rewriters import registry
+from rewriters.environments import conda_env
 from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
@@ -99,7 +100,7 @@ def test_unparsable():
         "requirements.yml",
         "docs/rtd_environment.yml",
         ".binder/environment.yml",
-        # named for one version: rewritten, then deleted or renamed by rewriters.version_named
+        # named for one version: rewritten, then deleted or renamed (version_named)
         "environment-3.9.yaml",
         "ci/requirements-py3.9.yml",
         "ci/requirements/environment-3.13.yml",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters.declared import newest_supported
+from rewriters.repository.declared import newest_supported
 from rewriters.versions import Minor
 
 CLASSIFIERS = (

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import dockerfile
+from rewriters.containers import dockerfile
 from rewriters.policy import Policy, load_releases
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters import github_actions
+from rewriters.ci import github_actions
 from tests.conftest import POLICY
 from tests.rewriters._check import check, unchanged
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from rewriters import github_actions
+from rewriters.ci import github_actions
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, unchanged

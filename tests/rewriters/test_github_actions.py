@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import _yaml, github_actions
+from rewriters.ci import github_actions
+from rewriters.formats import yaml as _yaml
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import _ci_values, gitlab_ci
+from rewriters.ci import gitlab_ci, values
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY
@@ -187,7 +187,7 @@ def test_custom_tags_are_read_as_plain_data():
 
 def test_output_that_does_not_parse_is_a_bug():
     with pytest.raises(BrokenOutput):
-        _ci_values.load("a: [\n")
+        values.load("a: [\n")
 
 
 def test_repeated_job_that_is_needed_gets_a_note():

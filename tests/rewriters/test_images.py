@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from rewriters import images
+from rewriters.containers import images
 from rewriters.policy import Policy, load_docker_tags
 from rewriters.result import apply_edits
 from rewriters.versions import Minor

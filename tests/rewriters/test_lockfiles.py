@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from rewriters import lockfiles
+from rewriters.repository import lockfiles
 
 PIP_COMPILE = """\
 #

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import noxfile
+from rewriters.environments import noxfile
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310

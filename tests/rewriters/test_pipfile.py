@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import pipfile
+from rewriters.packaging import pipfile
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310

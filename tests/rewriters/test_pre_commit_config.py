@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import pre_commit_config
 from rewriters.result import UnparsableInput
+from rewriters.tools import pre_commit_config
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, unchanged

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import _toml, pyproject
+from rewriters.formats import toml as _toml
+from rewriters.packaging import pyproject
 from rewriters.result import BrokenOutput, UnparsableInput, apply_edits
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310

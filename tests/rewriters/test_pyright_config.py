@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters import _jsonc, pyright_config
+from rewriters.formats import jsonc
 from rewriters.result import BrokenOutput, UnparsableInput
+from rewriters.tools import pyright_config
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, unchanged
@@ -152,4 +153,4 @@ def test_patterns():
 
 def test_check_parses_rejects_broken_output():
     with pytest.raises(BrokenOutput):
-        _jsonc.check_parses('{"pythonVersion": }')
+        jsonc.check_parses('{"pythonVersion": }')

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import readthedocs
+from rewriters.docs import readthedocs
 from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters import registry, requirements_txt
+from rewriters import registry
+from rewriters.packaging import requirements_txt
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, unchanged

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import setup_cfg
+from rewriters.packaging import setup_cfg
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, unchanged

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from _pytest.mark import ParameterSet
 
-from rewriters import setup_py
+from rewriters.packaging import setup_py
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310

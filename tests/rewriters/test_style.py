@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters.style import repository_quote
+from rewriters.repository.style import repository_quote
 
 SINGLE = "jobs:\n  a:\n    strategy:\n      matrix:\n        python: ['3.9', '3.10']\n"
 DOUBLE = 'build:\n  tools:\n    python: "3.12"\n'

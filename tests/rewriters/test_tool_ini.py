@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import setup_cfg, tool_ini, tox_ini
+from rewriters.environments import tox_ini
+from rewriters.packaging import setup_cfg
+from rewriters.tools import tool_ini
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, unchanged

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters import hatch_toml, registry, ruff_toml
+from rewriters import registry
 from rewriters.result import UnparsableInput
+from rewriters.tools import hatch_toml, ruff_toml
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, unchanged

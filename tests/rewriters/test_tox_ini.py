@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import _ini, tox_ini
+from rewriters.environments import tox_ini
+from rewriters.formats import ini as _ini
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rewriters import travis
+from rewriters.ci import travis
 from tests.conftest import POLICY
 from tests.rewriters._check import check, fixture_pairs, unchanged
 

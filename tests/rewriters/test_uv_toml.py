@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters import uv_toml
 from rewriters.result import BrokenOutput, UnparsableInput
+from rewriters.tools import uv_toml
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, unchanged

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters.version_named import Move, follow, mentions, moves, named_versions
+from rewriters.repository.version_named import Move, follow, mentions, moves, named_versions
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 

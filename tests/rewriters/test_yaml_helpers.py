@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters import _yaml
+from rewriters.formats import yaml
 from rewriters.result import apply_edits
 
 
 def _remove(text, indices, about=lambda line: False):
-    (seq,) = _yaml.compose(text)
-    return apply_edits(text, _yaml.remove_items(text, seq, indices, about))
+    (seq,) = yaml.compose(text)
+    return apply_edits(text, yaml.remove_items(text, seq, indices, about))
 
 
 @pytest.mark.parametrize(
@@ -30,14 +30,14 @@ def test_remove_items(before, indices, after):
 
 def test_block_lines_of_a_literal():
     text = "k: |\n  3.9\n\n  3.10\nn: 1"
-    (doc,) = _yaml.compose(text)
-    node = _yaml.get(doc, "k")
-    assert [line[2] for line in _yaml.block_lines(text, node)] == ["3.9", "", "3.10"]
+    (doc,) = yaml.compose(text)
+    node = yaml.get(doc, "k")
+    assert [line[2] for line in yaml.block_lines(text, node)] == ["3.9", "", "3.10"]
 
 
 def test_get_on_a_scalar_is_none():
-    (doc,) = _yaml.compose("a")
-    assert _yaml.get(doc, "a") is None
+    (doc,) = yaml.compose("a")
+    assert yaml.get(doc, "a") is None
 
 
 @pytest.mark.parametrize(
@@ -50,6 +50,6 @@ def test_get_on_a_scalar_is_none():
     ),
 )
 def test_remove_pair(before, key, after):
-    (doc,) = _yaml.compose(before)
-    edit = _yaml.remove_pair(before, doc, _yaml.get(doc, key))
+    (doc,) = yaml.compose(before)
+    edit = yaml.remove_pair(before, doc, yaml.get(doc, key))
     assert apply_edits(before, [edit]) == after

@@ -1,0 +1,207 @@
+"""Entries of a CI matrix or job list: the ones for old versions move, or go when they repeat.
+
+An entry is one item of a collection: a mapping in a list (``include:``, ``parallel: matrix:``)
+or a mapping under a name (Azure's ``strategy.matrix``, GitLab's jobs). An entry that pins an
+old version moves to the new minimum, its name following (``linux-py39`` → ``linux-py311``),
+unless, moved, it would equal another entry apart from names: then the whole entry goes. An
+entry that something else refers to by name always moves. ``exclude`` and ``allow_failures``
+entries for old versions always go; when none is left the key goes too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+
+from rewriters.ci.values import Path, Work, load, nodot_spots, spot_edits, word_spots
+from rewriters.formats import yaml
+from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
+from rewriters.result import Edit, apply_edits
+from rewriters.versions import Minor, join_names, mentions
+
+Walk = Callable[[Work, Node, str, Path, list[Any]], None]
+Skip = Callable[[str, Node], bool] | None
+
+_ALWAYS_GO = frozenset({"exclude", "allow_failures"})
+
+
+_BLANKS = re.compile(r"(?:[ \t]*\r?\n)+")
+
+
+class _Entry(NamedTuple):
+    name: str | None  # the entry's own key in a mapping collection
+    node: Node
+    work: Work  # what moving the entry does
+    path: Path
+
+
+def collection(
+    work: Work, node: Node, key: str, path: Path, data: list[Any], walk: Walk, skip: Skip = None
+) -> None:
+    """Entries pinning an old version move to the minimum, unless they would repeat another.
+
+    ``walk`` finds what an entry changes; ``skip`` names the keys of a mapping that are not
+    entries (GitLab keywords at the root).
+    """
+    entries: list[_Entry] = []
+    for name, child in _entries(node, skip):
+        forked = work.fork()
+        entry_path = (*path, name if name is not None else len(entries))
+        walk(forked, child, key, entry_path, data)
+        entries.append(_Entry(name, child, forked, entry_path))
+    views = [_data_view(work, data, e.path, None) for e in entries if not e.work.pins]
+    for entry in entries:
+        if not entry.work.pins:
+            work.join(entry.work)
+    olds = [e for e in entries if e.work.pins]
+    taken = {e.name for e in entries if e.name is not None}
+    removed: list[_Entry] = []
+    for entry in sorted(olds, key=lambda e: max(e.work.pins), reverse=True):
+        view = _data_view(work, data, entry.path, entry.work)
+        referenced = _referenced(work, entry.name)
+        if key in _ALWAYS_GO or (view in views and not referenced):
+            removed.append(entry)
+            work.join(entry.work, edits=False)
+        else:
+            if view in views:
+                work.notes.append(
+                    f"line {work.line(entry.node)}: `{entry.name}` now repeats another entry, "
+                    "but other places name it; remove it and those references by hand"
+                )
+            views.append(view)
+            work.join(entry.work)
+            work.edits += _rename(work, node, entry, taken)
+    _remove_entries(work, node, key, removed)
+
+
+def _entries(node: Node, skip: Skip) -> Iterator[tuple[str | None, Node]]:
+    if isinstance(node, SequenceNode):
+        yield from ((None, item) for item in node.value)
+        return
+    for name, value in yaml.items(node):
+        if skip is None or not skip(name, value):
+            yield name, value
+
+
+def _referenced(work: Work, name: str | None) -> bool:
+    """A named entry that something else refers to (``needs: [test-py39]``) moves, never goes."""
+    if name is None:
+        return False
+    return len(re.findall(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])", work.text)) > 1
+
+
+def _data_view(work: Work, data: list[Any], path: Path, forked: Work | None) -> object:
+    """The entry at ``path`` as plain data (after ``forked``'s edits), names left out."""
+    loaded = data if forked is None else load(apply_edits(work.text, forked.edits))
+    value: Any = loaded
+    for step in path:
+        value = _at(value, step)
+    return _frozen(value, work.rules.name_keys)
+
+
+def _at(value: Any, step: object) -> Any:
+    """One step down a path; keys compare as text, as ruamel gives them (``39:`` is 39)."""
+    if isinstance(value, list) and isinstance(step, int):
+        return value[step]
+    return {str(k): v for k, v in value.items()}.get(str(step)) if value else None
+
+
+def _frozen(value: Any, names: frozenset[str]) -> object:
+    """Comparable data; values of name keys are left out at every level."""
+    if isinstance(value, dict):
+        return frozenset((str(k), _frozen(v, names)) for k, v in value.items() if k not in names)
+    if isinstance(value, list):
+        return tuple(_frozen(v, names) for v in value)
+    return str(value)
+
+
+def _rename(work: Work, node: Node, entry: _Entry, taken: set[str]) -> list[Edit]:
+    """The entry's key and its name values follow the version it moved to."""
+    edits = []
+    if entry.name is not None and not _referenced(work, entry.name):
+        assert isinstance(node, MappingNode)
+        key_node = next(k for k, v in node.value if v is entry.node)
+        renamed = _retarget_scalar(work, key_node, entry.work.pins)
+        names = {_renamed(work.text, key_node, e) for e in renamed}
+        if not names & taken:
+            edits += renamed
+            taken |= names
+        else:
+            work.notes.append(
+                f"line {work.line(key_node)}: `{entry.name}` now runs Python "
+                f"{work.policy.minimum} but its name is taken by another entry; rename it by hand"
+            )
+    for key, value in _named_items(entry.node):
+        if key in work.rules.name_keys and isinstance(value, ScalarNode):
+            edits += _retarget_scalar(work, value, entry.work.pins)
+    return edits
+
+
+def _named_items(node: Node) -> list[tuple[str, Node]]:
+    """An entry's pairs, or its one wrapped mapping's (``- step: {name: ...}``)."""
+    pairs = yaml.items(node)
+    return yaml.items(pairs[0][1]) if len(pairs) == 1 else pairs
+
+
+def _renamed(text: str, key: ScalarNode, edit: Edit) -> str:
+    start, end = yaml.scalar_span(text, key)
+    return apply_edits(text[start:end], [Edit(edit.start - start, edit.end - start, edit.new)])
+
+
+def _retarget_scalar(work: Work, node: ScalarNode, versions: set[Minor]) -> list[Edit]:
+    found = [s for s in word_spots(node.value, work.policy, tox=False) if s.old in versions]
+    found = found or nodot_spots(node.value, versions, work.policy)
+    return (spot_edits(work, node, found) or []) if found else []
+
+
+def _remove_entries(work: Work, node: Node, key: str, removed: list[_Entry]) -> None:
+    if not removed:
+        return
+    gone: set[Minor] = set().union(*(e.work.pins for e in removed))
+    if isinstance(node, SequenceNode):
+        indices = [i for i, item in enumerate(node.value) if any(item is e.node for e in removed)]
+        if len(indices) == len(node.value):
+            work.edits.append(_remove_key(work, node))
+        else:
+            work.edits += yaml.remove_items(
+                work.text, node, indices, lambda line: mentions(line, gone)
+            )
+    else:
+        assert isinstance(node, MappingNode)
+        for entry in removed:
+            edit = yaml.remove_pair(work.text, node, entry.node)
+            work.edits.append(_without_double_blank(work.text, edit))
+    what = "jobs" if key == "" else f"{key} entries"
+    work.changes.append(f"{what}: removed those for {join_names(sorted(gone))}")
+    work.dropped |= gone
+
+
+def _remove_key(work: Work, node: Node) -> Edit:
+    """Remove the key holding ``node``, and its parent's key when that was all it held."""
+    parent = work.parents[id(node)]
+    while len(parent.value) == 1 and id(parent) in work.parents:
+        node, parent = parent, work.parents[id(parent)]
+    edit = yaml.remove_pair(work.text, parent, node)
+    return _without_double_blank(work.text, edit)
+
+
+def _without_double_blank(text: str, edit: Edit) -> Edit:
+    """A block that stood between blank lines takes the blank lines after it along."""
+    above = text[: edit.start].rstrip(" \t")
+    if not (above.endswith("\n\n") or above.endswith("\n\r\n")):
+        return edit
+    after = _BLANKS.match(text, edit.end)
+    return edit._replace(end=after.end()) if after else edit
+
+
+def record_parents(node: Node, found: dict[int, MappingNode]) -> None:
+    """Record each node's mapping parent, by ``id``."""
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if not (isinstance(key, ScalarNode) and key.value == "<<"):
+                found.setdefault(id(value), node)
+                record_parents(value, found)
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            record_parents(item, found)

@@ -1,0 +1,180 @@
+"""Workflow version lists as text: YAML sequences, ``|`` blocks and JSON lists inside strings.
+
+What goes and what moves is decided by ``rewriters.ci.plans``; this module writes it, in the
+list's own quoting and separators, and says what changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from rewriters.ci.plans import old_versions, plan_list, plan_settled, stale
+from rewriters.ci.work import Work, known
+from rewriters.formats import yaml
+from rewriters.formats.yaml import Node, ScalarNode, SequenceNode
+from rewriters.result import Edit
+from rewriters.versions import (
+    WORD_RE,
+    Minor,
+    Token,
+    join_names,
+    mentions,
+    needs_quotes_in_yaml,
+    parse_token,
+)
+
+_EMBEDDED_LIST_RE = re.compile(r"\[([^\[\]]*)\]")
+QUOTED_ITEM_RE = re.compile(r"([\"'])([^\"'\n]*)\1")
+
+
+def list_quote(nodes: list[Node], default: str) -> str:
+    """The quote a list's entries use; ``default`` (the file's) for an unquoted list."""
+    styles = Counter(n.style for n in nodes if isinstance(n, ScalarNode) and n.style in ("'", '"'))
+    return styles.most_common(1)[0][0] if styles else default
+
+
+def list_version(value: str, tox: bool) -> Token | None:
+    """The version an entry of a version list names: ``3.9``, ``pypy-3.9``, ``py39-django42``."""
+    token = parse_token(value.strip())
+    if token is not None or not tox:
+        return token
+    first = parse_token(value.strip().split("-", 1)[0])
+    return first if first is not None and first.prefix else None
+
+
+def settle_words(work: Work, value: str) -> str:
+    """``value`` with each pre-release spelling of a released minor written as ``X.Y``."""
+
+    def swap(match: re.Match[str]) -> str:
+        token = parse_token(match[0])
+        return str(known(token).version) if stale(work, token) else match[0]
+
+    return WORD_RE.sub(swap, value)
+
+
+def report_settled(work: Work, key: str, renamed: list[str], gone: list[str]) -> None:
+    """Say which pre-release spellings became releases, and which went as repeats."""
+    for old in renamed + gone:
+        new = work.settled[old] = settle_words(work, old)
+        if old in renamed:
+            work.changes.append(f"{key}: {old} → {new} (released)")
+        else:
+            work.changes.append(f"{key}: dropped {old}, {new} is listed")
+
+
+def version_list(work: Work, key: str, seq: SequenceNode, tox: bool) -> None:
+    """Drop old versions from a YAML list (see ``plan_list``)."""
+    tokens = [
+        list_version(item.value, tox) if isinstance(item, ScalarNode) else None
+        for item in seq.value
+    ]
+    removed, moved = plan_list(work, tokens)
+    renamed, gone = plan_settled(work, tokens, removed, moved)
+    versions = old_versions(work, tokens)
+    for i in [*moved, *renamed]:
+        item = seq.value[i]
+        assert isinstance(item, ScalarNode)
+        new = settle_words(work, _moved_words(work, item.value, tokens[i], moved.get(i)))
+        quote = list_quote(seq.value, work.quote) if needs_quotes_in_yaml(new) else ""
+        work.edits.append(yaml.replace_scalar(work.text, item, new, quote))
+    work.edits += yaml.remove_items(
+        work.text, seq, removed + gone, lambda line: mentions(line, versions)
+    )
+    _report_list(work, key, versions, tokens, moved)
+    report_settled(work, key, *_spelled(tokens, renamed, gone))
+
+
+def _moved_words(work: Work, value: str, token: Token | None, to: Minor | None) -> str:
+    """An entry's text with its version moved to ``to`` (as it is when ``to`` is None)."""
+    return retarget_words(work, value, {known(token).version}, to) if to else value
+
+
+def _spelled(tokens: list[Token | None], *groups: list[int]) -> list[list[str]]:
+    return [[str(tokens[i]) for i in group] for group in groups]
+
+
+def _report_list(
+    work: Work, key: str, versions: set[Minor], tokens: list[Token | None], moved: dict[int, Minor]
+) -> None:
+    if not versions:
+        return
+    work.dropped |= versions
+    window = [known(tokens[i]).version for i in moved if known(tokens[i]).version not in versions]
+    if window:
+        kept = sorted({*window, *moved.values()})
+        work.changes.append(
+            f"{key}: dropped {join_names(sorted(versions))}; the window of versions it tests "
+            f"moved up to {join_names(kept)}"
+        )
+    else:
+        work.changes.append(f"{key}: dropped {join_names(sorted(versions))}")
+
+
+def block_list(work: Work, key: str, node: ScalarNode) -> None:
+    """A ``python-version: |`` block naming one version per line."""
+    lines = [line for line in yaml.block_lines(work.text, node) if line[2]]
+    tokens = [parse_token(line[2]) for line in lines]
+    removed, moved = plan_list(work, tokens)
+    renamed, gone = plan_settled(work, tokens, removed, moved)
+    for i in [*moved, *renamed]:
+        start, _, content = lines[i]
+        at = work.text.index(content, start)
+        new = work.new(known(tokens[i]), moved[i]) if i in moved else settle_words(work, content)
+        work.edits.append(Edit(at, at + len(content), new))
+    work.edits += yaml.remove_lines([lines[i] for i in removed + gone])
+    _report_list(work, key, old_versions(work, tokens), tokens, moved)
+    report_settled(work, key, *_spelled(tokens, renamed, gone))
+
+
+def embedded_list(work: Work, key: str, node: ScalarNode, tox: bool) -> None:
+    """A JSON list inside a string: ``env: '["py39", "py310"]'``, ``fromJSON('["3.9"]')``."""
+    start, end = yaml.scalar_span(work.text, node)
+    for match in _EMBEDDED_LIST_RE.finditer(work.text, start, end):
+        spans = [
+            (m.start(), m.end(), m[2])
+            for m in QUOTED_ITEM_RE.finditer(work.text, match.start(1), match.end(1))
+        ]
+        tokens = [list_version(item, tox) for _, _, item in spans]
+        removed, moved = plan_list(work, tokens)
+        renamed, gone = plan_settled(work, tokens, removed, moved)
+        versions = old_versions(work, tokens)
+        for i in [*moved, *renamed]:
+            item_start, item_end, item = spans[i]
+            new = settle_words(work, _moved_words(work, item, tokens[i], moved.get(i)))
+            work.edits.append(Edit(item_start + 1, item_end - 1, new))
+        work.edits += remove_spans(spans, removed + gone)
+        _report_list(work, key, versions, tokens, moved)
+        report_settled(work, key, *_spelled(tokens, renamed, gone))
+
+
+def remove_spans(spans: list[tuple[int, int, str]], indices: list[int]) -> list[Edit]:
+    """Remove items of an inline list, each with one neighbouring separator."""
+    edits = []
+    removed = set(indices)
+    for i in indices:
+        later = next((j for j in range(i + 1, len(spans)) if j not in removed), None)
+        if later is not None:
+            edits.append(Edit(spans[i][0], spans[i + 1][0], ""))
+        else:
+            edits.append(Edit(spans[i - 1][1], spans[i][1], ""))
+    return edits
+
+
+def token_edit(work: Work, node: ScalarNode, old: str, new: str, quote: str) -> Edit:
+    if node.style in (None, "'", '"'):
+        return yaml.replace_scalar(work.text, node, new, quote if needs_quotes_in_yaml(new) else "")
+    start, end = yaml.scalar_span(work.text, node)
+    at = work.text.rindex(old, start, end)  # a folded block: the version is its last word
+    return Edit(at, at + len(old), new)
+
+
+def retarget_words(work: Work, value: str, versions: set[Minor], to: Minor | None = None) -> str:
+    """``value`` with every token of ``versions`` spelled for ``to`` (the new minimum)."""
+
+    def swap(match: re.Match[str]) -> str:
+        token = parse_token(match[0])
+        found = token is not None and token.version in versions
+        return work.new(known(token), to) if found else match[0]
+
+    return WORD_RE.sub(swap, value)

@@ -1,0 +1,144 @@
+"""``strategy.matrix`` of a workflow job: its version lists, then its entries.
+
+Version lists lose their old versions (``_gha_lists``); tox envs pinned to an old version in
+a later factor (``type-3.9``) move to the minimum, with the entries naming them. Include and
+exclude entries, and the mapping items of other matrix lists, are ``_matrix_entries``'s; a
+``name: [...]`` list naming a moved or removed include entry follows it. A matrix that
+changes anyway also writes pre-release spellings of minors released since (``3.14-dev``) as
+releases, in its lists and entries alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rewriters.ci.lists import list_version, retarget_words, version_list
+from rewriters.ci.matrix_entries import Renames, entries, leaves
+from rewriters.ci.matrix_views import follow
+from rewriters.ci.plans import old_versions, plan_list
+from rewriters.ci.work import Work, is_python_key, is_tox_key, known
+from rewriters.formats import yaml
+from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
+from rewriters.versions import Minor
+
+# rewrites a Python-keyed value: (work, key, value, owner, parents)
+PythonValue = Callable[[Work, str, Node, str, tuple[MappingNode, ...]], None]
+
+
+def rewrite_matrix(work: Work, matrix: MappingNode, python_value: PythonValue) -> dict[str, str]:
+    """Version lists of a ``strategy.matrix``, then its ``include`` and ``exclude`` entries.
+
+    Returns the matrix values renamed along with their include entries, and the pre-release
+    spellings settled (old → new).
+    """
+    trial = work.fork(settle=False)
+    names = _rewrite(trial, matrix, python_value)
+    if trial.edits:  # the matrix changes anyway: its pre-release spellings settle too
+        trial = work.fork(settle=True)
+        names = _rewrite(trial, matrix, python_value)
+    work.join(trial)
+    return trial.settled | names
+
+
+def _rewrite(work: Work, matrix: MappingNode, python_value: PythonValue) -> dict[str, str]:
+    base: dict[str, set[str]] = {}
+    for key, value in yaml.items(matrix):
+        if key in ("include", "exclude"):
+            continue
+        work.seen.add(id(value))
+        if is_python_key(key) and isinstance(value, SequenceNode) and _mappings(value):
+            entries(work, matrix, key, value, None, python_items=True)
+        elif is_python_key(key):
+            python_value(work, key, value, "matrix", ())
+        elif is_tox_key(key) and isinstance(value, SequenceNode):
+            version_list(work, key, value, tox=True)
+            _follow_envs(work, matrix, key, _pinned_envs(work, key, value))
+        elif isinstance(value, SequenceNode) and leaves(value):
+            entries(work, matrix, key, value, None)
+        base[key] = _kept_values(work, key, value)
+    renames: Renames = {}
+    paired: set[Minor] = set()  # old versions whose include entries moved
+    for key in ("include", "exclude"):
+        seq = yaml.get(matrix, key)
+        if isinstance(seq, SequenceNode):
+            work.seen.add(id(seq))
+            renames.update(entries(work, matrix, key, seq, base, paired=paired))
+    return _relink(work, matrix, renames)
+
+
+def _mappings(seq: SequenceNode) -> bool:
+    """A list of mappings (the items of ``python: [{version: "3.9", toxenv: py39}]``)."""
+    return bool(seq.value) and all(isinstance(item, MappingNode) for item in seq.value)
+
+
+def _pinned_envs(work: Work, key: str, seq: SequenceNode) -> dict[str, str]:
+    """Tox envs pinned to an old version in a later factor (``type-3.9``) move to the minimum."""
+    old = {v for v in work.policy.releases if work.drops(v)}
+    values = [item.value if isinstance(item, ScalarNode) else "" for item in seq.value]
+    renames = {
+        value: new
+        for value in values
+        if list_version(value, tox=True) is None
+        and (new := retarget_words(work, value, old)) != value
+    }
+    removed = [i for i, value in enumerate(values) if renames.get(value) in values]
+    for i, (item, value) in enumerate(zip(seq.value, values, strict=True)):
+        if value in renames and i not in removed:
+            assert isinstance(item, ScalarNode)
+            work.edits.append(yaml.replace_scalar(work.text, item, renames[value], ""))
+    work.edits += yaml.remove_items(work.text, seq, removed)
+    if renames:
+        work.changes.append(f"{key}: moved {', '.join(sorted(renames))} to {work.policy.minimum}")
+    return renames
+
+
+def _follow_envs(work: Work, matrix: MappingNode, key: str, renames: dict[str, str]) -> None:
+    """Include and exclude entries naming a renamed tox env follow it."""
+    for part in ("include", "exclude"):
+        for entry in yaml.items_of(yaml.get(matrix, part)):
+            value = yaml.get(entry, key)
+            if isinstance(value, ScalarNode) and value.value in renames:
+                work.edits.append(yaml.replace_scalar(work.text, value, renames[value.value], ""))
+
+
+def _kept_values(work: Work, key: str, node: Node) -> set[str]:
+    """What a base matrix list holds once the old versions are gone."""
+    if not isinstance(node, SequenceNode):
+        return set()
+    values = [item.value for item in node.value if isinstance(item, ScalarNode)]
+    if not (is_python_key(key) or is_tox_key(key)):
+        return set(values)
+    tokens = [list_version(v, not is_python_key(key)) for v in values]
+    removed, moved = plan_list(work, tokens)
+    old = old_versions(work, tokens)
+    return {
+        retarget_words(work, v, {known(tokens[i]).version}, moved[i])
+        if i in moved
+        else follow(work, v, old)
+        for i, v in enumerate(values)
+        if i not in removed
+    }
+
+
+def _relink(work: Work, matrix: MappingNode, renames: Renames) -> dict[str, str]:
+    """Rename or drop the base list values whose include entries moved or went."""
+    final: dict[str, str] = {}
+    for key, mapping in renames.items():
+        seq = yaml.get(matrix, key)
+        assert isinstance(seq, SequenceNode)
+        going = {old for old, (_, kept) in mapping.items() if not kept}
+        present = {item.value for item in seq.value if isinstance(item, ScalarNode)} - going
+        removed = []
+        for i, item in enumerate(seq.value):
+            if not isinstance(item, ScalarNode) or item.value not in mapping:
+                continue
+            new, kept = mapping[item.value]
+            if new in present or not kept:
+                removed.append(i)
+            else:
+                present.add(new)
+                work.edits.append(yaml.replace_scalar(work.text, item, new, ""))
+        work.edits += yaml.remove_items(work.text, seq, removed)
+        work.changes.append(f"matrix {key}: renamed with its include entries")
+        final.update({old: new for old, (new, _) in mapping.items() if new in present})
+    return final

@@ -1,0 +1,261 @@
+"""What a CI value says about Python, and how it is spelled for the new minimum.
+
+A value names a Python version through its key: a Python key (``PYTHON_VERSION``,
+``python.version``, ``pythonVersions``, ``python``) holds a version in any spelling
+``rewriters.versions`` knows, or a Windows path (``C:\\Python39-x64``, ``39-x64``); a tox key
+holds prefixed env names (``py39``); an environment key holds ``NAME=value`` assignments
+(``TOXENV=py39 PYTHON=3.9``). A ``Spot`` is one old version inside a value and its new text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import YAMLError
+
+from rewriters.ci import github_actions
+from rewriters.ci.github_actions import is_tox_key, list_version
+from rewriters.formats import yaml as _yaml
+from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
+from rewriters.policy import Policy
+from rewriters.result import BrokenOutput, Edit, apply_edits
+from rewriters.versions import WORD_RE, Minor, Token, needs_quotes_in_yaml, parse_token
+
+# Windows install paths and AppVeyor's own spelling: C:\Python39-x64, 39-x64
+_NODOT_RE = re.compile(
+    r"(?i)(?:(?<=python)(?P<major>3)(?P<minor>\d{1,2})(?![\w.])"
+    r"|^(?P<bare_major>3)(?P<bare_minor>\d{1,2})(?=-x(?:64|86)$))"
+)
+
+
+_ASSIGNMENT_RE = re.compile(r"(?P<name>[A-Za-z_][\w.]*)=(?P<value>[^\s\"']+)")
+
+
+_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+DEFAULT_KEYS = frozenset({"default", "options", "values"})
+
+
+# a version under a key that is not named for Python (``executor: {version: ...}``) is only
+# trusted from 3.5 up: other tools' 3.x versions (.NET 3.1, Ruby 3.2) stay below it
+OLDEST_GUESSED = Minor(3, 5)
+
+
+Path = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What one CI system calls its versions, entries and names."""
+
+    # keys whose scalar items are ``NAME=value`` assignments (Travis ``env``)
+    env_keys: frozenset[str] = frozenset()
+    # keys holding a collection of entries (a list of mappings, or a mapping of mappings)
+    collection_keys: frozenset[str] = frozenset({"matrix", "include"})
+    # keys whose value names an entry rather than configuring it
+    name_keys: frozenset[str] = frozenset({"name"})
+    # extra keys that hold one version under a given parent key: {"executor": {"version"}}
+    pins_under: dict[str, frozenset[str]] = field(default_factory=dict)
+    # YAML 1.1 consumers read ``3.10`` as 3.1: quote versions that need it
+    quote_floats: bool = True
+    # the root mapping is itself a collection of jobs, except these keys (GitLab)
+    root_jobs_except: frozenset[str] | None = None
+
+
+def is_python_key(key: str) -> bool:
+    """GitHub Actions' notion of a Python key, with camelCase split (``pythonVersions``)."""
+    return github_actions.is_python_key(_CAMEL_RE.sub("_", key))
+
+
+class Spot(NamedTuple):
+    """One version inside a scalar's value, and what it becomes."""
+
+    start: int
+    end: int
+    old: Minor
+    new: str
+
+
+@dataclass
+class Work:
+    """What one rewrite has found so far."""
+
+    text: str
+    policy: Policy
+    rules: Rules
+    # the quote for a version that must be quoted where the file wrote it plain
+    quote: str = '"'
+    edits: list[Edit] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dropped: set[Minor] = field(default_factory=set)
+    pins: set[Minor] = field(default_factory=set)
+    parents: dict[int, MappingNode] = field(default_factory=dict)
+
+    def fork(self) -> Work:
+        return Work(self.text, self.policy, self.rules, self.quote, parents=self.parents)
+
+    def join(self, other: Work, edits: bool = True) -> None:
+        if edits:
+            self.edits += other.edits
+            self.changes += other.changes
+            self.dropped |= other.dropped
+        self.notes += other.notes
+
+    def line(self, node: Node) -> int:
+        return int(node.start_mark.line) + 1
+
+
+def role_of(rules: Rules, key: str, owner: str) -> str | None:
+    """How a value under ``key`` names versions: python, tox, env assignments, or not at all."""
+    if key in rules.env_keys:
+        return "env"
+    if is_python_key(key) or key in rules.pins_under.get(owner, ()):
+        return "python"
+    return "tox" if is_tox_key(key) else None
+
+
+def spots(role: str | None, value: str, policy: Policy) -> list[Spot]:
+    """The old versions a scalar in ``role`` names, and what each becomes."""
+    if role == "python":
+        found = python_spots(value, policy)
+    elif role == "tox":
+        found = word_spots(value, policy, tox=True)
+    elif role == "env":
+        found = assignment_spots(value, policy)
+    else:
+        return []
+    return [spot for spot in found if policy.drops(spot.old)]
+
+
+def python_spots(value: str, policy: Policy) -> list[Spot]:
+    stripped = value.strip()
+    offset = value.find(stripped)
+    head = stripped[:-2] if stripped.endswith((".x", ".*")) else stripped
+    token = parse_token(head)
+    if token is not None:
+        return [Spot(offset, offset + len(head), token.version, _spelled(token, policy))]
+    match = _NODOT_RE.search(value)
+    if match is None:
+        return []
+    major, minor = match["major"] or match["bare_major"], match["minor"] or match["bare_minor"]
+    return [Spot(match.start(), match.end(), Minor(int(major), int(minor)), policy.minimum.nodot)]
+
+
+def _spelled(token: Token, policy: Policy) -> str:
+    """The new minimum in ``token``'s spelling; a pre-release of an old Python becomes a release."""
+    return str(token._replace(version=policy.minimum, patch=_patch(token.patch, policy), suffix=""))
+
+
+def _patch(patch: str, policy: Policy) -> str:
+    return "." + policy.latest_patch(policy.minimum).rsplit(".", 1)[1] if patch else ""
+
+
+def word_spots(value: str, policy: Policy, tox: bool) -> list[Spot]:
+    """Version words anywhere in ``value``; with ``tox``, only prefixed ones (``py39``)."""
+    found = []
+    for match in WORD_RE.finditer(value):
+        token = parse_token(match[0])
+        if token is None or (tox and not token.prefix):
+            continue
+        found.append(Spot(match.start(), match.end(), token.version, _spelled(token, policy)))
+    return found
+
+
+def assignment_spots(value: str, policy: Policy) -> list[Spot]:
+    """``TOXENV=py39 PYTHON=3.9``: the versions assigned to Python or tox variables."""
+    found = []
+    for match in _ASSIGNMENT_RE.finditer(value):
+        name, start = match["name"], match.start("value")
+        if is_python_key(name):
+            found += [
+                s._replace(start=s.start + start, end=s.end + start)
+                for s in python_spots(match["value"], policy)
+            ]
+        elif is_tox_key(name):
+            found += [
+                s._replace(start=s.start + start, end=s.end + start)
+                for s in word_spots(match["value"], policy, tox=True)
+            ]
+    return found
+
+
+def applied(value: str, found: list[Spot]) -> str:
+    return apply_edits(value, [Edit(s.start, s.end, s.new) for s in found])
+
+
+def spot_edits(work: Work, node: ScalarNode, found: list[Spot]) -> list[Edit] | None:
+    """Edits of the file for versions found in the scalar's value; None if not locatable."""
+    start, end = _yaml.scalar_span(work.text, node)
+    new = applied(node.value, found)
+    if node.style is None and work.rules.quote_floats and needs_quotes_in_yaml(new.strip()):
+        return [Edit(start, end, f"{work.quote}{new.strip()}{work.quote}")]
+    inner = start + 1 if node.style in ("'", '"') else start
+    if work.text[inner : inner + len(node.value)] == node.value:
+        return [Edit(inner + s.start, inner + s.end, s.new) for s in found]
+    raw = work.text[start:end]
+    edits = []
+    for spot in found:
+        old = node.value[spot.start : spot.end]
+        at = raw.find(old)
+        if at < 0 or raw.count(old) != 1:
+            return None
+        edits.append(Edit(start + at, start + at + len(old), spot.new))
+    return edits
+
+
+def nodot_spots(value: str, versions: set[Minor], policy: Policy) -> list[Spot]:
+    """``WinP39core``: in a name, the bare ``39`` of a moved version."""
+    return [
+        Spot(m.start(), m.end(), version, policy.minimum.nodot)
+        for version in versions
+        for m in re.finditer(rf"(?<![\d.]){version.nodot}(?![\d.])", value)
+    ]
+
+
+def item_version(role: str, value: str, policy: Policy) -> Minor | None:
+    """The version one list item names, dropped or not."""
+    found = assignment_spots(value, policy) if role == "env" else python_spots(value, policy)
+    if role == "tox":
+        token = list_version(value, tox=True)
+        return token.version if token is not None else None
+    return found[0].old if found else None
+
+
+def plan(versions: list[Minor | None], policy: Policy) -> tuple[list[int], int | None]:
+    """Which items of a version list go, and which one moves to the new minimum (if any)."""
+    old = [i for i, v in enumerate(versions) if v is not None and policy.drops(v)]
+    if not old or policy.minimum in versions:
+        return old, None
+    moved = max(old, key=lambda i: versions[i] or policy.minimum)
+    return [i for i in old if i != moved], moved
+
+
+class _Constructor(SafeConstructor):
+    """Plain data from YAML whose custom tags (GitLab's ``!reference``) read as untagged."""
+
+
+def _untagged(constructor: SafeConstructor, suffix: str, node: Node) -> object:
+    if isinstance(node, MappingNode):
+        return constructor.construct_mapping(node, deep=True)
+    if isinstance(node, SequenceNode):
+        return constructor.construct_sequence(node, deep=True)
+    return constructor.construct_scalar(node)
+
+
+_Constructor.add_multi_constructor("!", _untagged)
+
+
+def load(text: str) -> list[Any]:
+    """Every document as plain data; raise ``BrokenOutput`` if it does not parse."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Constructor = _Constructor
+    try:
+        return list(yaml.load_all(text))
+    except YAMLError as error:
+        raise BrokenOutput(f"rewritten YAML does not parse: {error}") from None

@@ -1,0 +1,1 @@
+"""Containers: Dockerfiles, compose files, dev containers and the image tags they name."""

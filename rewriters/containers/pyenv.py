@@ -1,0 +1,178 @@
+"""Images that install several Pythons with pyenv: drop the dropped ones everywhere.
+
+An image counts as multi-Python when its ``pyenv install``/``global``/``local``/``shell``/``exec``
+commands and ``ENV PYENV_VERSION`` name at least two different interpreters (``3.9`` and
+``pypy3.10`` are two) and at least one of them is kept. Only then:
+
+- ``pyenv global|local|shell`` lists and ``PYENV_VERSION`` lose the dropped entries
+  (``pypy3.10`` is PyPy for language 3.10: dropped only when 3.10 is). A list left empty takes
+  the lowest CPython the image still installs; with none, it is left alone with a note.
+- In a ``RUN``, a command that only installs or runs a dropped Python (``pyenv install 3.8``,
+  ``pyenv exec python3.8 -m pip …``, ``python3.8 -m pip …``) is removed together with its
+  ``&&``, whichever side of the line the ``&&`` is written on; ``pyenv install 3.12 3.8``
+  loses the dropped entry.
+- A ``RUN`` whose every command is removed goes entirely, with one blank line after it.
+
+An image with one Python (``pyenv install 3.9 && pyenv global 3.9``) is left alone here: what
+replaces its only interpreter is a choice for ``FROM``-style rules or a human. ``RUN`` shapes
+molt does not read (heredocs, JSON form, comment lines inside, ``;``/``|``/subshells) only
+keep whole commands; their mentions get the usual note. ``_pyenv_commands`` reads the image;
+this module decides what goes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from rewriters.containers.pyenv_commands import EXE, Command, Entry, Image, Run, args, read
+from rewriters.policy import Policy
+from rewriters.result import Edit
+from rewriters.versions import Minor
+
+
+class Plan(NamedTuple):
+    """What the pyenv rule changes in a file."""
+
+    edits: list[Edit]
+    changes: list[str]
+    notes: list[str]
+    dropped: set[Minor]
+
+
+def _runs_only(command: Command, policy: Policy) -> Minor | None:
+    """The dropped Python that ``command`` only installs or runs, if that is all it does."""
+    installs = args(command, ("install",))
+    if installs is not None:
+        keys = [e.key for e in installs]
+        if installs and all(k is not None and policy.drops(k[1]) for k in keys):
+            return max(k[1] for k in keys if k is not None)
+        return None
+    words = [w.word for w in command.words]
+    exe = words[2:3] if words[:2] == ["pyenv", "exec"] else words[:1]
+    match = EXE.fullmatch(exe[0]) if command.simple and exe else None
+    if match is None or not policy.drops(Minor.parse(match["minor"])):
+        return None
+    return Minor.parse(match["minor"])
+
+
+def _is_multi(image: Image, policy: Policy) -> bool:
+    named = [e.key for e in image.installs] + [e.key for _, es in image.lists for e in es]
+    keys = {k for k in named if k is not None} | set(image.execs)
+    return len(keys) >= 2 and any(not policy.drops(k[1]) for k in keys)
+
+
+def plan(text: str, runs: list[Run], envs: list[Run], policy: Policy) -> Plan | None:
+    """Edits for a multi-Python pyenv image, or None when the image is not one."""
+    image = read(text, runs, envs)
+    if not _is_multi(image, policy):
+        return None
+    found = Plan([], [], [], set())
+    fallback = _lowest_installed(image, policy)
+    for number, entries in image.lists:
+        _list(number, entries, fallback, policy, found)
+    for run, found_commands in image.runs:
+        _run(text, run, found_commands, policy, found)
+    return found
+
+
+def _lowest_installed(image: Image, policy: Policy) -> Entry | None:
+    """The lowest kept CPython the image installs: what an emptied list falls back to."""
+    kept = [
+        (e.key[1], e)
+        for e in image.installs
+        if e.key and not e.key[0] and not policy.drops(e.key[1])
+    ]
+    return min(kept)[1] if kept else None
+
+
+def _list(
+    number: int,
+    entries: list[Entry],
+    fallback: Entry | None,
+    policy: Policy,
+    found: Plan,
+) -> None:
+    gone = [e for e in entries if e.key is not None and policy.drops(e.key[1])]
+    if not gone:
+        return
+    names = ", ".join(e.word for e in gone)
+    if len(gone) < len(entries):
+        found.edits.extend(_drop_words(entries, gone))
+    elif fallback is None:
+        found.notes.append(
+            f"line {number}: pyenv version list names only dropped Pythons ({names}); "
+            "left unchanged"
+        )
+        return
+    else:
+        found.edits.append(Edit(entries[0].start, entries[-1].end, fallback.word))
+    found.changes.append(f"pyenv versions: dropped {names}")
+    found.dropped.update(e.key[1] for e in gone if e.key is not None)
+
+
+def _drop_words(entries: list[Entry], gone: list[Entry]) -> Iterator[Edit]:
+    """Remove ``gone`` words from a list, each with the separator before it (after, if first)."""
+    for i, entry in enumerate(entries):
+        if entry not in gone:
+            continue
+        if any(e not in gone for e in entries[:i]):
+            yield Edit(entries[i - 1].end, entry.end, "")
+        else:
+            yield Edit(entry.start, entries[i + 1].start, "")
+
+
+def _run(text: str, run: Run, found_commands: list[Command], policy: Policy, found: Plan) -> None:
+    only = [_runs_only(c, policy) for c in found_commands]
+    if found_commands and all(only):
+        found.edits.append(Edit(run.start, _after_blank(text, run.end), ""))
+        found.changes.append(f"RUN using only Python {_names(only)}: removed")
+    elif any(only):
+        found.edits.extend(_remove_commands(found_commands, only))
+        found.changes.append(f"RUN commands for Python {_names(only)}: removed")
+    else:
+        _partial_installs(found_commands, policy, found)
+        return
+    found.dropped.update(m for m in only if m is not None)
+
+
+def _names(only: list[Minor | None]) -> str:
+    return ", ".join(str(m) for m in sorted({m for m in only if m is not None}))
+
+
+def _after_blank(text: str, end: int) -> int:
+    """End of a removed instruction: its newline, and the blank line after it if there is one."""
+    match = re.compile(r"\r?\n(?:[ \t]*\r?\n)?").match(text, end)
+    return match.end() if match else end
+
+
+def _remove_commands(found_commands: list[Command], only: list[Minor | None]) -> Iterator[Edit]:
+    """Drop each run of removed commands with the ``&&`` that tied it to a kept neighbour."""
+    i = 0
+    while i < len(only):
+        if only[i] is None:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(only) and only[j + 1] is not None:
+            j += 1
+        if i > 0:
+            yield Edit(found_commands[i - 1].end, found_commands[j].end, "")
+        else:
+            yield Edit(found_commands[0].start, found_commands[j + 1].start, "")
+        i = j + 1
+
+
+def _partial_installs(found_commands: list[Command], policy: Policy, found: Plan) -> None:
+    """``pyenv install 3.12 3.8``: the dropped entries go, the command stays."""
+    for command in found_commands:
+        installs = args(command, ("install",)) or []
+        gone = [e for e in installs if e.key is not None and policy.drops(e.key[1])]
+        if gone:
+            found.edits.extend(_drop_words(installs, gone))
+            found.changes.append(f"pyenv install: dropped {', '.join(e.word for e in gone)}")
+            found.dropped.update(e.key[1] for e in gone if e.key is not None)
+
+
+__all__ = ["Plan", "Run", "plan"]

@@ -1,0 +1,1 @@
+"""Documentation: prose stating the supported minimum, the changelog entry, Read the Docs."""

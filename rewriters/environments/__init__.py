@@ -1,0 +1,1 @@
+"""Test environments: tox and nox env lists, conda environment files."""

@@ -1,0 +1,221 @@
+"""pyproject.toml: requires-python, classifiers, and the Python targets of the tools set there.
+
+Handled: ``[project] requires-python`` and its ``Programming Language :: Python :: 3.X``
+classifiers, Poetry's ``python`` dependency, pixi's ``python``, the target version of ruff,
+black, mypy, pyright, basedpyright, pylint, isort, pytype, ty, pyrefly, refurb and ``uv pip``,
+hatch environment matrices and ``python`` pins, cibuildwheel ``build`` / ``skip`` /
+``test-skip`` selectors, native tox ``env_list`` / ``base_python`` and ``legacy_tox_ini`` (the
+embedded tox.ini goes through ``rewriters.environments.tox_ini`` and is spliced back into its
+string).
+
+Dependencies whose ``python_version`` marker the new minimum decides are
+``rewriters.packaging.dependencies``'s.
+
+A ``requires-python`` (or Poetry ``python``) range that admits only dropped versions, such as
+an "oldest supported" pin ``<3.10 >= 3.9.2``, moves up to start at the minimum and keeps its
+width: ``<3.11 >= 3.10``.
+
+Tool pins, version lists and legacy_tox_ini are handled in ``rewriters.tools.settings``,
+cibuildwheel in ``rewriters.packaging.cibuildwheel``; ``RULES`` at the end says which key gets
+which.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+from rewriters.formats import toml as _toml
+from rewriters.packaging.cibuildwheel import override, selectors
+from rewriters.packaging.dependencies import (
+    CONSTRAINT_RE,
+    MARKER_COMPARISON_RE,
+    VERSION_INFO_RE,
+    condition,
+    decided,
+    dependencies,
+    poetry_dependency,
+)
+from rewriters.policy import Policy
+from rewriters.result import Edit, Rewrite
+from rewriters.specifiers import (
+    classifier_for,
+    classifier_version,
+    raise_floor,
+    shift_window,
+)
+from rewriters.tools.settings import (
+    Out,
+    Rules,
+    apply_rules,
+    checked,
+    label,
+    legacy_tox,
+    pin,
+    pin_list,
+    pins,
+)
+from rewriters.versions import Minor, join_names
+
+PATTERNS: tuple[str, ...] = ("pyproject.toml",)
+
+DOTTED_RE = re.compile(r"(?<![\d.])(\d)\.(\d{1,2})(?![\d])")
+ZERO_PATCH_RE = re.compile(r">=\s*\d+\.\d+\.0(?![\d.])")
+
+
+def rewrite(text: str, policy: Policy) -> Rewrite | None:
+    """Drop the versions ``policy`` retires from a pyproject.toml; None when nothing changes."""
+    return apply_rules(text, policy, RULES, "pyproject.toml")
+
+
+def _checked(new: str) -> str:
+    """``new`` itself, once it is known to parse."""
+    return checked(new, "pyproject.toml")
+
+
+# -- requires-python and the like ----------------------------------------------------------
+
+
+def _floor(out: Out, text: str, entry: _toml.Entry) -> None:
+    """``requires-python = ">=3.9"`` → ``">=3.11"``, quotes and spacing kept."""
+    if entry.value.kind != "string":
+        return
+    start, end = _toml.inner(text, entry.value)
+    spec = text[start:end]
+    raised = None if _ceiling_too_low(spec, out.policy) else raise_floor(spec, out.policy)
+    shifted = shift_window(spec, out.policy) if raised is None else None
+    moved = raised or shifted
+    if moved is None:
+        if _mentions_dropped(spec, out.policy):
+            out.notes.append(
+                f"{label(entry.path)} {spec!r} names a dropped Python; edit it by hand"
+            )
+        return
+    new = _keep_zero_patch(spec, moved.text, out.policy.minimum)
+    out.edits.append(Edit(start, end, new))
+    out.changes.append(f"{label(entry.path)}: {spec} → {new}")
+    out.dropped.update(out.policy.minors_between(moved.old_floor))
+    if shifted is not None:
+        out.notes.append(
+            f"{label(entry.path)} {spec!r} admitted only dropped Pythons; molt moved the window "
+            f"up to {new!r}, as wide as before: check it"
+        )
+
+
+def _keep_zero_patch(old: str, new: str, minimum: Minor) -> str:
+    """``>=3.9.0`` becomes ``>=3.11.0``, not ``>=3.11``: the author spelled out the patch."""
+    if not ZERO_PATCH_RE.search(old):
+        return new
+    return re.sub(
+        rf">=(\s*){re.escape(str(minimum))}(?![\d.])", rf">=\g<1>{minimum}.0", new, count=1
+    )
+
+
+def _ceiling_too_low(spec: str, policy: Policy) -> bool:
+    """``>=3.9,<3.11`` cannot simply get a higher floor: nothing supported would be left."""
+    return any(m["op"] in {"<", "<="} and decided(m, policy) for m in CONSTRAINT_RE.finditer(spec))
+
+
+def _mentions_dropped(spec: str, policy: Policy) -> bool:
+    minors = (Minor(int(m[1]), int(m[2])) for m in DOTTED_RE.finditer(spec))
+    return any(policy.drops(v) for v in minors)
+
+
+def _classifiers(out: Out, text: str, entry: _toml.Entry) -> None:
+    """Remove ``Python :: 3.X`` classifiers of dropped versions; keep at least the minimum."""
+    if entry.value.kind != "array":
+        return
+    items = entry.value.items
+    found = [_classifier(text, item) for item in items]
+    dropped = [i for i, v in enumerate(found) if v is not None and out.policy.drops(v)]
+    if not dropped:
+        return
+    if all(v is None or out.policy.drops(v) for v in found):
+        keep = max(dropped, key=lambda i: found[i] or Minor(0, 0))
+        start, end = _toml.inner(text, items[keep])
+        out.edits.append(Edit(start, end, classifier_for(out.policy.minimum)))
+        dropped.remove(keep)
+    out.edits.extend(_toml.remove_items(text, entry.value, dropped))
+    names = [v for v in found if v is not None and out.policy.drops(v)]
+    out.changes.append(f"{label(entry.path)}: dropped {join_names(names)}")
+    out.dropped.update(names)
+
+
+def _classifier(text: str, item: _toml.Value) -> Minor | None:
+    if item.kind != "string":
+        return None
+    return classifier_version(str(_toml.decode(text, item)))
+
+
+# -- the table: which key gets which handler -----------------------------------------------
+
+PIN_KEYS: tuple[tuple[str, ...], ...] = (
+    ("tool", "ruff", "target-version"),
+    ("tool", "mypy", "python_version"),
+    ("tool", "pyright", "pythonVersion"),
+    ("tool", "basedpyright", "pythonVersion"),
+    ("tool", "pyright", "executionEnvironments", "pythonVersion"),
+    ("tool", "basedpyright", "executionEnvironments", "pythonVersion"),
+    ("tool", "pylint", "py-version"),
+    ("tool", "pylint", "main", "py-version"),
+    ("tool", "pylint", "MAIN", "py-version"),
+    ("tool", "pylint", "master", "py-version"),
+    ("tool", "pylint", "MASTER", "py-version"),
+    ("tool", "pytype", "python_version"),
+    ("tool", "ty", "environment", "python-version"),
+    ("tool", "pyrefly", "python-version"),
+    ("tool", "refurb", "python_version"),
+)
+POETRY_DEPENDENCY_TABLES: tuple[tuple[str, ...], ...] = (
+    ("tool", "poetry", "dependencies"),
+    ("tool", "poetry", "dev-dependencies"),
+    ("tool", "poetry", "group", "*", "dependencies"),
+)
+_poetry_python = condition(CONSTRAINT_RE, "the python constraint")
+_poetry_markers = condition(MARKER_COMPARISON_RE, "the marker")
+RULES: Rules = (
+    (("project", "requires-python"), _floor),
+    (("project", "classifiers"), _classifiers),
+    (("tool", "poetry", "dependencies", "python"), _floor),
+    (("tool", "poetry", "dependencies", "python", "version"), _floor),
+    *((key, pin) for key in PIN_KEYS),
+    (("tool", "isort", "py_version"), partial(pin, bare=True)),
+    (("tool", "hatch", "envs", "*", "python"), partial(pin, bare=True)),
+    (("tool", "hatch", "envs", "*", "matrix", "python"), partial(pin_list, bare=True)),
+    (("tool", "hatch", "envs", "*", "matrix", "pythons"), partial(pin_list, bare=True)),
+    (("tool", "tox", "env_list"), pin_list),
+    (("tool", "tox", "envlist"), pin_list),
+    (("tool", "tox", "legacy_tox_ini"), legacy_tox),
+    (("tool", "black", "target-version"), pins),
+    (("tool", "black", "target_version"), pins),
+    (("tool", "tox", "env", "*", "base_python"), pins),
+    (("tool", "tox", "env_run_base", "base_python"), pins),
+    (("tool", "cibuildwheel", "project-requires-python"), _floor),
+    (("tool", "cibuildwheel", "build"), selectors),
+    (("tool", "cibuildwheel", "skip"), selectors),
+    (("tool", "cibuildwheel", "test-skip"), selectors),
+    (("tool", "cibuildwheel", "overrides", "select"), override),
+    (("tool", "uv", "pip", "python-version"), pin),
+    (("tool", "pixi", "dependencies", "python"), _floor),
+    (("project", "dependencies"), dependencies),
+    (("project", "optional-dependencies", "*"), dependencies),
+    (("dependency-groups", "*"), dependencies),
+    (("build-system", "requires"), dependencies),
+    (("tool", "uv", "dev-dependencies"), dependencies),
+    (("tool", "uv", "constraint-dependencies"), dependencies),
+    (("tool", "uv", "override-dependencies"), dependencies),
+    (("tool", "pdm", "dev-dependencies", "*"), dependencies),
+    *(((*table, "*"), poetry_dependency) for table in POETRY_DEPENDENCY_TABLES),
+    *(((*table, "*", "python"), _poetry_python) for table in POETRY_DEPENDENCY_TABLES),
+    *(((*table, "*", "markers"), _poetry_markers) for table in POETRY_DEPENDENCY_TABLES),
+    (
+        ("tool", "coverage", "coverage_conditional_plugin", "rules", "*"),
+        condition(VERSION_INFO_RE, "the rule"),
+    ),
+)
+
+
+def rules_under(prefix: tuple[str, ...]) -> Rules:
+    """The rules for keys under ``prefix``, without it: a tool's own config file (uv.toml,
+    ruff.toml, hatch.toml) holds what pyproject.toml holds under ``[tool.<name>]``."""
+    return tuple((key[len(prefix) :], h) for key, h in RULES if key[: len(prefix)] == prefix)

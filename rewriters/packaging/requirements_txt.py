@@ -1,0 +1,88 @@
+"""Hand-written requirements files: a requirement no kept Python installs goes.
+
+At minimum 3.9, httpx's ``trustme==1.1.0; python_version < '3.9'`` goes and its other half,
+``trustme==1.2.0; python_version >= '3.9'``, loses the marker, as in setup.cfg and
+pyproject.toml. A lone marker that is now always true stays, with a note. Generated files
+(a pip-compile or uv header, any "generated" comment at the top, ``--hash`` pins) are lock
+files: molt never edits them, and ``rewriters.repository.lockfiles`` says how to regenerate them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rewriters.policy import Policy
+from rewriters.result import Edit, Rewrite, finish
+from rewriters.specifiers import (
+    dead_projects,
+    marker_fate,
+    marker_goes,
+    marker_version,
+    without_marker,
+)
+from rewriters.versions import Minor
+
+PATTERNS: tuple[str, ...] = (
+    "*requirements*.txt",
+    "*requirements*.in",
+    "requirements/*.txt",
+    "requirements/*.in",
+    "*constraints*.txt",
+)
+
+LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+# pip reads "#" as a comment at the start of a line or after a blank
+COMMENT_RE = re.compile(r"(?:^|[ \t])#.*")
+HEADER_LINES = 10
+GENERATED_RE = re.compile(r"generated|--hash[= ]", re.IGNORECASE)
+
+
+def rewrite(text: str, policy: Policy) -> Rewrite | None:
+    """Remove requirements for dropped Pythons only; unmark their now-unconditional twins."""
+    if _generated(text):
+        return None
+    found = list(_requirements(text))
+    dead = dead_projects((requirement for _, _, requirement in found), policy.minimum)
+    edits: list[Edit] = []
+    changes: list[str] = []
+    notes: list[str] = []
+    dropped: set[Minor] = set()
+    for start, line, requirement in found:
+        fate = marker_fate(requirement, policy.minimum)
+        if fate is not None and policy.drops(named := marker_version(requirement)):
+            dropped.add(named)
+        if fate is False:
+            edits.append(Edit(start, start + len(line), ""))
+            changes.append(f"removed {requirement.strip()}")
+        elif fate and marker_goes(requirement, policy, dead):
+            kept = without_marker(requirement)
+            edits.append(Edit(start + len(kept), start + len(requirement), ""))
+            changes.append(f"{requirement.strip()} → {kept.strip()}")
+        elif fate:
+            notes.append(
+                f"the python_version marker of {requirement.strip()!r} is always true now; "
+                "drop it by hand if it only documented the old range"
+            )
+    return finish(text, edits, changes, notes, dropped if edits else (), lambda new: None)
+
+
+def _generated(text: str) -> bool:
+    """True for a file a tool wrote: the header says so, or its pins carry hashes."""
+    header = [line for line in text.splitlines()[:HEADER_LINES] if line.startswith("#")]
+    return any(GENERATED_RE.search(line) for line in header) or "--hash" in text
+
+
+def _requirements(text: str) -> list[tuple[int, str, str]]:
+    """Each requirement line: its offset, the whole line and the requirement without its
+    comment. Options (``-r``, ``--index-url``) and continued lines are not requirements."""
+    found = []
+    continued = False
+    for match in LINE_RE.finditer(text):
+        line = match.group()
+        body = line.rstrip("\r\n")
+        requirement = COMMENT_RE.sub("", body).rstrip()
+        was_continued, continued = continued, requirement.endswith("\\")
+        option = requirement.lstrip().startswith("-")
+        if requirement and not was_continued and not continued and not option:
+            found.append((match.start(), line, requirement))
+    return found
