@@ -1,9 +1,16 @@
-"""What a rewriter returns, and the one place new text is built from edits."""
+"""What a rewriter returns, the record it fills while it works, and the one place new text is
+built from edits.
+
+Every rewriter fills one ``Record``: edits located in the original text, the changes and notes
+it will say, and the versions it dropped. ``Record.finish`` applies the edits by one rule for
+edits that meet (``resolve``), re-parses the result and returns the ``Rewrite``.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rewriters.versions import Minor
@@ -49,18 +56,42 @@ class BrokenOutput(Exception):
 PADDING_RE = re.compile(r"(?P<close>[\"']?,?)(?P<spaces> {2,})(?=[^\s])")
 
 
+def resolve(edits: Iterable[Edit]) -> list[Edit]:
+    """The edits to apply, in order, by the one rule for edits that meet:
+
+    - identical edits are one edit;
+    - an edit inside the span another edit replaces is dropped: the outer edit rewrites that
+      text anyway (a version inside a matrix entry that goes with its whole entry);
+    - two deletions that overlap (neighbouring list items removed with a shared separator)
+      become one deletion of both spans;
+    - any other overlap is a bug in a rewriter: ``ValueError``.
+
+    An insertion at the end of another edit's span is not inside it.
+    """
+    kept: list[Edit] = []
+    for edit in sorted(set(edits), key=lambda e: (e.start, -e.end, e.new)):
+        last = kept[-1] if kept else None
+        if last is None or edit.start >= last.end:
+            kept.append(edit)
+        elif edit.end <= last.end:
+            continue  # inside the previous edit's span
+        elif not edit.new and not last.new:
+            kept[-1] = Edit(last.start, edit.end, "")
+        else:
+            raise ValueError(f"overlapping edits at offset {edit.start}")
+    return kept
+
+
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Apply non-overlapping edits to ``text``; identical duplicates are merged.
+    """Apply ``edits`` to ``text`` (see ``resolve`` for edits that meet).
 
     A word replaced by a longer or shorter one keeps what follows it in its column when
     padding aligned it there: ``["3.9",  "3.12"]`` becomes ``["3.10", "3.12"]``.
     """
-    ordered = sorted(set(edits))
+    ordered = resolve(edits)
     pieces: list[str] = []
     position = 0
     for index, (start, end, new) in enumerate(ordered):
-        if start < position:
-            raise ValueError(f"overlapping edits at offset {start}")
         pieces.append(text[position:start])
         pieces.append(new)
         position = end
@@ -106,3 +137,32 @@ def finish(
     new = apply_edits(text, edits)
     check(new)
     return Rewrite(new, tuple(dict.fromkeys(changes)), said, frozenset(dropped))
+
+
+@dataclass(kw_only=True)
+class Record:
+    """What one rewrite has found so far: the one record every rewriter fills."""
+
+    edits: list[Edit] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dropped: set[Minor] = field(default_factory=set)
+
+    def merge(self, other: Record, *, edits: bool = True) -> None:
+        """Take what ``other`` found; with ``edits`` False only its notes (a trial discarded)."""
+        if edits:
+            self.edits += other.edits
+            self.changes += other.changes
+            self.dropped |= other.dropped
+        self.notes += other.notes
+
+    def finish(self, text: str, check: Callable[[str], object]) -> Rewrite | None:
+        """Apply the edits to ``text``, re-parse with ``check`` (which raises ``BrokenOutput``),
+        and say each change and note once. Without edits, a rewrite carrying only the notes,
+        or None when there is nothing to say."""
+        said = tuple(dict.fromkeys(self.notes))
+        if not self.edits:
+            return Rewrite(text, (), said) if said else None
+        new = apply_edits(text, self.edits)
+        check(new)
+        return Rewrite(new, tuple(dict.fromkeys(self.changes)), said, frozenset(self.dropped))
