@@ -15,7 +15,7 @@ from rewriters.result import Rewrite
 
 PATTERNS: tuple[str, ...] = ("appveyor.yml", ".appveyor.yml")
 
-RULES = engine.Rules(
+SYSTEM = engine.System(
     collection_keys=frozenset({"matrix", "exclude", "allow_failures"}),
     name_keys=frozenset({"name", "ID", "APPVEYOR_JOB_NAME", "JOB_NAME"}),
     quote_floats=False,
@@ -24,4 +24,4 @@ RULES = engine.Rules(
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop end-of-life Pythons from an AppVeyor config."""
-    return engine.rewrite(text, policy, RULES)
+    return engine.rewrite(text, policy, SYSTEM)

@@ -22,7 +22,7 @@ PATTERNS: tuple[str, ...] = (
     "ci/azure*.yaml",
 )
 
-RULES = engine.Rules(
+SYSTEM = engine.System(
     collection_keys=frozenset({"matrix"}),
     pins_under={"inputs": frozenset({"versionSpec"})},
     quote_floats=False,
@@ -31,4 +31,4 @@ RULES = engine.Rules(
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop end-of-life Pythons from an Azure Pipelines file."""
-    return engine.rewrite(text, policy, RULES)
+    return engine.rewrite(text, policy, SYSTEM)

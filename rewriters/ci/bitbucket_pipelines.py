@@ -13,9 +13,9 @@ from rewriters.result import Rewrite
 
 PATTERNS: tuple[str, ...] = ("bitbucket-pipelines.yml",)
 
-RULES = engine.Rules(collection_keys=frozenset({"parallel"}))
+SYSTEM = engine.System(collection_keys=frozenset({"parallel"}))
 
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop end-of-life Pythons from a ``bitbucket-pipelines.yml``."""
-    return engine.rewrite(text, policy, RULES)
+    return engine.rewrite(text, policy, SYSTEM)

@@ -17,7 +17,7 @@ PATTERNS: tuple[str, ...] = (".circleci/config.yml", ".circleci/config.yaml")
 
 _VERSION_KEYS = frozenset({"version", "tag"})
 
-RULES = engine.Rules(
+SYSTEM = engine.System(
     collection_keys=frozenset({"jobs", "exclude"}),
     pins_under={"executor": _VERSION_KEYS, "parameters": _VERSION_KEYS, "exclude": _VERSION_KEYS},
 )
@@ -25,4 +25,4 @@ RULES = engine.Rules(
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop end-of-life Pythons from a CircleCI config."""
-    return engine.rewrite(text, policy, RULES)
+    return engine.rewrite(text, policy, SYSTEM)

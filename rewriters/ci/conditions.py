@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from rewriters.ci.lists import QUOTED_ITEM_RE, list_version, remove_spans
-from rewriters.ci.work import Work, is_python_key, is_tox_key
+from rewriters.ci.work import Work, is_tox_key
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.result import Edit
@@ -98,7 +98,7 @@ def _term(work: Work, operand: str, at: int) -> _Term:
 def _compares_old(work: Work, match: re.Match[str], token: Token | None) -> bool:
     """True when a comparison tests a Python key against a dropped version, and only it."""
     key, value = match["key"], match["value"]
-    if not (is_python_key(key) or is_tox_key(key)) or not work.drops(_version(token)):
+    if not (work.is_python_key(key) or is_tox_key(key)) or not work.drops(_version(token)):
         return False
     # ``startsWith(v, '3.1')`` also matches 3.10 and later
     return "op" in match.groupdict() or not any(
@@ -231,7 +231,7 @@ def _loose_versions(work: Work, node: ScalarNode) -> set[Minor]:
     found = {
         _version(list_version(m[2], tox=True))
         for m in _LOOSE_RE.finditer(node.value)
-        if is_python_key(m[1]) or is_tox_key(m[1])
+        if work.is_python_key(m[1]) or is_tox_key(m[1])
     }
     return {v for v in found if v is not None and work.drops(v)}
 

@@ -29,44 +29,41 @@ from rewriters.ci.values import (
     DEFAULT_KEYS,
     OLDEST_GUESSED,
     Path,
-    Rules,
-    Work,
-    is_python_key,
     item_version,
     load,
     plan,
-    role_of,
     spot_edits,
     spots,
 )
+from rewriters.ci.work import System, Work, is_python_key
 from rewriters.containers import images
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
-from rewriters.result import Rewrite, finish
+from rewriters.result import Rewrite
 from rewriters.versions import join_names, mentions, yaml_quote
 
-__all__ = ["Rules", "rewrite"]
+__all__ = ["System", "rewrite"]
 
 
-def rewrite(text: str, policy: Policy, rules: Rules) -> Rewrite | None:
-    """Drop end-of-life Pythons from a CI file described by ``rules``."""
+def rewrite(text: str, policy: Policy, system: System) -> Rewrite | None:
+    """Drop end-of-life Pythons from a CI file of ``system``."""
     documents = yaml.compose(text)
-    work = Work(text, policy, rules, yaml_quote(text, policy.quote))
+    work = Work(text=text, policy=policy, system=system, quote=yaml_quote(text, policy.quote))
     data = load(text)
     for index, document in enumerate(documents):
         record_parents(document, work.parents)
-        if rules.root_jobs_except is not None and isinstance(document, MappingNode):
+        if system.root_jobs_except is not None and isinstance(document, MappingNode):
             skip = _not_a_job(work, (index,), data)
             collection(work, document, "", (index,), data, _walk, skip)
         else:
             _walk(work, document, "", (index,), data)
-    return finish(text, work.edits, work.changes, work.notes, work.dropped, load)
+    return work.finish(text, load)
 
 
 def _not_a_job(work: Work, path: Path, data: list[Any]) -> Callable[[str, Node], bool]:
     """At a GitLab root, keywords and non-mappings are not jobs: they are visited instead."""
-    keywords = work.rules.root_jobs_except or frozenset()
+    keywords = work.system.root_jobs_except or frozenset()
 
     def skip(name: str, value: Node) -> bool:
         if name in keywords or not isinstance(value, MappingNode):
@@ -103,7 +100,7 @@ def _visit(work: Work, key: str, value: Node, owner: str, path: Path, data: list
         _image(work, value)
     elif isinstance(value, ScalarNode):
         _scalar(work, key, value, owner)
-    elif key in work.rules.collection_keys and _is_collection(value):
+    elif key in work.system.collection_keys and _is_collection(value):
         collection(work, value, key, path, data, _walk)
     elif isinstance(value, SequenceNode):
         _sequence(work, value, key, path, data, owner)
@@ -121,7 +118,7 @@ def _is_collection(node: Node) -> bool:
 def _sequence(
     work: Work, seq: SequenceNode, key: str, path: Path, data: list[Any], owner: str = ""
 ) -> None:
-    role = role_of(work.rules, key, owner)
+    role = work.role(key, owner)
     if role is not None:
         _version_list(work, key, seq, role)
     for index, item in enumerate(seq.value):
@@ -130,7 +127,7 @@ def _sequence(
 
 
 def _scalar(work: Work, key: str, node: ScalarNode, owner: str) -> None:
-    role = role_of(work.rules, key, owner)
+    role = work.role(key, owner)
     found = spots(role, node.value, work.policy)
     if role == "python" and not is_python_key(key):
         found = [spot for spot in found if spot.old >= OLDEST_GUESSED]

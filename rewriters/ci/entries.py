@@ -14,7 +14,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from rewriters.ci.values import Path, Work, load, nodot_spots, spot_edits, word_spots
+from rewriters.ci.values import Path, load, nodot_spots, spot_edits, word_spots
+from rewriters.ci.work import Work
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.result import Edit, apply_edits
@@ -97,7 +98,7 @@ def _data_view(work: Work, data: list[Any], path: Path, forked: Work | None) -> 
     value: Any = loaded
     for step in path:
         value = _at(value, step)
-    return _frozen(value, work.rules.name_keys)
+    return _frozen(value, work.system.name_keys)
 
 
 def _at(value: Any, step: object) -> Any:
@@ -133,7 +134,7 @@ def _rename(work: Work, node: Node, entry: _Entry, taken: set[str]) -> list[Edit
                 f"{work.policy.minimum} but its name is taken by another entry; rename it by hand"
             )
     for key, value in _named_items(entry.node):
-        if key in work.rules.name_keys and isinstance(value, ScalarNode):
+        if key in work.system.name_keys and isinstance(value, ScalarNode):
             edits += _retarget_scalar(work, value, entry.work.pins)
     return edits
 

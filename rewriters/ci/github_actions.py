@@ -29,12 +29,12 @@ from rewriters.ci.matrix import rewrite_matrix
 from rewriters.ci.paths import path_list
 from rewriters.ci.plans import stale
 from rewriters.ci.wheels import is_wheel_key, rewrite_script, rewrite_setting
-from rewriters.ci.work import TEMPLATED_KEYS, Work, is_python_key, is_tox_key
+from rewriters.ci.work import System, Work, is_python_key, is_tox_key
 from rewriters.containers import images
-from rewriters.formats import yaml as _yaml
+from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, finish
+from rewriters.result import Rewrite
 from rewriters.versions import Minor, parse_token, yaml_quote
 
 PATTERNS: tuple[str, ...] = (
@@ -52,18 +52,22 @@ _BARE_MINOR_RE = re.compile(r"3\.\d{1,2}")
 _PYTHON_INPUT_PARTS = frozenset({"default", "options"})
 
 
+SYSTEM = System(workflow=True)
+
+
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop end-of-life Pythons from a workflow or composite action."""
-    work = Work(text, policy, yaml_quote(text, policy.quote))
-    documents = _yaml.compose(text)
-    token = TEMPLATED_KEYS.set(templated_python_keys(text, documents, policy))
-    try:
-        for document in documents:
-            _walk(work, document, ("",), ())
-    finally:
-        TEMPLATED_KEYS.reset(token)
-    edits = _outermost(work.edits)
-    return finish(text, edits, work.changes, work.notes, work.dropped, _yaml.check_parses)
+    documents = yaml.compose(text)
+    work = Work(
+        text=text,
+        policy=policy,
+        system=SYSTEM,
+        quote=yaml_quote(text, policy.quote),
+        python_keys=templated_python_keys(text, documents, policy),
+    )
+    for document in documents:
+        _walk(work, document, ("",), ())
+    return work.finish(text, yaml.check_parses)
 
 
 def templated_python_keys(text: str, documents: list[Node], policy: Policy) -> frozenset[str]:
@@ -73,32 +77,22 @@ def templated_python_keys(text: str, documents: list[Node], policy: Policy) -> f
     used = set(_FILE_TEMPLATE_RE.findall(text))
     keys = set()
     for matrix in (m for document in documents for m in _matrices(document)):
-        for key, value in _yaml.items(matrix):
-            values = [item.value for item in _yaml.items_of(value) if isinstance(item, ScalarNode)]
+        for key, value in yaml.items(matrix):
+            values = [item.value for item in yaml.items_of(value) if isinstance(item, ScalarNode)]
             minors = [Minor.parse(v) for v in values if _BARE_MINOR_RE.fullmatch(v)]
-            if key in used and minors and len(minors) == len(_yaml.items_of(value)):
+            if key in used and minors and len(minors) == len(yaml.items_of(value)):
                 if any(policy.drops(v) for v in minors) and not all(map(policy.drops, minors)):
                     keys.add(key)
     return frozenset(keys)
 
 
 def _matrices(node: Node) -> Iterator[MappingNode]:
-    for key, value in _yaml.items(node):
+    for key, value in yaml.items(node):
         if key == "matrix" and isinstance(value, MappingNode):
             yield value
         yield from _matrices(value)
-    for item in _yaml.items_of(node):
+    for item in yaml.items_of(node):
         yield from _matrices(item)
-
-
-def _outermost(edits: list[Edit]) -> list[Edit]:
-    """Drop edits inside text another edit removes (a value in an entry that goes)."""
-    kept: list[Edit] = []
-    for edit in sorted(set(edits), key=lambda e: (e.start, -e.end)):
-        if kept and edit.end <= kept[-1].end and edit.start < kept[-1].end:
-            continue
-        kept.append(edit)
-    return kept
 
 
 def _walk(work: Work, node: Node, path: tuple[str, ...], parents: tuple[MappingNode, ...]) -> None:
@@ -110,7 +104,7 @@ def _walk(work: Work, node: Node, path: tuple[str, ...], parents: tuple[MappingN
         for i, item in enumerate(node.value):
             if i not in gone:
                 _walk(work, item, path, parents)
-    for key, value in _yaml.items(node):
+    for key, value in yaml.items(node):
         assert isinstance(node, MappingNode)
         _visit(work, key, value, path, (*parents, node))
 
@@ -131,7 +125,7 @@ def _visit(
         rewrite_script(work, value)
     elif key in ("image", "container") and isinstance(value, ScalarNode):
         _image(work, value)
-    elif is_python_key(key) or (key in _PYTHON_INPUT_PARTS and is_python_key(owner)):
+    elif work.is_python_key(key) or (key in _PYTHON_INPUT_PARTS and work.is_python_key(owner)):
         python_value(work, key, value, owner, parents)
     elif is_tox_key(key) and isinstance(value, ScalarNode):
         embedded_list(work, key, value, tox=True)
@@ -191,11 +185,11 @@ def _single(
 
 def _rename(work: Work, mapping: MappingNode, versions: set[Minor]) -> None:
     """A step or job ``name`` that says the version it pins follows the new version."""
-    name = _yaml.get(mapping, "name")
+    name = yaml.get(mapping, "name")
     if isinstance(name, ScalarNode) and name.style in (None, "'", '"'):
         new = retarget_words(work, name.value, versions)
         if new != name.value:
-            work.edits.append(_yaml.replace_scalar(work.text, name, new, ""))
+            work.edits.append(yaml.replace_scalar(work.text, name, new, ""))
 
 
 __all__ = ["PATTERNS", "is_python_key", "is_tox_key", "list_version", "rewrite"]

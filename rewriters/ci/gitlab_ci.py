@@ -28,7 +28,7 @@ PATTERNS: tuple[str, ...] = (
     ".gitlab/ci/*.yml",
 )
 
-RULES = engine.Rules(
+SYSTEM = engine.System(
     collection_keys=frozenset({"matrix"}),
     root_jobs_except=frozenset(
         {
@@ -50,4 +50,4 @@ RULES = engine.Rules(
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop end-of-life Pythons from a GitLab CI file."""
-    return engine.rewrite(text, policy, RULES)
+    return engine.rewrite(text, policy, SYSTEM)

@@ -16,7 +16,7 @@ from rewriters.ci.lists import list_version, retarget_words, version_list
 from rewriters.ci.matrix_entries import Renames, entries, leaves
 from rewriters.ci.matrix_views import follow
 from rewriters.ci.plans import old_versions, plan_list
-from rewriters.ci.work import Work, is_python_key, is_tox_key, known
+from rewriters.ci.work import Work, is_tox_key, known
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.versions import Minor
@@ -46,14 +46,14 @@ def _rewrite(work: Work, matrix: MappingNode, python_value: PythonValue) -> dict
         if key in ("include", "exclude"):
             continue
         work.seen.add(id(value))
-        if is_python_key(key) and isinstance(value, SequenceNode) and _mappings(value):
+        if work.is_python_key(key) and isinstance(value, SequenceNode) and _mappings(value):
             entries(work, matrix, key, value, None, python_items=True)
-        elif is_python_key(key):
+        elif work.is_python_key(key):
             python_value(work, key, value, "matrix", ())
         elif is_tox_key(key) and isinstance(value, SequenceNode):
             version_list(work, key, value, tox=True)
             _follow_envs(work, matrix, key, _pinned_envs(work, key, value))
-        elif isinstance(value, SequenceNode) and leaves(value):
+        elif isinstance(value, SequenceNode) and leaves(work, value):
             entries(work, matrix, key, value, None)
         base[key] = _kept_values(work, key, value)
     renames: Renames = {}
@@ -106,9 +106,9 @@ def _kept_values(work: Work, key: str, node: Node) -> set[str]:
     if not isinstance(node, SequenceNode):
         return set()
     values = [item.value for item in node.value if isinstance(item, ScalarNode)]
-    if not (is_python_key(key) or is_tox_key(key)):
+    if not (work.is_python_key(key) or is_tox_key(key)):
         return set(values)
-    tokens = [list_version(v, not is_python_key(key)) for v in values]
+    tokens = [list_version(v, not work.is_python_key(key)) for v in values]
     removed, moved = plan_list(work, tokens)
     old = old_versions(work, tokens)
     return {

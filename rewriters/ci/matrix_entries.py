@@ -29,8 +29,8 @@ from rewriters.ci.matrix_views import (
     still_excludes,
 )
 from rewriters.ci.plans import stale
-from rewriters.ci.work import Work, is_python_key, is_tox_key
-from rewriters.formats import yaml as _yaml
+from rewriters.ci.work import Work, is_tox_key
+from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.result import Edit
 from rewriters.versions import Minor, join_names, mentions, parse_token
@@ -42,11 +42,11 @@ Renames = dict[str, dict[str, tuple[str, bool]]]
 def _entry_versions(work: Work, entry: Node) -> set[Minor]:
     """Old versions an include/exclude entry names under a Python or tox key."""
     found: set[Minor | None] = set()
-    for key, value in _yaml.items(entry):
-        if isinstance(value, MappingNode) and is_python_key(key):
-            found |= {_value_version(v, tox=False) for _, v in _yaml.items(value)}
-        elif is_python_key(key) or is_tox_key(key):
-            found.add(_value_version(value, tox=not is_python_key(key)))
+    for key, value in yaml.items(entry):
+        if isinstance(value, MappingNode) and work.is_python_key(key):
+            found |= {_value_version(v, tox=False) for _, v in yaml.items(value)}
+        elif work.is_python_key(key) or is_tox_key(key):
+            found.add(_value_version(value, tox=not work.is_python_key(key)))
     return {v for v in found if v is not None and work.drops(v)}
 
 
@@ -61,7 +61,7 @@ def _stale_values(work: Work, entry: Node) -> list[str]:
     """Pre-release spellings of released minors among an entry's Python values, if settling."""
     if not work.settle:
         return []
-    values = [n.value for n in _entry_leaves(entry) if isinstance(n, ScalarNode)]
+    values = [n.value for n in _entry_leaves(work, entry) if isinstance(n, ScalarNode)]
     return [v for v in values if stale(work, parse_token(v))]
 
 
@@ -132,7 +132,9 @@ def entries(
             names |= named
             holders.update(dict.fromkeys(named, (entry, old)))
             moved.append(i)
-            quote = list_quote([leaf for node in nodes for leaf in _entry_leaves(node)], work.quote)
+            quote = list_quote(
+                [leaf for node in nodes for leaf in _entry_leaves(work, node)], work.quote
+            )
             work.edits += _move_entry(work, entry, old, quote, twins.get(i, {}))
         else:
             removed.append(i)
@@ -163,9 +165,9 @@ def _report_entries(
 ) -> None:
     gone: set[Minor] = set().union(*(olds[i] for i in removed))
     if len(removed) == len(seq.value):
-        work.edits.append(_yaml.remove_pair(work.text, matrix, seq))
+        work.edits.append(yaml.remove_pair(work.text, matrix, seq))
     else:
-        work.edits += _yaml.remove_items(work.text, seq, removed, lambda line: mentions(line, gone))
+        work.edits += yaml.remove_items(work.text, seq, removed, lambda line: mentions(line, gone))
     if gone:
         work.changes.append(f"matrix {key}: removed entries for {join_names(sorted(gone))}")
     shifted: set[Minor] = set().union(*(olds[i] for i in moved))
@@ -184,20 +186,20 @@ def _under(key: str, item: Node) -> MappingNode:
     return MappingNode("tag:yaml.org,2002:map", [(name, item)], item.start_mark, item.end_mark)
 
 
-def _entry_leaves(entry: Node) -> list[Node]:
+def _entry_leaves(work: Work, entry: Node) -> list[Node]:
     """The values under an entry's Python keys, and under a Python-keyed mapping's keys."""
     found = []
-    for key, value in _yaml.items(entry):
-        if is_python_key(key) and isinstance(value, MappingNode):
-            found += [v for _, v in _yaml.items(value)]
-        elif is_python_key(key):
+    for key, value in yaml.items(entry):
+        if work.is_python_key(key) and isinstance(value, MappingNode):
+            found += [v for _, v in yaml.items(value)]
+        elif work.is_python_key(key):
             found.append(value)
     return found
 
 
-def leaves(seq: SequenceNode) -> list[Node]:
+def leaves(work: Work, seq: SequenceNode) -> list[Node]:
     """The Python values of a list's entries (none: not a list of entries)."""
-    return [leaf for entry in seq.value for leaf in _entry_leaves(entry)]
+    return [leaf for entry in seq.value for leaf in _entry_leaves(work, entry)]
 
 
 def _distinct(
@@ -222,7 +224,7 @@ def _distinct(
 def _tox_envs(work: Work, entry: Node, old: set[Minor]) -> list[str]:
     return [
         follow(work, v.value, old)
-        for k, v in _yaml.items(entry)
+        for k, v in yaml.items(entry)
         if is_tox_key(k) and isinstance(v, ScalarNode)
     ]
 
@@ -236,10 +238,10 @@ def _move_entry(
     python: bool = False,
 ) -> list[Edit]:
     edits = []
-    for key, value in _yaml.items(entry):
-        if isinstance(value, MappingNode) and is_python_key(key):
+    for key, value in yaml.items(entry):
+        if isinstance(value, MappingNode) and work.is_python_key(key):
             edits += _move_entry(work, value, old, quote, names, python=True)
-        elif isinstance(value, ScalarNode) and (python or names_version(key)):
+        elif isinstance(value, ScalarNode) and (python or names_version(work, key)):
             new = str(names.get(key, follow(work, value.value, old)))
             if new != value.value:
                 edits.append(token_edit(work, value, value.value, new, quote))
@@ -259,13 +261,13 @@ def _renames(
     removed twin's name leads to the moved entry that replaced it."""
     renames: Renames = {}
     for i in sorted(removed + moved):
-        for key, value in _yaml.items(seq.value[i]):
-            if key in base and not _follows_base(key) and isinstance(value, ScalarNode):
+        for key, value in yaml.items(seq.value[i]):
+            if key in base and not _follows_base(work, key) and isinstance(value, ScalarNode):
                 new = str(twins.get(i, {}).get(key, follow(work, value.value, olds[i])))
                 if new != value.value or key in twins.get(i, {}):
                     renames.setdefault(key, {})[value.value] = (new, i in moved)
     return renames
 
 
-def _follows_base(key: str) -> bool:
-    return is_python_key(key) or is_tox_key(key)
+def _follows_base(work: Work, key: str) -> bool:
+    return work.is_python_key(key) or is_tox_key(key)

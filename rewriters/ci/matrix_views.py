@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rewriters.ci.lists import retarget_words, settle_words
 from rewriters.ci.plans import stale
-from rewriters.ci.work import NAME_KEYS, Work, is_python_key, is_tox_key
+from rewriters.ci.work import NAME_KEYS, Work, is_tox_key
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode
 from rewriters.versions import Minor, parse_token
@@ -35,7 +35,7 @@ def entry_view(
             continue
         if isinstance(value, ScalarNode):
             view.add((key, _moved_value(work, key, value.value, old, python)))
-        elif is_python_key(key):
+        elif work.is_python_key(key):
             view.add((key, entry_view(work, value, old, names=False, python=True)))
         else:
             view.add((key, id(value)))
@@ -46,7 +46,7 @@ def _moved_value(work: Work, key: str, value: str, old: set[Minor], python: bool
     """A value once ``old`` versions moved; Python versions compare by minor only."""
     if key in NAME_KEYS or is_tox_key(key):
         return follow(work, value, old)
-    token = parse_token(value) if python or is_python_key(key) else None
+    token = parse_token(value) if python or work.is_python_key(key) else None
     if token is None:
         return value
     if token.version in old or (work.settle and stale(work, token)):
@@ -65,9 +65,9 @@ def runs_in_base(view: View, base: dict[str, set[str]]) -> bool:
     return all(key in base and value in base[key] for key, value in view)
 
 
-def names_version(key: str) -> bool:
+def names_version(work: Work, key: str) -> bool:
     """Entry keys whose values name the version: Python, tox env and job names."""
-    return is_python_key(key) or is_tox_key(key) or key in NAME_KEYS
+    return work.is_python_key(key) or is_tox_key(key) or key in NAME_KEYS
 
 
 def as_written(work: Work, node: Node, old: set[Minor]) -> View:
@@ -76,8 +76,10 @@ def as_written(work: Work, node: Node, old: set[Minor]) -> View:
     view: set[tuple[str, object]] = set()
     for key, value in yaml.items(node):
         if isinstance(value, ScalarNode) and key not in NAME_KEYS:
-            view.add((key, follow(work, value.value, old) if names_version(key) else value.value))
-        elif isinstance(value, MappingNode) and is_python_key(key):
+            view.add(
+                (key, follow(work, value.value, old) if names_version(work, key) else value.value)
+            )
+        elif isinstance(value, MappingNode) and work.is_python_key(key):
             view.add((key, as_written(work, value, old)))
     return frozenset(view)
 

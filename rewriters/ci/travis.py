@@ -15,7 +15,7 @@ from rewriters.result import Rewrite
 
 PATTERNS: tuple[str, ...] = (".travis.yml",)
 
-RULES = engine.Rules(
+SYSTEM = engine.System(
     env_keys=frozenset({"env", "global", "jobs", "matrix"}),
     collection_keys=frozenset({"include", "exclude", "allow_failures"}),
 )
@@ -23,4 +23,4 @@ RULES = engine.Rules(
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop end-of-life Pythons from a ``.travis.yml``."""
-    return engine.rewrite(text, policy, RULES)
+    return engine.rewrite(text, policy, SYSTEM)

@@ -10,16 +10,15 @@ holds prefixed env names (``py39``); an environment key holds ``NAME=value`` ass
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import YAMLError
 
-from rewriters.ci import github_actions
-from rewriters.ci.github_actions import is_tox_key, list_version
-from rewriters.formats import yaml as _yaml
+from rewriters.ci.lists import list_version
+from rewriters.ci.work import Work, is_python_key, is_tox_key
+from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
 from rewriters.result import BrokenOutput, Edit, apply_edits
@@ -35,9 +34,6 @@ _NODOT_RE = re.compile(
 _ASSIGNMENT_RE = re.compile(r"(?P<name>[A-Za-z_][\w.]*)=(?P<value>[^\s\"']+)")
 
 
-_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
-
-
 DEFAULT_KEYS = frozenset({"default", "options", "values"})
 
 
@@ -49,29 +45,6 @@ OLDEST_GUESSED = Minor(3, 5)
 Path = tuple[object, ...]
 
 
-@dataclass(frozen=True)
-class Rules:
-    """What one CI system calls its versions, entries and names."""
-
-    # keys whose scalar items are ``NAME=value`` assignments (Travis ``env``)
-    env_keys: frozenset[str] = frozenset()
-    # keys holding a collection of entries (a list of mappings, or a mapping of mappings)
-    collection_keys: frozenset[str] = frozenset({"matrix", "include"})
-    # keys whose value names an entry rather than configuring it
-    name_keys: frozenset[str] = frozenset({"name"})
-    # extra keys that hold one version under a given parent key: {"executor": {"version"}}
-    pins_under: dict[str, frozenset[str]] = field(default_factory=dict)
-    # YAML 1.1 consumers read ``3.10`` as 3.1: quote versions that need it
-    quote_floats: bool = True
-    # the root mapping is itself a collection of jobs, except these keys (GitLab)
-    root_jobs_except: frozenset[str] | None = None
-
-
-def is_python_key(key: str) -> bool:
-    """GitHub Actions' notion of a Python key, with camelCase split (``pythonVersions``)."""
-    return github_actions.is_python_key(_CAMEL_RE.sub("_", key))
-
-
 class Spot(NamedTuple):
     """One version inside a scalar's value, and what it becomes."""
 
@@ -79,45 +52,6 @@ class Spot(NamedTuple):
     end: int
     old: Minor
     new: str
-
-
-@dataclass
-class Work:
-    """What one rewrite has found so far."""
-
-    text: str
-    policy: Policy
-    rules: Rules
-    # the quote for a version that must be quoted where the file wrote it plain
-    quote: str = '"'
-    edits: list[Edit] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    dropped: set[Minor] = field(default_factory=set)
-    pins: set[Minor] = field(default_factory=set)
-    parents: dict[int, MappingNode] = field(default_factory=dict)
-
-    def fork(self) -> Work:
-        return Work(self.text, self.policy, self.rules, self.quote, parents=self.parents)
-
-    def join(self, other: Work, edits: bool = True) -> None:
-        if edits:
-            self.edits += other.edits
-            self.changes += other.changes
-            self.dropped |= other.dropped
-        self.notes += other.notes
-
-    def line(self, node: Node) -> int:
-        return int(node.start_mark.line) + 1
-
-
-def role_of(rules: Rules, key: str, owner: str) -> str | None:
-    """How a value under ``key`` names versions: python, tox, env assignments, or not at all."""
-    if key in rules.env_keys:
-        return "env"
-    if is_python_key(key) or key in rules.pins_under.get(owner, ()):
-        return "python"
-    return "tox" if is_tox_key(key) else None
 
 
 def spots(role: str | None, value: str, policy: Policy) -> list[Spot]:
@@ -191,9 +125,9 @@ def applied(value: str, found: list[Spot]) -> str:
 
 def spot_edits(work: Work, node: ScalarNode, found: list[Spot]) -> list[Edit] | None:
     """Edits of the file for versions found in the scalar's value; None if not locatable."""
-    start, end = _yaml.scalar_span(work.text, node)
+    start, end = yaml.scalar_span(work.text, node)
     new = applied(node.value, found)
-    if node.style is None and work.rules.quote_floats and needs_quotes_in_yaml(new.strip()):
+    if node.style is None and work.system.quote_floats and needs_quotes_in_yaml(new.strip()):
         return [Edit(start, end, f"{work.quote}{new.strip()}{work.quote}")]
     inner = start + 1 if node.style in ("'", '"') else start
     if work.text[inner : inner + len(node.value)] == node.value:
@@ -253,9 +187,9 @@ _Constructor.add_multi_constructor("!", _untagged)
 
 def load(text: str) -> list[Any]:
     """Every document as plain data; raise ``BrokenOutput`` if it does not parse."""
-    yaml = YAML(typ="safe", pure=True)
-    yaml.Constructor = _Constructor
+    loader = YAML(typ="safe", pure=True)
+    loader.Constructor = _Constructor
     try:
-        return list(yaml.load_all(text))
+        return list(loader.load_all(text))
     except YAMLError as error:
         raise BrokenOutput(f"rewritten YAML does not parse: {error}") from None

@@ -1,36 +1,45 @@
-"""Workflow rewriting state, and which keys of a workflow name Python versions or tox envs."""
+"""One CI rewrite's state, what a CI system contributes to it, and which keys name Python.
+
+Which keys name a Python version or tox envs is decided here, once for every CI system: by
+the key's words (``python-version``, ``PYTHON_VERSION``, ``pythonVersions``, ``toxenv``), or,
+for a key whose name does not say so, by its values (``Work.python_keys``: a matrix axis whose
+every value is a Python version, see ``rewriters.ci.axes``).
+
+A ``System`` is what one CI system brings of its own: where its entries and jobs live, which
+keys hold environment assignments, how it spells names. ``Work`` is the record one rewrite
+fills (``rewriters.result.Record``), with the file, the policy and the system it reads them by.
+"""
 
 from __future__ import annotations
 
 import re
-from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Literal
 
-from rewriters.formats.yaml import Node
+from rewriters.formats.yaml import MappingNode, Node
 from rewriters.policy import Policy
-from rewriters.result import Edit
+from rewriters.result import Record
 from rewriters.versions import Minor, Token, retarget
 
 _PYTHON_WORDS = frozenset({"python", "py", "pyver", "pythons", "pythonversion", "pyversion"})
 # tox envs, and cibuildwheel's ``only`` identifiers (``cp39-win32``), named by their first factor
 _TOX_WORDS = frozenset({"tox", "toxenv", "env", "envs", "toxenvs", "only"})
 NAME_KEYS = frozenset({"name", "job-name", "label"})
+_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+# How a value names versions: a Python version, tox env names, or ``NAME=value`` assignments.
+Role = Literal["python", "tox", "env"]
 
 
 def _parts(key: str) -> list[str]:
-    return [part for part in re.split(r"[-_ .]+", key.lower()) if part]
-
-
-# Matrix keys of the workflow being rewritten whose values are Python versions although their
-# names do not say so (see ``github_actions.templated_python_keys``); set for one rewrite.
-TEMPLATED_KEYS: ContextVar[frozenset[str]] = ContextVar("TEMPLATED_KEYS", default=frozenset())
+    return [part for part in re.split(r"[-_ .]+", _CAMEL_RE.sub("_", key).lower()) if part]
 
 
 def is_python_key(key: str) -> bool:
-    """True for keys naming a Python version: ``python-version``, ``py``, ``PYTHON_VERSION``."""
+    """True for keys whose name says Python version: ``python-version``, ``py``,
+    ``PYTHON_VERSION``, ``pythonVersions`` (a ``…-file`` key names a file, not a version)."""
     parts = _parts(key)
-    named = "file" not in parts and any(part in _PYTHON_WORDS for part in parts)
-    return named or key in TEMPLATED_KEYS.get()
+    return "file" not in parts and any(part in _PYTHON_WORDS for part in parts)
 
 
 def is_tox_key(key: str) -> bool:
@@ -38,22 +47,60 @@ def is_tox_key(key: str) -> bool:
     return any(part in _TOX_WORDS for part in _parts(key))
 
 
-@dataclass
-class Work:
-    """What one rewrite has found so far."""
+@dataclass(frozen=True)
+class System:
+    """What one CI system calls its versions, entries and names."""
+
+    # keys whose scalar items are ``NAME=value`` assignments (Travis ``env``)
+    env_keys: frozenset[str] = frozenset()
+    # keys holding a collection of entries (a list of mappings, or a mapping of mappings)
+    collection_keys: frozenset[str] = frozenset({"matrix", "include"})
+    # keys whose value names an entry rather than configuring it
+    name_keys: frozenset[str] = NAME_KEYS
+    # extra keys that hold one version under a given parent key: {"executor": {"version"}}
+    pins_under: dict[str, frozenset[str]] = field(default_factory=dict)
+    # YAML 1.1 consumers read ``3.10`` as 3.1: quote versions that need it
+    quote_floats: bool = True
+    # the root mapping is itself a collection of jobs, except these keys (GitLab)
+    root_jobs_except: frozenset[str] | None = None
+    # GitHub Actions' jobs: ``strategy.matrix``, ``if:`` conditions, steps and action inputs
+    workflow: bool = False
+
+
+@dataclass(kw_only=True)
+class Work(Record):
+    """What one rewrite of a CI file has found so far, and what it reads the file by."""
 
     text: str
     policy: Policy
-    quote: str
-    edits: list[Edit] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    dropped: set[Minor] = field(default_factory=set)
+    system: System
+    # the quote for a version that must be quoted where the file wrote it plain
+    quote: str = '"'
+    # keys that name Python versions by their values although their names do not say so
+    python_keys: frozenset[str] = frozenset()
+    # old versions this record's own pins named (an entry's, when forked for one; not its
+    # nested entries')
+    pins: set[Minor] = field(default_factory=set)
+    # nodes handled already (an alias of a node is handled where its anchor is)
     seen: set[int] = field(default_factory=set)
     # settle pre-release spellings even in lists that change nothing else (a changed matrix)
     settle: bool = False
     # pre-release spellings settled so far: ``3.14-dev`` → ``3.14``
     settled: dict[str, str] = field(default_factory=dict)
+    # each node's mapping parent, by ``id``
+    parents: dict[int, MappingNode] = field(default_factory=dict)
+
+    def is_python_key(self, key: str) -> bool:
+        """True when the values under ``key`` are Python versions, by name or by content."""
+        return is_python_key(key) or key in self.python_keys
+
+    def role(self, key: str, owner: str) -> Role | None:
+        """How a value under ``key`` (in a mapping under ``owner``) names versions, if at all."""
+        if key in self.system.env_keys:
+            return "env"
+        if self.is_python_key(key) or key in self.system.pins_under.get(owner, ()):
+            return "python"
+        return "tox" if is_tox_key(key) else None
 
     def drops(self, version: Minor | None) -> bool:
         return version is not None and self.policy.drops(version)
@@ -67,17 +114,26 @@ class Work:
     def line(self, node: Node) -> int:
         return int(node.start_mark.line) + 1
 
-    def fork(self, settle: bool) -> Work:
-        """A scratch copy to try a rewrite on; ``join`` keeps what it found."""
-        return Work(self.text, self.policy, self.quote, seen=set(self.seen), settle=settle)
+    def fork(self, settle: bool | None = None) -> Work:
+        """A scratch record to try a rewrite on; ``join`` keeps what it found."""
+        return Work(
+            text=self.text,
+            policy=self.policy,
+            system=self.system,
+            quote=self.quote,
+            python_keys=self.python_keys,
+            seen=set(self.seen),
+            settle=self.settle if settle is None else settle,
+            parents=self.parents,
+        )
 
-    def join(self, other: Work) -> None:
-        self.edits += other.edits
-        self.changes += other.changes
-        self.notes += other.notes
-        self.dropped |= other.dropped
+    def join(self, other: Work, edits: bool = True) -> None:
+        """Keep what ``other`` found; with ``edits`` False only its notes (an entry that goes
+        whole, so its own edits are moot)."""
+        self.merge(other, edits=edits)
         self.seen |= other.seen
-        self.settled.update(other.settled)
+        if edits:
+            self.settled.update(other.settled)
 
 
 def known(token: Token | None) -> Token:
