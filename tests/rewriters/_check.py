@@ -1,22 +1,25 @@
-"""Shared assertion for rewriter tables: exact output, idempotence, output re-parses."""
+"""Shared checks for rewriter tables, and the loader of their real-file fixtures."""
 
 from __future__ import annotations
 
 import ast
 import configparser
+import difflib
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
+from _pytest.mark import ParameterSet
 from ruamel.yaml import YAML
 
 from rewriters.containers import devcontainer, dockerfile
 from rewriters.formats import jsonc
 from rewriters.policy import Policy
 from tests.conftest import TODAY
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters"
 
 
 def _parse_yaml(text: str) -> None:
@@ -64,13 +67,25 @@ PARSERS: dict[str, Callable[[str], object]] = {
 
 def parse(module: ModuleType, text: str) -> None:
     """Parse ``text`` the way files of ``module``'s kind are parsed; raise if it does not."""
-    PARSERS[module.__name__.rsplit(".", 1)[-1]](text)
+    PARSERS[_kind(module)](text)
 
 
-def unchanged(module: ModuleType, text: str, policy: Policy) -> bool:
-    """True when ``module`` changes nothing in ``text`` (it may still have notes about it)."""
+def _kind(module: ModuleType) -> str:
+    return module.__name__.rsplit(".", 1)[-1]
+
+
+def noop(module: ModuleType, text: str, policy: Policy) -> None:
+    """``module`` changes nothing in ``text`` (it may still have notes about it)."""
     result = module.rewrite(text, policy)
-    return result is None or (result.text == text and not result.changes)
+    if result is None or (result.text == text and not result.changes):
+        return
+    diff = difflib.unified_diff(
+        text.splitlines(keepends=True), result.text.splitlines(keepends=True), "text", "rewritten"
+    )
+    raise AssertionError(
+        f"{_kind(module)} changed a text it should leave alone: {result.changes!r}\n"
+        + "".join(diff)
+    )
 
 
 def check(module: ModuleType, before: str, after: str, policy: Policy) -> None:
@@ -80,23 +95,51 @@ def check(module: ModuleType, before: str, after: str, policy: Policy) -> None:
     assert result.text == after
     assert result.changes, "a rewrite must say what changed"
     parse(module, result.text)
-    assert unchanged(module, result.text, policy), "not idempotent"
+    noop(module, result.text, policy)  # idempotent: the output needs nothing more
     # the same text with CRLF line endings rewrites to the same text with CRLF
     crlf = module.rewrite(before.replace("\n", "\r\n"), policy)
     assert crlf is not None
     assert crlf.text == after.replace("\n", "\r\n")
 
 
-__all__ = ["check", "parse"]
+def _case(path: Path, policy: Policy | None) -> tuple[str, Policy]:
+    """A fixture's case name and policy: ``celery.311.before`` is case ``celery`` under
+    minimum 3.11; ``celery.before`` is case ``celery`` under ``policy``."""
+    name, dot, minimum = path.stem.rpartition(".")
+    if dot and minimum.isdigit():
+        return name, Policy.for_date(TODAY, f"{minimum[0]}.{minimum[1:]}")
+    if policy is None:
+        raise ValueError(f"{path.parent.name}/{path.name}: no minimum in the name, no policy")
+    return path.stem, policy
 
 
-def fixture_pairs(directory: Path) -> list[Any]:
-    """``<case>.<minimum>.before|.after`` pairs of real files (``celery.311.before``), as
-    ``pytest.param(before, after, policy, id=case)`` for a table."""
+def _fixtures(kind: str, suffix: str) -> list[Path]:
+    paths = sorted((FIXTURES / kind).glob(f"*{suffix}"))
+    if not paths:  # a misspelt kind would otherwise make an empty table that tests nothing
+        raise ValueError(f"no *{suffix} files in tests/fixtures/rewriters/{kind}/")
+    return paths
+
+
+def fixture_pairs(kind: str, policy: Policy | None = None) -> list[ParameterSet]:
+    """The real files of ``tests/fixtures/rewriters/<kind>/``: each ``<case>.before`` with its
+    ``<case>.after``, as ``pytest.param(before, after, policy, id=case)`` for a table. A case
+    named ``<name>.<minimum>`` (``celery.311``) runs under that minimum, others under ``policy``."""
     pairs = []
-    for before in sorted(directory.glob("*.before")):
-        name, minimum = before.stem.rsplit(".", 1)
-        policy = Policy.for_date(TODAY, f"{minimum[0]}.{minimum[1:]}")
+    for before in _fixtures(kind, ".before"):
+        case, case_policy = _case(before, policy)
         after = before.with_suffix(".after").read_text()
-        pairs.append(pytest.param(before.read_text(), after, policy, id=name))
+        pairs.append(pytest.param(before.read_text(), after, case_policy, id=case))
     return pairs
+
+
+def fixture_noops(kind: str, policy: Policy | None = None) -> list[ParameterSet]:
+    """The ``<case>.noop`` files of ``tests/fixtures/rewriters/<kind>/``: real files the rewriter
+    leaves alone, as ``pytest.param(text, policy, id=case)``, named as in ``fixture_pairs``."""
+    noops = []
+    for path in _fixtures(kind, ".noop"):
+        case, case_policy = _case(path, policy)
+        noops.append(pytest.param(path.read_text(), case_policy, id=case))
+    return noops
+
+
+__all__ = ["FIXTURES", "check", "fixture_noops", "fixture_pairs", "noop", "parse"]

@@ -6,7 +6,7 @@ import pytest
 
 from rewriters.ci import appveyor
 from tests.conftest import POLICY
-from tests.rewriters._check import check, fixture_pairs, unchanged
+from tests.rewriters._check import check, fixture_pairs, noop
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "appveyor"
 
@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "appveyor"
     ),
 )
 def test_noop(before):
-    assert unchanged(appveyor, before, POLICY)
+    noop(appveyor, before, POLICY)
 
 
 @pytest.mark.parametrize(
@@ -70,4 +70,4 @@ def test_real_files(before, after, policy):
 
 def test_path_named_twice_is_left_alone():
     text = 'environment:\n  PYTHON: "C:\\\\Python39;C:\\\\Python39\\\\Scripts"\n'
-    assert unchanged(appveyor, text, POLICY)
+    noop(appveyor, text, POLICY)

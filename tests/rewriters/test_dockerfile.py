@@ -9,7 +9,7 @@ from rewriters.policy import Policy, load_releases
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310, TODAY
-from tests.rewriters._check import check, fixture_pairs, unchanged
+from tests.rewriters._check import check, fixture_pairs, noop
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "dockerfile"
 
@@ -40,7 +40,7 @@ NOOP = (
 
 @pytest.mark.parametrize("before", NOOP)
 def test_noop(before):
-    assert unchanged(dockerfile, before, POLICY)
+    noop(dockerfile, before, POLICY)
 
 
 REWRITE = (
@@ -171,7 +171,7 @@ REWRITE_310 = (
 @pytest.mark.parametrize(("before", "after"), REWRITE_310)
 def test_rewrite_310(before, after):
     if after is None:
-        assert unchanged(dockerfile, before, POLICY_310)
+        noop(dockerfile, before, POLICY_310)
     else:
         check(dockerfile, before, after, POLICY_310)
 
@@ -211,7 +211,7 @@ PYENV_NOOP = (
 
 @pytest.mark.parametrize("before", PYENV_NOOP)
 def test_pyenv_noop(before):
-    assert unchanged(dockerfile, before, POLICY)
+    noop(dockerfile, before, POLICY)
 
 
 PYENV = (
@@ -396,7 +396,7 @@ def test_edit_across_pieces_is_left_with_a_note():
 
 def test_arg_inside_a_stage_does_not_reach_from():
     before = "FROM python:3.12\nARG V=3.9\nFROM python:${V}\n"
-    assert unchanged(dockerfile, before, POLICY)
+    noop(dockerfile, before, POLICY)
 
 
 def test_windows_image_gets_a_note_next_to_other_changes():

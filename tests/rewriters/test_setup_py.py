@@ -10,7 +10,7 @@ from rewriters.packaging import setup_py
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, unchanged
+from tests.rewriters._check import check, noop
 
 PY = "Programming Language :: Python :: "
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "setup_py"
@@ -145,7 +145,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "setup_py"
     ),
 )
 def test_noop(before):
-    assert unchanged(setup_py, before, POLICY)
+    noop(setup_py, before, POLICY)
 
 
 @pytest.mark.parametrize(
@@ -429,7 +429,7 @@ def _fixture_cases() -> Iterator[ParameterSet]:
 @pytest.mark.parametrize(("before", "after"), list(_fixture_cases()))
 def test_real_files(before, after):
     if after is None:
-        assert unchanged(setup_py, before, POLICY)
+        noop(setup_py, before, POLICY)
     else:
         check(setup_py, before, after, POLICY)
 

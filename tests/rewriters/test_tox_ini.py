@@ -9,7 +9,7 @@ from rewriters.formats import ini as _ini
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, unchanged
+from tests.rewriters._check import check, noop
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "tox_ini"
 
@@ -55,7 +55,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "tox_ini"
     ),
 )
 def test_noop(before):
-    assert unchanged(tox_ini, before, POLICY)
+    noop(tox_ini, before, POLICY)
 
 
 @pytest.mark.parametrize(
