@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters.ci import appveyor
 from tests.conftest import POLICY
 from tests.rewriters._check import check, fixture_pairs, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "appveyor"
 
 
 @pytest.mark.parametrize(
@@ -63,7 +59,7 @@ def test_rewrite(before, after):
     check(appveyor, before, after, POLICY)
 
 
-@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs(FIXTURES))
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("appveyor"))
 def test_real_files(before, after, policy):
     check(appveyor, before, after, policy)
 

@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters.ci import azure_pipelines
 from tests.conftest import POLICY
 from tests.rewriters._check import check, fixture_pairs, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "azure_pipelines"
 
 
 @pytest.mark.parametrize(
@@ -98,7 +94,7 @@ def test_rewrite(before, after):
     check(azure_pipelines, before, after, POLICY)
 
 
-@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs(FIXTURES))
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("azure_pipelines"))
 def test_real_files(before, after, policy):
     check(azure_pipelines, before, after, policy)
 

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters.docs import changelog
 from rewriters.policy import Policy
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310, TODAY
+from tests.rewriters._check import fixture_pairs
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "changelog"
 DROPPED = (Minor(3, 9), Minor(3, 10))
 LINE = "Drop support for Python 3.9 and 3.10, which have reached end-of-life."
 TOWNCRIER = '[tool.towncrier]\ndirectory = "changes/"\nfilename = "CHANGES.md"\n'
@@ -235,10 +233,13 @@ FIXTURE_PATHS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(FIXTURE_PATHS))
-def test_fixture(name):
-    path = FIXTURE_PATHS[name]
-    before = (FIXTURES / f"{name}.before").read_text()
-    after = (FIXTURES / f"{name}.after").read_text()
+@pytest.mark.parametrize(
+    ("path", "before", "after", "policy"),
+    [
+        pytest.param(FIXTURE_PATHS[case.id], *case.values, id=case.id)
+        for case in fixture_pairs("changelog", POLICY)
+    ],
+)
+def test_fixture(path, before, after, policy):
     expected = {} if after == before else {path: after}
-    assert changelog.entry({path: before}, POLICY, DROPPED) == expected
+    assert changelog.entry({path: before}, policy, DROPPED) == expected

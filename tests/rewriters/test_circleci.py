@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters.ci import circleci
 from tests.conftest import POLICY
 from tests.rewriters._check import check, fixture_pairs, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "circleci"
 
 
 @pytest.mark.parametrize(
@@ -88,7 +84,7 @@ def test_rewrite(before, after):
     check(circleci, before, after, POLICY)
 
 
-@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs(FIXTURES))
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("circleci"))
 def test_real_files(before, after, policy):
     check(circleci, before, after, policy)
 

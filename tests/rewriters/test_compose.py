@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -10,8 +9,6 @@ from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, fixture_pairs, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "compose"
 
 NOOP = (
     pytest.param("", id="empty file"),
@@ -171,6 +168,6 @@ def test_patterns_match_compose_names():
         assert owner_of(path) is compose, path
 
 
-@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs(FIXTURES))
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("compose"))
 def test_real_compose_files(before, after, policy):
     check(compose, before, after, policy)

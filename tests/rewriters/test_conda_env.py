@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters import registry
@@ -9,9 +7,7 @@ from rewriters.environments import conda_env
 from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "conda_env"
+from tests.rewriters._check import check, fixture_pairs, noop
 
 
 def _env(python: str) -> str:
@@ -115,8 +111,6 @@ def test_leaves_json():
     assert registry.owner_of("environment.json") is None
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.after")))
-def test_real_files(name):
-    before = (FIXTURES / f"{name}.before").read_text()
-    after = (FIXTURES / f"{name}.after").read_text()
-    check(conda_env, before, after, POLICY)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("conda_env", POLICY))
+def test_real_files(before, after, policy):
+    check(conda_env, before, after, policy)

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters.containers import devcontainer
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "devcontainer"
+from tests.rewriters._check import check, fixture_noops, noop
 
 NOOP = (
     pytest.param("{}", id="empty object"),
@@ -159,6 +155,6 @@ def test_patterns_match_devcontainer_paths():
     assert owner_of("other/devcontainer.json") is None
 
 
-@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.noop")), ids=lambda p: p.stem)
-def test_real_devcontainers_without_python_pins(path):
-    assert devcontainer.rewrite(path.read_text(), POLICY) is None
+@pytest.mark.parametrize(("text", "policy"), fixture_noops("devcontainer", POLICY))
+def test_real_devcontainers_without_python_pins(text, policy):
+    assert devcontainer.rewrite(text, policy) is None

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters.containers import dockerfile
@@ -10,8 +8,6 @@ from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310, TODAY
 from tests.rewriters._check import check, fixture_pairs, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "dockerfile"
 
 NOOP = (
     pytest.param("", id="empty file"),
@@ -441,6 +437,6 @@ def test_patterns_match_dockerfile_names():
         assert owner_of(path) is dockerfile, path
 
 
-@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs(FIXTURES))
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("dockerfile"))
 def test_real_dockerfiles(before, after, policy):
     check(dockerfile, before, after, policy)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -11,9 +10,6 @@ from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, fixture_pairs, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "github_actions"
-
 
 MATRIX = "jobs:\n  test:\n    strategy:\n      matrix:\n"
 
@@ -604,7 +600,7 @@ def test_quote_for_plain_values(before, quote, after):
     check(github_actions, before, after, replace(POLICY_310, quote=quote))
 
 
-@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs(FIXTURES))
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("github_actions"))
 def test_real_workflows(before, after, policy):
     check(github_actions, before, after, policy)
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters.ci import gitlab_ci, values
@@ -9,8 +7,6 @@ from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY
 from tests.rewriters._check import check, fixture_pairs, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "gitlab_ci"
 
 
 @pytest.mark.parametrize(
@@ -154,7 +150,7 @@ def test_rewrite(before, after):
     check(gitlab_ci, before, after, POLICY)
 
 
-@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs(FIXTURES))
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("gitlab_ci"))
 def test_real_files(before, after, policy):
     check(gitlab_ci, before, after, policy)
 

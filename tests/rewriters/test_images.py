@@ -10,6 +10,7 @@ from rewriters.result import apply_edits
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310, TODAY
 from tests.rewriters import test_compose, test_devcontainer, test_dockerfile
+from tests.rewriters._check import fixture_pairs
 
 
 @pytest.mark.parametrize(
@@ -132,8 +133,9 @@ def _written_texts():
             for param in getattr(module, table, ()):
                 if param.values[1] is not None:
                     yield param.id, param.values[1]
-        for fixture in module.FIXTURES.glob("*.after"):
-            yield fixture.name, fixture.read_text()
+    for kind in ("dockerfile", "compose"):  # the devcontainer fixtures are all no-ops
+        for param in fixture_pairs(kind):
+            yield param.id, param.values[1]
 
 
 def _official_tags(text):

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters.environments import noxfile
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "noxfile"
+from tests.rewriters._check import check, fixture_noops, fixture_pairs, noop
 
 
 def session(decorator: str) -> str:
@@ -370,12 +366,11 @@ def test_patterns():
     assert noxfile.PATTERNS == ("noxfile.py",)
 
 
-def test_real_file_without_versions():
-    assert noxfile.rewrite((FIXTURES / "boost-histogram.before").read_text(), POLICY_310) is None
+@pytest.mark.parametrize(("text", "policy"), fixture_noops("noxfile", POLICY_310))
+def test_real_files_without_versions(text, policy):
+    assert noxfile.rewrite(text, policy) is None
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.after")))
-def test_real_files(name):
-    before = (FIXTURES / f"{name}.before").read_text()
-    after = (FIXTURES / f"{name}.after").read_text()
-    check(noxfile, before, after, POLICY_310)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("noxfile", POLICY_310))
+def test_real_files(before, after, policy):
+    check(noxfile, before, after, policy)

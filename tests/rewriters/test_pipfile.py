@@ -1,16 +1,12 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters.packaging import pipfile
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "pipfile"
+from tests.rewriters._check import check, fixture_pairs, noop
 
 PACKAGES = """\
 [[source]]
@@ -95,8 +91,6 @@ def test_patterns():
     assert pipfile.PATTERNS == ("Pipfile",)
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.after")))
-def test_real_files(name):
-    before = (FIXTURES / f"{name}.before").read_text()
-    after = (FIXTURES / f"{name}.after").read_text()
-    check(pipfile, before, after, POLICY)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("pipfile", POLICY))
+def test_real_files(before, after, policy):
+    check(pipfile, before, after, policy)

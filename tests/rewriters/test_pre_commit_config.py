@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -9,9 +8,7 @@ from rewriters.result import UnparsableInput
 from rewriters.tools import pre_commit_config
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "pre_commit_config"
+from tests.rewriters._check import check, fixture_pairs, noop
 
 
 def _repo(hooks: str, url: str = "https://github.com/asottile/pyupgrade") -> str:
@@ -315,11 +312,9 @@ def test_unparsable():
         pre_commit_config.rewrite("repos: [\n", POLICY)
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.after")))
-def test_real_files(name):
-    before = (FIXTURES / f"{name}.before").read_text()
-    after = (FIXTURES / f"{name}.after").read_text()
-    check(pre_commit_config, before, after, POLICY)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("pre_commit_config", POLICY))
+def test_real_files(before, after, policy):
+    check(pre_commit_config, before, after, policy)
 
 
 def test_notes_name_left_on_a_moved_run():

@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters import registry
 from rewriters.docs import prose
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, noop
+from tests.rewriters._check import check, fixture_pairs, noop
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "prose"
 BADGE = "https://img.shields.io/badge/python-{}-blue"
 
 
@@ -239,8 +236,6 @@ def test_changelogs_are_not_prose(path, owner):
     assert module.__name__.rsplit(".", 1)[1] == owner
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.before")))
-def test_fixture(name):
-    before = (FIXTURES / f"{name}.before").read_text()
-    after = (FIXTURES / f"{name}.after").read_text()
-    check(prose, before, after, POLICY)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("prose", POLICY))
+def test_fixture(before, after, policy):
+    check(prose, before, after, policy)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters.formats import toml as _toml
@@ -9,9 +7,7 @@ from rewriters.packaging import pyproject
 from rewriters.result import BrokenOutput, UnparsableInput, apply_edits
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "pyproject"
+from tests.rewriters._check import check, fixture_pairs, noop
 
 
 @pytest.mark.parametrize(
@@ -832,11 +828,9 @@ def test_patterns_match_any_directory() -> None:
     assert pyproject.PATTERNS == ("pyproject.toml",)
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.before")), ids=str)
-def test_real_files(name: str) -> None:
-    before = (FIXTURES / f"{name}.before").read_text()
-    after = (FIXTURES / f"{name}.after").read_text()
-    check(pyproject, before, after, POLICY_310)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("pyproject", POLICY_310))
+def test_real_files(before, after, policy) -> None:
+    check(pyproject, before, after, policy)
 
 
 # -- the TOML locator ----------------------------------------------------------------------

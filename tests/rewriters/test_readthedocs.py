@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -9,9 +8,7 @@ from rewriters.docs import readthedocs
 from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "readthedocs"
+from tests.rewriters._check import check, fixture_pairs, noop
 
 
 def _v2(python: str) -> str:
@@ -93,8 +90,6 @@ def test_unparsable():
         readthedocs.rewrite("build: [\n", POLICY)
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.after")))
-def test_real_files(name):
-    before = (FIXTURES / f"{name}.before").read_text()
-    after = (FIXTURES / f"{name}.after").read_text()
-    check(readthedocs, before, after, POLICY)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("readthedocs", POLICY))
+def test_real_files(before, after, policy):
+    check(readthedocs, before, after, policy)

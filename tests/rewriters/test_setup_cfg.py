@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters.packaging import setup_cfg
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "setup_cfg"
+from tests.rewriters._check import check, fixture_noops, fixture_pairs, noop
 
 CLASSIFIERS = """\
 [metadata]
@@ -138,15 +134,11 @@ def test_patterns():
     assert setup_cfg.PATTERNS == ("setup.cfg",)
 
 
-def test_real_file_without_versions():
-    assert setup_cfg.rewrite((FIXTURES / "celery.before").read_text(), POLICY_310) is None
+@pytest.mark.parametrize(("text", "policy"), fixture_noops("setup_cfg", POLICY_310))
+def test_real_files_without_versions(text, policy):
+    assert setup_cfg.rewrite(text, policy) is None
 
 
-@pytest.mark.parametrize(
-    "name",
-    sorted(p.stem for p in FIXTURES.glob("*.after")),
-)
-def test_real_files(name):
-    before = (FIXTURES / f"{name}.before").read_text()
-    after = (FIXTURES / f"{name}.after").read_text()
-    check(setup_cfg, before, after, POLICY_310)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("setup_cfg", POLICY_310))
+def test_real_files(before, after, policy):
+    check(setup_cfg, before, after, policy)

@@ -1,19 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from _pytest.mark import ParameterSet
 
 from rewriters.packaging import setup_py
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, noop
+from tests.rewriters._check import check, fixture_noops, fixture_pairs, noop
 
 PY = "Programming Language :: Python :: "
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "setup_py"
 
 
 @pytest.mark.parametrize(
@@ -419,19 +414,14 @@ def test_rewrite(before, after):
     check(setup_py, before, after, POLICY)
 
 
-def _fixture_cases() -> Iterator[ParameterSet]:
-    for before in sorted(FIXTURES.glob("*.before")):
-        after = before.with_suffix(".after")
-        text = after.read_text() if after.exists() else None
-        yield pytest.param(before.read_text(), text, id=before.stem)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("setup_py", POLICY))
+def test_real_files(before, after, policy):
+    check(setup_py, before, after, policy)
 
 
-@pytest.mark.parametrize(("before", "after"), list(_fixture_cases()))
-def test_real_files(before, after):
-    if after is None:
-        noop(setup_py, before, POLICY)
-    else:
-        check(setup_py, before, after, POLICY)
+@pytest.mark.parametrize(("text", "policy"), fixture_noops("setup_py", POLICY))
+def test_real_files_left_alone(text, policy):
+    noop(setup_py, text, policy)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters.environments import tox_ini
@@ -9,9 +7,7 @@ from rewriters.packaging import setup_cfg
 from rewriters.tools import tool_ini
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "tool_ini"
+from tests.rewriters._check import check, fixture_noops, noop
 
 
 @pytest.mark.parametrize(
@@ -143,6 +139,6 @@ def test_pins_in_shared_config_files(module, before, after):
     check(module, before, after, POLICY)
 
 
-@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.before")), ids=lambda p: p.stem)
-def test_real_files_without_python_version(path):
-    assert tool_ini.rewrite(path.read_text(), POLICY) is None
+@pytest.mark.parametrize(("text", "policy"), fixture_noops("tool_ini", POLICY))
+def test_real_files_without_python_version(text, policy):
+    assert tool_ini.rewrite(text, policy) is None

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters.environments import tox_ini
@@ -9,9 +7,7 @@ from rewriters.formats import ini as _ini
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "tox_ini"
+from tests.rewriters._check import check, fixture_pairs, noop
 
 
 @pytest.mark.parametrize(
@@ -406,10 +402,6 @@ def test_patterns():
     assert tox_ini.PATTERNS == ("tox.ini",)
 
 
-@pytest.mark.parametrize(
-    "name", sorted(p.name.removesuffix(".before") for p in FIXTURES.glob("*.before"))
-)
-def test_real_files(name):
-    before = (FIXTURES / f"{name}.before").read_text()
-    after = (FIXTURES / f"{name}.after").read_text()
-    check(tox_ini, before, after, POLICY_310)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("tox_ini", POLICY_310))
+def test_real_files(before, after, policy):
+    check(tox_ini, before, after, policy)

@@ -1,15 +1,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from rewriters.ci import travis
 from tests.conftest import POLICY
 from tests.rewriters._check import check, fixture_pairs, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "travis"
 
 
 @pytest.mark.parametrize(
@@ -91,7 +88,7 @@ def test_rewrite(before, after):
     check(travis, before, after, POLICY)
 
 
-@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs(FIXTURES))
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("travis"))
 def test_real_files(before, after, policy):
     check(travis, before, after, policy)
 

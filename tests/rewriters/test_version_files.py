@@ -1,16 +1,12 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from rewriters import version_files
 from rewriters.result import BrokenOutput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
-from tests.rewriters._check import check, noop
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "rewriters" / "version_files"
+from tests.rewriters._check import check, fixture_pairs, noop
 
 
 @pytest.mark.parametrize(
@@ -98,8 +94,6 @@ def test_broken_output_raises():
         version_files._checked("3.9\n", "\n")
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in FIXTURES.glob("*.after")))
-def test_real_files(name):
-    before = (FIXTURES / f"{name}.before").read_text()
-    after = (FIXTURES / f"{name}.after").read_text()
-    check(version_files, before, after, POLICY)
+@pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("version_files", POLICY))
+def test_real_files(before, after, policy):
+    check(version_files, before, after, policy)
