@@ -25,13 +25,12 @@ from collections.abc import Callable
 from typing import Any
 
 from rewriters.ci.entries import collection, record_parents
+from rewriters.ci.lists import version_list
 from rewriters.ci.values import (
     DEFAULT_KEYS,
     OLDEST_GUESSED,
     Path,
-    item_version,
     load,
-    plan,
     spot_edits,
     spots,
 )
@@ -41,7 +40,7 @@ from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
 from rewriters.result import Rewrite
-from rewriters.versions import join_names, mentions, yaml_quote
+from rewriters.versions import yaml_quote
 
 __all__ = ["System", "rewrite"]
 
@@ -120,7 +119,7 @@ def _sequence(
 ) -> None:
     role = work.role(key, owner)
     if role is not None:
-        _version_list(work, key, seq, role)
+        version_list(work, key, seq, role)
     for index, item in enumerate(seq.value):
         if not isinstance(item, ScalarNode):
             _walk(work, item, key, (*path, index), data)
@@ -163,26 +162,3 @@ def _image(work: Work, node: Node) -> None:
     work.changes.append(f"image: {retag.change}")
     work.pins.add(retag.old)
     work.dropped.add(retag.old)
-
-
-def _version_list(work: Work, key: str, seq: SequenceNode, role: str) -> None:
-    versions = [
-        item_version(role, item.value, work.policy) if isinstance(item, ScalarNode) else None
-        for item in seq.value
-    ]
-    removed, moved = plan(versions, work.policy)
-    if moved is None and not removed:
-        return
-    if moved is not None:
-        item = seq.value[moved]
-        assert isinstance(item, ScalarNode)
-        value = item.value.split("-", 1)[0] if role == "tox" else item.value
-        work.edits += spot_edits(work, item, spots(role, value, work.policy)) or []
-    olds = {v for v in versions if v is not None and work.policy.drops(v)}
-    gone = {versions[i] for i in removed}
-    work.edits += yaml.remove_items(work.text, seq, removed, lambda line: mentions(line, gone))
-    if gone:
-        work.changes.append(f"{key}: dropped {join_names(sorted(olds))}")
-    else:
-        work.changes.append(f"{key}: {join_names(sorted(olds))} → {work.policy.minimum}")
-    work.dropped |= olds

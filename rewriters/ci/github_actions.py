@@ -27,7 +27,6 @@ from rewriters.ci.lists import (
 )
 from rewriters.ci.matrix import rewrite_matrix
 from rewriters.ci.paths import path_list
-from rewriters.ci.plans import stale
 from rewriters.ci.wheels import is_wheel_key, rewrite_script, rewrite_setting
 from rewriters.ci.work import System, Work, is_python_key, is_tox_key
 from rewriters.containers import images
@@ -35,6 +34,7 @@ from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
 from rewriters.result import Rewrite
+from rewriters.rules import stale
 from rewriters.versions import Minor, parse_token, yaml_quote
 
 PATTERNS: tuple[str, ...] = (
@@ -128,7 +128,7 @@ def _visit(
     elif work.is_python_key(key) or (key in _PYTHON_INPUT_PARTS and work.is_python_key(owner)):
         python_value(work, key, value, owner, parents)
     elif is_tox_key(key) and isinstance(value, ScalarNode):
-        embedded_list(work, key, value, tox=True)
+        embedded_list(work, key, value, "tox")
     elif owner == "with" and isinstance(value, ScalarNode):
         path_list(work, key, value)
     else:
@@ -151,12 +151,12 @@ def python_value(
     work: Work, key: str, node: Node, owner: str, parents: tuple[MappingNode, ...]
 ) -> None:
     if isinstance(node, SequenceNode):
-        version_list(work, key, node, tox=False)
+        version_list(work, key, node, "python")
     elif isinstance(node, ScalarNode) and node.style == "|":
         block_list(work, key, node)
     elif isinstance(node, ScalarNode):
         if not _single(work, key, node, owner, parents):
-            embedded_list(work, key, node, tox=False)
+            embedded_list(work, key, node, "python")
     else:
         _walk(work, node, (key,), parents)
 
@@ -169,7 +169,7 @@ def _single(
     token = parse_token(node.value.strip())
     if token is None:
         return False
-    if work.settle and stale(work, token):
+    if work.settle and stale(token, work.policy):
         new = str(token.version)
         work.edits.append(token_edit(work, node, str(token), new, work.quote))
         report_settled(work, key, [str(token)], [])

@@ -1,7 +1,9 @@
-"""Workflow version lists as text: YAML sequences, ``|`` blocks and JSON lists inside strings.
+"""CI version lists as text: YAML sequences, ``|`` blocks and JSON lists inside strings.
 
-What goes and what moves is decided by ``rewriters.ci.plans``; this module writes it, in the
-list's own quoting and separators, and says what changed.
+What goes and what moves is decided by ``rewriters.rules.shrink`` (the one list rule of every
+file kind); this module writes it, in the list's own quoting and separators, and says what
+changed. An item names its version by the list's role: a Python version (``3.9``,
+``pypy-3.9``), a tox env (``py39-django42``) or an assignment (``TOXENV=py39 PYTHON=3.9``).
 """
 
 from __future__ import annotations
@@ -9,11 +11,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rewriters.ci.plans import old_versions, plan_list, plan_settled, stale
-from rewriters.ci.work import Work, known
+from rewriters.ci.work import Role, Work, is_python_key, is_tox_key, known
 from rewriters.formats import yaml
 from rewriters.formats.yaml import Node, ScalarNode, SequenceNode
 from rewriters.result import Edit
+from rewriters.rules import Shrunk, shrink, stale
 from rewriters.versions import (
     WORD_RE,
     Minor,
@@ -26,6 +28,7 @@ from rewriters.versions import (
 
 _EMBEDDED_LIST_RE = re.compile(r"\[([^\[\]]*)\]")
 QUOTED_ITEM_RE = re.compile(r"([\"'])([^\"'\n]*)\1")
+_ASSIGNMENT_RE = re.compile(r"(?P<name>[A-Za-z_][\w.]*)=(?P<value>[^\s\"']+)")
 
 
 def list_quote(nodes: list[Node], default: str) -> str:
@@ -43,12 +46,26 @@ def list_version(value: str, tox: bool) -> Token | None:
     return first if first is not None and first.prefix else None
 
 
+def item_version(value: str, role: Role) -> Token | None:
+    """The version a list item names in its list's ``role``; for assignments, the first one
+    made to a Python or tox variable (``TOXENV=py39 PYTHON=3.9``)."""
+    if role != "env":
+        return list_version(value, tox=role == "tox")
+    for match in _ASSIGNMENT_RE.finditer(value):
+        name = match["name"]
+        if is_python_key(name) or is_tox_key(name):
+            token = list_version(match["value"], tox=not is_python_key(name))
+            if token is not None:
+                return token
+    return None
+
+
 def settle_words(work: Work, value: str) -> str:
     """``value`` with each pre-release spelling of a released minor written as ``X.Y``."""
 
     def swap(match: re.Match[str]) -> str:
         token = parse_token(match[0])
-        return str(known(token).version) if stale(work, token) else match[0]
+        return str(known(token).version) if stale(token, work.policy) else match[0]
 
     return WORD_RE.sub(swap, value)
 
@@ -63,26 +80,25 @@ def report_settled(work: Work, key: str, renamed: list[str], gone: list[str]) ->
             work.changes.append(f"{key}: dropped {old}, {new} is listed")
 
 
-def version_list(work: Work, key: str, seq: SequenceNode, tox: bool) -> None:
-    """Drop old versions from a YAML list (see ``plan_list``)."""
+def version_list(work: Work, key: str, seq: SequenceNode, role: Role) -> None:
+    """Drop old versions from a YAML list (see ``rewriters.rules``)."""
     tokens = [
-        list_version(item.value, tox) if isinstance(item, ScalarNode) else None
+        item_version(item.value, role) if isinstance(item, ScalarNode) else None
         for item in seq.value
     ]
-    removed, moved = plan_list(work, tokens)
-    renamed, gone = plan_settled(work, tokens, removed, moved)
-    versions = old_versions(work, tokens)
-    for i in [*moved, *renamed]:
+    shrunk = shrink(tokens, work.policy, work.settle)
+    quoting = work.system.quote_floats
+    for i in [*shrunk.moved, *shrunk.settled]:
         item = seq.value[i]
         assert isinstance(item, ScalarNode)
-        new = settle_words(work, _moved_words(work, item.value, tokens[i], moved.get(i)))
-        quote = list_quote(seq.value, work.quote) if needs_quotes_in_yaml(new) else ""
+        new = settle_words(work, _moved_words(work, item.value, tokens[i], shrunk.moved.get(i)))
+        quote = list_quote(seq.value, work.quote) if quoting and needs_quotes_in_yaml(new) else ""
         work.edits.append(yaml.replace_scalar(work.text, item, new, quote))
+    versions = shrunk.dropped
     work.edits += yaml.remove_items(
-        work.text, seq, removed + gone, lambda line: mentions(line, versions)
+        work.text, seq, shrunk.removed, lambda line: mentions(line, versions)
     )
-    _report_list(work, key, versions, tokens, moved)
-    report_settled(work, key, *_spelled(tokens, renamed, gone))
+    _report(work, key, tokens, shrunk)
 
 
 def _moved_words(work: Work, value: str, token: Token | None, to: Minor | None) -> str:
@@ -94,40 +110,44 @@ def _spelled(tokens: list[Token | None], *groups: list[int]) -> list[list[str]]:
     return [[str(tokens[i]) for i in group] for group in groups]
 
 
-def _report_list(
-    work: Work, key: str, versions: set[Minor], tokens: list[Token | None], moved: dict[int, Minor]
-) -> None:
-    if not versions:
-        return
-    work.dropped |= versions
-    window = [known(tokens[i]).version for i in moved if known(tokens[i]).version not in versions]
-    if window:
-        kept = sorted({*window, *moved.values()})
-        work.changes.append(
-            f"{key}: dropped {join_names(sorted(versions))}; the window of versions it tests "
-            f"moved up to {join_names(kept)}"
-        )
-    else:
-        work.changes.append(f"{key}: dropped {join_names(sorted(versions))}")
+def _report(work: Work, key: str, tokens: list[Token | None], shrunk: Shrunk) -> None:
+    """Say what the list lost: the versions dropped, a window moved up, or (nothing removed)
+    its only old entry moved to the minimum."""
+    versions, moved = shrunk.dropped, shrunk.moved
+    if versions:
+        work.dropped |= versions
+        window = [
+            known(tokens[i]).version for i in moved if known(tokens[i]).version not in versions
+        ]
+        names = join_names(sorted(versions))
+        if window:
+            kept = join_names(sorted({*window, *moved.values()}))
+            work.changes.append(
+                f"{key}: dropped {names}; the window of versions it tests moved up to {kept}"
+            )
+        elif moved and len(shrunk.removed) == len(shrunk.repeats):
+            work.changes.append(f"{key}: {names} → {work.policy.minimum}")
+        else:
+            work.changes.append(f"{key}: dropped {names}")
+    report_settled(work, key, *_spelled(tokens, shrunk.settled, shrunk.repeats))
 
 
 def block_list(work: Work, key: str, node: ScalarNode) -> None:
     """A ``python-version: |`` block naming one version per line."""
     lines = [line for line in yaml.block_lines(work.text, node) if line[2]]
     tokens = [parse_token(line[2]) for line in lines]
-    removed, moved = plan_list(work, tokens)
-    renamed, gone = plan_settled(work, tokens, removed, moved)
-    for i in [*moved, *renamed]:
+    shrunk = shrink(tokens, work.policy, work.settle)
+    for i in [*shrunk.moved, *shrunk.settled]:
         start, _, content = lines[i]
         at = work.text.index(content, start)
-        new = work.new(known(tokens[i]), moved[i]) if i in moved else settle_words(work, content)
+        to = shrunk.moved.get(i)
+        new = work.new(known(tokens[i]), to) if to else settle_words(work, content)
         work.edits.append(Edit(at, at + len(content), new))
-    work.edits += yaml.remove_lines([lines[i] for i in removed + gone])
-    _report_list(work, key, old_versions(work, tokens), tokens, moved)
-    report_settled(work, key, *_spelled(tokens, renamed, gone))
+    work.edits += yaml.remove_lines([lines[i] for i in shrunk.removed])
+    _report(work, key, tokens, shrunk)
 
 
-def embedded_list(work: Work, key: str, node: ScalarNode, tox: bool) -> None:
+def embedded_list(work: Work, key: str, node: ScalarNode, role: Role) -> None:
     """A JSON list inside a string: ``env: '["py39", "py310"]'``, ``fromJSON('["3.9"]')``."""
     start, end = yaml.scalar_span(work.text, node)
     for match in _EMBEDDED_LIST_RE.finditer(work.text, start, end):
@@ -135,17 +155,14 @@ def embedded_list(work: Work, key: str, node: ScalarNode, tox: bool) -> None:
             (m.start(), m.end(), m[2])
             for m in QUOTED_ITEM_RE.finditer(work.text, match.start(1), match.end(1))
         ]
-        tokens = [list_version(item, tox) for _, _, item in spans]
-        removed, moved = plan_list(work, tokens)
-        renamed, gone = plan_settled(work, tokens, removed, moved)
-        versions = old_versions(work, tokens)
-        for i in [*moved, *renamed]:
+        tokens = [item_version(item, role) for _, _, item in spans]
+        shrunk = shrink(tokens, work.policy, work.settle)
+        for i in [*shrunk.moved, *shrunk.settled]:
             item_start, item_end, item = spans[i]
-            new = settle_words(work, _moved_words(work, item, tokens[i], moved.get(i)))
+            new = settle_words(work, _moved_words(work, item, tokens[i], shrunk.moved.get(i)))
             work.edits.append(Edit(item_start + 1, item_end - 1, new))
-        work.edits += remove_spans(spans, removed + gone)
-        _report_list(work, key, versions, tokens, moved)
-        report_settled(work, key, *_spelled(tokens, renamed, gone))
+        work.edits += remove_spans(spans, shrunk.removed)
+        _report(work, key, tokens, shrunk)
 
 
 def remove_spans(spans: list[tuple[int, int, str]], indices: list[int]) -> list[Edit]:

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from rewriters.ci.lists import list_version, retarget_words, version_list
 from rewriters.ci.matrix_entries import Renames, entries, leaves
 from rewriters.ci.matrix_views import follow
-from rewriters.ci.plans import old_versions, plan_list
 from rewriters.ci.work import Work, is_tox_key, known
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
+from rewriters.rules import shrink
 from rewriters.versions import Minor
 
 # rewrites a Python-keyed value: (work, key, value, owner, parents)
@@ -51,7 +51,7 @@ def _rewrite(work: Work, matrix: MappingNode, python_value: PythonValue) -> dict
         elif work.is_python_key(key):
             python_value(work, key, value, "matrix", ())
         elif is_tox_key(key) and isinstance(value, SequenceNode):
-            version_list(work, key, value, tox=True)
+            version_list(work, key, value, "tox")
             _follow_envs(work, matrix, key, _pinned_envs(work, key, value))
         elif isinstance(value, SequenceNode) and leaves(work, value):
             entries(work, matrix, key, value, None)
@@ -109,8 +109,8 @@ def _kept_values(work: Work, key: str, node: Node) -> set[str]:
     if not (work.is_python_key(key) or is_tox_key(key)):
         return set(values)
     tokens = [list_version(v, not work.is_python_key(key)) for v in values]
-    removed, moved = plan_list(work, tokens)
-    old = old_versions(work, tokens)
+    shrunk = shrink(tokens, work.policy)
+    removed, moved, old = shrunk.removed, shrunk.moved, shrunk.dropped
     return {
         retarget_words(work, v, {known(tokens[i]).version}, moved[i])
         if i in moved

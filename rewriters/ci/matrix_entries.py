@@ -28,11 +28,11 @@ from rewriters.ci.matrix_views import (
     runs_in_base,
     still_excludes,
 )
-from rewriters.ci.plans import stale
 from rewriters.ci.work import Work, is_tox_key
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.result import Edit
+from rewriters.rules import stale
 from rewriters.versions import Minor, join_names, mentions, parse_token
 
 # per base matrix key: old value → (new value, whether its include entry stays)
@@ -62,7 +62,7 @@ def _stale_values(work: Work, entry: Node) -> list[str]:
     if not work.settle:
         return []
     values = [n.value for n in _entry_leaves(work, entry) if isinstance(n, ScalarNode)]
-    return [v for v in values if stale(work, parse_token(v))]
+    return [v for v in values if stale(parse_token(v), work.policy)]
 
 
 def entries(

@@ -9,10 +9,10 @@ stays.
 from __future__ import annotations
 
 from rewriters.ci.lists import retarget_words, settle_words
-from rewriters.ci.plans import stale
 from rewriters.ci.work import NAME_KEYS, Work, is_tox_key
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode
+from rewriters.rules import stale
 from rewriters.versions import Minor, parse_token
 
 View = frozenset[tuple[str, object]]
@@ -49,7 +49,7 @@ def _moved_value(work: Work, key: str, value: str, old: set[Minor], python: bool
     token = parse_token(value) if python or work.is_python_key(key) else None
     if token is None:
         return value
-    if token.version in old or (work.settle and stale(work, token)):
+    if token.version in old or (work.settle and stale(token, work.policy)):
         token = token._replace(suffix="")
     version = work.policy.minimum if token.version in old else token.version
     return str(token._replace(version=version, patch=""))
