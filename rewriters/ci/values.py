@@ -16,13 +16,13 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import YAMLError
 
-from rewriters.ci.lists import list_version
 from rewriters.ci.work import Work, is_python_key, is_tox_key
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
 from rewriters.result import BrokenOutput, Edit, apply_edits
-from rewriters.versions import WORD_RE, Minor, Token, needs_quotes_in_yaml, parse_token
+from rewriters.rules import pinned
+from rewriters.versions import WORD_RE, Minor, needs_quotes_in_yaml, parse_token
 
 # Windows install paths and AppVeyor's own spelling: C:\Python39-x64, 39-x64
 _NODOT_RE = re.compile(
@@ -73,21 +73,12 @@ def python_spots(value: str, policy: Policy) -> list[Spot]:
     head = stripped[:-2] if stripped.endswith((".x", ".*")) else stripped
     token = parse_token(head)
     if token is not None:
-        return [Spot(offset, offset + len(head), token.version, _spelled(token, policy))]
+        return [Spot(offset, offset + len(head), token.version, pinned(token, policy))]
     match = _NODOT_RE.search(value)
     if match is None:
         return []
     major, minor = match["major"] or match["bare_major"], match["minor"] or match["bare_minor"]
     return [Spot(match.start(), match.end(), Minor(int(major), int(minor)), policy.minimum.nodot)]
-
-
-def _spelled(token: Token, policy: Policy) -> str:
-    """The new minimum in ``token``'s spelling; a pre-release of an old Python becomes a release."""
-    return str(token._replace(version=policy.minimum, patch=_patch(token.patch, policy), suffix=""))
-
-
-def _patch(patch: str, policy: Policy) -> str:
-    return "." + policy.latest_patch(policy.minimum).rsplit(".", 1)[1] if patch else ""
 
 
 def word_spots(value: str, policy: Policy, tox: bool) -> list[Spot]:
@@ -97,7 +88,7 @@ def word_spots(value: str, policy: Policy, tox: bool) -> list[Spot]:
         token = parse_token(match[0])
         if token is None or (tox and not token.prefix):
             continue
-        found.append(Spot(match.start(), match.end(), token.version, _spelled(token, policy)))
+        found.append(Spot(match.start(), match.end(), token.version, pinned(token, policy)))
     return found
 
 
@@ -150,24 +141,6 @@ def nodot_spots(value: str, versions: set[Minor], policy: Policy) -> list[Spot]:
         for version in versions
         for m in re.finditer(rf"(?<![\d.]){version.nodot}(?![\d.])", value)
     ]
-
-
-def item_version(role: str, value: str, policy: Policy) -> Minor | None:
-    """The version one list item names, dropped or not."""
-    found = assignment_spots(value, policy) if role == "env" else python_spots(value, policy)
-    if role == "tox":
-        token = list_version(value, tox=True)
-        return token.version if token is not None else None
-    return found[0].old if found else None
-
-
-def plan(versions: list[Minor | None], policy: Policy) -> tuple[list[int], int | None]:
-    """Which items of a version list go, and which one moves to the new minimum (if any)."""
-    old = [i for i, v in enumerate(versions) if v is not None and policy.drops(v)]
-    if not old or policy.minimum in versions:
-        return old, None
-    moved = max(old, key=lambda i: versions[i] or policy.minimum)
-    return [i for i in old if i != moved], moved
 
 
 class _Constructor(SafeConstructor):

@@ -19,7 +19,8 @@ from typing import Literal
 from rewriters.formats.yaml import MappingNode, Node
 from rewriters.policy import Policy
 from rewriters.result import Record
-from rewriters.versions import Minor, Token, retarget
+from rewriters.rules import pinned
+from rewriters.versions import Minor, Token
 
 _PYTHON_WORDS = frozenset({"python", "py", "pyver", "pythons", "pythonversion", "pyversion"})
 # tox envs, and cibuildwheel's ``only`` identifiers (``cp39-win32``), named by their first factor
@@ -108,8 +109,7 @@ class Work(Record):
     def new(self, token: Token, to: Minor | None = None) -> str:
         """``token`` moved to ``to`` (by default the new minimum); a pre-release spelling loses
         its suffix there, as the version is released."""
-        target = to or self.policy.minimum
-        return retarget(token._replace(suffix=""), target, self.policy.latest_patch)
+        return pinned(token, self.policy, to)
 
     def line(self, node: Node) -> int:
         return int(node.start_mark.line) + 1
