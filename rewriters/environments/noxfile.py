@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rewriters.environments.nox_slices import Shortened, fix_slice
-from rewriters.formats import toml
 from rewriters.formats.python_ast import (
     Display,
     Source,
@@ -76,8 +75,7 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     for label, node in _session_name_lists(tree, work.constants):
         _rewrite_value(work, label, node, _session_hit)
     _fix_slices(work, tree)
-    edits = toml.merge(work.edits)
-    return finish(text, edits, work.changes, work.notes, work.dropped, _checked)
+    return finish(text, work.edits, work.changes, work.notes, work.dropped, _checked)
 
 
 def _checked(new: str) -> str:

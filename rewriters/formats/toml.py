@@ -217,7 +217,10 @@ def with_comment_above(text: str, start: int, end: int) -> int:
 
 
 def remove_items(text: str, array: Value, removed: Sequence[int]) -> list[Edit]:
-    """Edits removing the elements at ``removed`` with their separators (or whole lines)."""
+    """Edits removing the elements at ``removed`` with their separators (or whole lines).
+
+    Neighbouring elements may share a separator, so their deletions can overlap;
+    ``rewriters.result.resolve`` fuses them when the edits are applied."""
     items = array.items
     gone = set(removed)
     kept = [i for i in range(len(items)) if i not in gone]
@@ -238,18 +241,7 @@ def remove_items(text: str, array: Value, removed: Sequence[int]) -> list[Edit]:
             edits.append(Edit(before[-1].end, item.end, ""))
         else:
             edits.append(Edit(item.start, _after_comma(text, item.end), ""))
-    return merge(edits)
-
-
-def merge(edits: Sequence[Edit]) -> list[Edit]:
-    """Fuse overlapping deletions (neighbouring removed elements may share a separator)."""
-    fused: list[Edit] = []
-    for edit in sorted(edits):
-        if fused and edit.start < fused[-1].end and not edit.new and not fused[-1].new:
-            fused[-1] = Edit(fused[-1].start, max(fused[-1].end, edit.end), "")
-        else:
-            fused.append(edit)
-    return fused
+    return edits
 
 
 def _after_comma(text: str, offset: int) -> int:

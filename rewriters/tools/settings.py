@@ -1,32 +1,28 @@
 """pyproject.toml tool settings: target-version pins and lists, legacy_tox_ini; the ``Out`` record.
 
-``Out`` is what every pyproject handler writes into; ``rewriters.packaging.pyproject`` turns it
-into a
-``Rewrite``.
+``Out`` is the record (``rewriters.result.Record``) every pyproject handler fills;
+``apply_rules`` runs the handlers of one TOML kind and finishes it into a ``Rewrite``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 from rewriters.environments import tox_ini
 from rewriters.formats import toml as _toml
 from rewriters.policy import Policy
-from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, apply_edits
+from rewriters.result import BrokenOutput, Edit, Record, Rewrite, UnparsableInput
 from rewriters.versions import BARE_RE, Minor, join_names, parse_token, retarget
 
 
-@dataclass
-class Out:
-    """What the handlers found so far."""
+@dataclass(kw_only=True)
+class Out(Record):
+    """What the handlers found so far, and the policy they apply."""
 
     policy: Policy
-    edits: list[Edit] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    dropped: set[Minor] = field(default_factory=set)
 
 
 Handler = Callable[[Out, str, _toml.Entry], None]
@@ -47,15 +43,12 @@ def handler_for(rules: Rules, path: tuple[str, ...]) -> Handler | None:
 def apply_rules(text: str, policy: Policy, rules: Rules, kind: str) -> Rewrite | None:
     """Run every matching handler over a TOML file of ``kind`` and apply what they found."""
     _toml.load(text)
-    out = Out(policy)
+    out = Out(policy=policy)
     for entry in _toml.entries(text):
         handler = handler_for(rules, entry.path)
         if handler is not None:
             handler(out, text, entry)
-    if not out.edits:
-        return Rewrite(text, (), tuple(out.notes)) if out.notes else None
-    new = checked(apply_edits(text, out.edits), kind)
-    return Rewrite(new, tuple(out.changes), tuple(out.notes), frozenset(out.dropped))
+    return out.finish(text, partial(checked, kind=kind))
 
 
 def checked(new: str, kind: str) -> str:
