@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from rewriters import registry
 from rewriters.environments import noxfile
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
@@ -362,8 +363,15 @@ def test_broken_output_raises():
         noxfile._checked("def (:\n")
 
 
-def test_patterns():
-    assert noxfile.PATTERNS == ("noxfile.py",)
+@pytest.mark.parametrize(
+    "path",
+    (
+        "noxfile.py",
+        "tools/noxfile.py",
+    ),
+)
+def test_owned_paths(path):
+    assert registry.owner_of(path) is noxfile
 
 
 @pytest.mark.parametrize(("text", "policy"), fixture_noops("noxfile", POLICY_310))

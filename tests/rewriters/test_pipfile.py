@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from rewriters import registry
 from rewriters.packaging import pipfile
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
@@ -87,8 +88,15 @@ def test_broken_output_raises():
         pipfile._checked("[requires\n")
 
 
-def test_patterns():
-    assert pipfile.PATTERNS == ("Pipfile",)
+@pytest.mark.parametrize(
+    "path",
+    (
+        "Pipfile",
+        "services/api/Pipfile",
+    ),
+)
+def test_owned_paths(path):
+    assert registry.owner_of(path) is pipfile
 
 
 @pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("pipfile", POLICY))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from rewriters import registry
 from rewriters.formats import toml as _toml
 from rewriters.packaging import pyproject
 from rewriters.result import BrokenOutput, UnparsableInput, apply_edits
@@ -824,8 +825,15 @@ def test_output_that_does_not_parse_is_a_bug() -> None:
         pyproject._checked("[project\n")
 
 
-def test_patterns_match_any_directory() -> None:
-    assert pyproject.PATTERNS == ("pyproject.toml",)
+@pytest.mark.parametrize(
+    "path",
+    (
+        "pyproject.toml",
+        "packages/core/pyproject.toml",
+    ),
+)
+def test_owned_paths(path):
+    assert registry.owner_of(path) is pyproject
 
 
 @pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("pyproject", POLICY_310))

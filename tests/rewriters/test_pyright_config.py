@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from rewriters import registry
 from rewriters.formats import jsonc
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.tools import pyright_config
@@ -147,8 +148,15 @@ def test_unparsable_input_raises(text, line):
     assert "not valid JSON with comments" in raised.value.reason
 
 
-def test_patterns():
-    assert pyright_config.PATTERNS == ("pyrightconfig.json",)
+@pytest.mark.parametrize(
+    "path",
+    (
+        "pyrightconfig.json",
+        "backend/pyrightconfig.json",
+    ),
+)
+def test_owned_paths(path):
+    assert registry.owner_of(path) is pyright_config
 
 
 def test_check_parses_rejects_broken_output():

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from rewriters import registry
 from rewriters.packaging import setup_cfg
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
@@ -130,8 +131,15 @@ def test_changes_and_dropped():
     assert result.dropped == {Minor(3, 8), Minor(3, 9)}
 
 
-def test_patterns():
-    assert setup_cfg.PATTERNS == ("setup.cfg",)
+@pytest.mark.parametrize(
+    "path",
+    (
+        "setup.cfg",
+        "pkg/setup.cfg",
+    ),
+)
+def test_owned_paths(path):
+    assert registry.owner_of(path) is setup_cfg
 
 
 @pytest.mark.parametrize(("text", "policy"), fixture_noops("setup_cfg", POLICY_310))

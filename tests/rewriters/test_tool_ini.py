@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from rewriters import registry
 from rewriters.environments import tox_ini
 from rewriters.packaging import setup_cfg
 from rewriters.tools import tool_ini
@@ -62,15 +63,20 @@ def test_changes_and_dropped():
     assert result.dropped == {Minor(3, 9)}
 
 
-def test_patterns():
-    assert tool_ini.PATTERNS == (
+@pytest.mark.parametrize(
+    "path",
+    (
         "mypy.ini",
         ".mypy.ini",
         "pylintrc",
         ".pylintrc",
         ".flake8",
+        "src/.flake8",
         ".isort.cfg",
-    )
+    ),
+)
+def test_owned_paths(path):
+    assert registry.owner_of(path) is tool_ini
 
 
 @pytest.mark.parametrize(

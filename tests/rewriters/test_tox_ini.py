@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from rewriters import registry
 from rewriters.environments import tox_ini
 from rewriters.formats import ini as _ini
 from rewriters.result import BrokenOutput, UnparsableInput
@@ -398,8 +399,15 @@ def test_unparsable(text, line):
     assert info.value.line == line
 
 
-def test_patterns():
-    assert tox_ini.PATTERNS == ("tox.ini",)
+@pytest.mark.parametrize(
+    "path",
+    (
+        "tox.ini",
+        "pkg/tox.ini",
+    ),
+)
+def test_owned_paths(path):
+    assert registry.owner_of(path) is tox_ini
 
 
 @pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("tox_ini", POLICY_310))

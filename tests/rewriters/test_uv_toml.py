@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from rewriters import registry
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.tools import uv_toml
 from rewriters.versions import Minor
@@ -101,5 +102,12 @@ def test_broken_output_raises():
         uv_toml._checked("[pip\n")
 
 
-def test_patterns():
-    assert uv_toml.PATTERNS == ("uv.toml",)
+@pytest.mark.parametrize(
+    "path",
+    (
+        "uv.toml",
+        "pkg/uv.toml",
+    ),
+)
+def test_owned_paths(path):
+    assert registry.owner_of(path) is uv_toml

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters import version_files
+from rewriters import registry, version_files
 from rewriters.result import BrokenOutput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
@@ -85,8 +85,17 @@ def test_changes_and_dropped():
     assert result.dropped == frozenset({Minor(3, 9), Minor(3, 10)})
 
 
-def test_patterns():
-    assert version_files.PATTERNS == (".python-version", "runtime.txt", ".tool-versions")
+@pytest.mark.parametrize(
+    "path",
+    (
+        ".python-version",
+        "app/.python-version",
+        "runtime.txt",
+        ".tool-versions",
+    ),
+)
+def test_owned_paths(path):
+    assert registry.owner_of(path) is version_files
 
 
 def test_broken_output_raises():
