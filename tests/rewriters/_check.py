@@ -6,6 +6,7 @@ import ast
 import configparser
 import difflib
 import tomllib
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -26,6 +27,13 @@ def _parse_yaml(text: str) -> None:
     list(YAML(typ="safe", pure=True).load_all(text))
 
 
+def _parse_python(text: str) -> None:
+    with warnings.catch_warnings():  # an invalid escape like "\\d" is valid, with a warning
+        warnings.simplefilter("ignore", DeprecationWarning)  # SyntaxWarning from 3.12
+        warnings.simplefilter("ignore", SyntaxWarning)
+        ast.parse(text)
+
+
 def _parse_ini(text: str) -> None:
     configparser.RawConfigParser(strict=False).read_string(text)
 
@@ -44,8 +52,8 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "setup_cfg": _parse_ini,
     "tox_ini": _parse_ini,
     "tool_ini": _parse_ini,
-    "setup_py": ast.parse,
-    "noxfile": ast.parse,
+    "setup_py": _parse_python,
+    "noxfile": _parse_python,
     "pipfile": tomllib.loads,
     "uv_toml": tomllib.loads,
     "ruff_toml": tomllib.loads,

@@ -635,8 +635,11 @@ def test_conditions_follow_only_old_versions():
     result = github_actions.rewrite(before, POLICY)
     assert result is not None
     assert result.notes == ()
-    assert "if: matrix.python-version == '3.11'\n" in result.text
-    assert "if: matrix.python-version == '3.12'\n" in result.text
+    assert result.text == MATRIX + (
+        "        python-version: ['3.11']\n    steps:\n"
+        "      - if: matrix.python-version == '3.11'\n        run: pip install old\n"
+        "      - if: matrix.python-version == '3.12'\n        run: pip install new\n"
+    )
 
 
 CONTAINERS = (
