@@ -1,0 +1,90 @@
+"""Every CI system gives a list of versions the same answer: the list table of
+``test_rules.py`` run through each system's own file shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from rewriters.ci import (
+    appveyor,
+    azure_pipelines,
+    bitbucket_pipelines,
+    circleci,
+    github_actions,
+    gitlab_ci,
+    travis,
+)
+from tests.rewriters.test_rules import DECLARED, LISTS
+
+# (module, file text around the list, path to the list in the loaded file)
+SHAPES = (
+    pytest.param(
+        github_actions,
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n"
+        "        python-version: {list}\n    steps:\n      - run: tox\n",
+        ("jobs", "test", "strategy", "matrix", "python-version"),
+        id="github_actions",
+    ),
+    pytest.param(
+        gitlab_ci,
+        "test:\n  image: python:$PYTHON_VERSION\n  parallel:\n    matrix:\n"
+        "      - PYTHON_VERSION: {list}\n  script: tox\n",
+        ("test", "parallel", "matrix", 0, "PYTHON_VERSION"),
+        id="gitlab_ci",
+    ),
+    pytest.param(
+        travis,
+        "language: python\npython: {list}\nscript: tox\n",
+        ("python",),
+        id="travis",
+    ),
+    pytest.param(
+        circleci,
+        "version: 2.1\nworkflows:\n  test:\n    jobs:\n      - test:\n          matrix:\n"
+        "            parameters:\n              python-version: {list}\n",
+        ("workflows", "test", "jobs", 0, "test", "matrix", "parameters", "python-version"),
+        id="circleci",
+    ),
+    pytest.param(
+        azure_pipelines,
+        "parameters:\n  - name: pythonVersions\n    type: object\n    default: {list}\n",
+        ("parameters", 0, "default"),
+        id="azure_pipelines",
+    ),
+    pytest.param(
+        appveyor,
+        "environment:\n  PYTHON_VERSIONS: {list}\nbuild: off\n",
+        ("environment", "PYTHON_VERSIONS"),
+        id="appveyor",
+    ),
+    pytest.param(
+        bitbucket_pipelines,
+        "pipelines:\n  default:\n    - step:\n        name: test\n"
+        "        python-version: {list}\n        script: [tox]\n",
+        ("pipelines", "default", 0, "step", "python-version"),
+        id="bitbucket_pipelines",
+    ),
+)
+
+
+def flow(items: list[str]) -> str:
+    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
+
+
+def at(data: Any, path: tuple[object, ...]) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+@pytest.mark.parametrize(("module", "shape", "path"), SHAPES)
+@pytest.mark.parametrize(("before", "after"), LISTS)
+def test_same_list_same_answer(module, shape, path, before, after):
+    text = shape.format(list=flow(before))
+    result = module.rewrite(text, DECLARED)
+    written = text if result is None else result.text
+    assert written == shape.format(list=flow(after))
+    assert at(YAML(typ="safe", pure=True).load(written), path) == after
