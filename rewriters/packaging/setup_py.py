@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from rewriters.formats.python_ast import (
@@ -25,7 +25,7 @@ from rewriters.formats.python_ast import (
 )
 from rewriters.packaging.version_guards import Guard, message_strings, version_guards
 from rewriters.policy import Policy
-from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, apply_edits
+from rewriters.result import BrokenOutput, Edit, Record, Rewrite, UnparsableInput
 from rewriters.specifiers import classifier_version, raise_floor
 from rewriters.versions import Minor, join_names
 
@@ -35,18 +35,14 @@ CLASSIFIER_VERSION_RE = re.compile(r"(?<=Python :: )\d+\.\d+")
 MESSAGE_VERSION_RE = re.compile(r"(?<![\w.])(?P<version>3\.\d+)(?:\.\d+)?(?!\.?\d)")
 
 
-@dataclass
-class _Plan:
-    """What the rewrite found so far: edits, change lines, notes, dropped minors.
+@dataclass(kw_only=True)
+class _Plan(Record):
+    """What the rewrite found so far, and what it knows of the file.
 
     ``has_requires``: the file states python_requires, so it describes a live package;
     ``has_current``: some classifier in the file names a Python that stays.
     """
 
-    edits: list[Edit] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    dropped: set[Minor] = field(default_factory=set)
     has_requires: bool = False
     has_current: bool = False
 
@@ -70,13 +66,8 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
         _drop_lines(block, source, policy, plan)
     for guard in version_guards(tree, constants):
         _move_guard(guard, source, policy, plan)
-    if not plan.edits:
-        notes = tuple(dict.fromkeys(plan.notes))
-        return Rewrite(bom + body, (), notes) if notes else None
-    new = bom + apply_edits(body, _merged(plan.edits))
-    _check_output(new[len(bom) :])
-    notes = tuple(dict.fromkeys(plan.notes))
-    return Rewrite(new, tuple(plan.changes), notes, frozenset(plan.dropped))
+    result = plan.finish(body, _check_output)
+    return None if result is None else result._replace(text=bom + result.text)
 
 
 def _check_output(text: str) -> None:
@@ -84,18 +75,6 @@ def _check_output(text: str) -> None:
         parse(text)
     except UnparsableInput as error:
         raise BrokenOutput(f"setup.py output does not parse: {error}") from None
-
-
-def _merged(edits: list[Edit]) -> list[Edit]:
-    """Join overlapping deletions (neighbouring classifiers on one line) into one edit."""
-    merged: list[Edit] = []
-    for edit in sorted(set(edits)):
-        last = merged[-1] if merged else None
-        if last is not None and not last.new and not edit.new and edit.start <= last.end:
-            merged[-1] = Edit(last.start, max(last.end, edit.end), "")
-        else:
-            merged.append(edit)
-    return merged
 
 
 def _raise_python_requires(
