@@ -143,7 +143,7 @@ def _retarget_basepython(
     new = retarget(token, policy.minimum, policy.latest_patch)
     plan.edits.append(Edit(start, start + len(content.strip()), new))
     plan.dropped.add(token.version)
-    plan.change(f"{where}: {content.strip()} → {new}")
+    plan.changes.append(f"{where}: {content.strip()} → {new}")
 
 
 def _reference_items(
@@ -244,7 +244,7 @@ def _rewrite_env_header(
             plan.edits.append(Edit(start, start + len(section.name) - len(prefix), rebuilt))
             if any(tox_envs.fate_of(items[i].text, policy).dead for i in new if new[i] is not None):
                 plan.dropped_in.pop(f"[{section.name}]")  # the rename says it all
-                plan.change(f"[{section.name}] → [{prefix}{rebuilt}]")
+                plan.changes.append(f"[{section.name}] → [{prefix}{rebuilt}]")
             return True
     return not _remove_section(text, section, plan)
 
@@ -256,7 +256,7 @@ def _remove_section(text: str, section: Section, plan: Plan) -> bool:
         return False
     plan.edits.append(Edit(*_ini.section_span(text, section), ""))
     plan.dropped_in.pop(f"[{section.name}]", None)
-    plan.change(f"[{section.name}]: removed")
+    plan.changes.append(f"[{section.name}]: removed")
     return True
 
 

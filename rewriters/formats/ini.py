@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import configparser
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, apply_edits
+from rewriters.result import BrokenOutput, Edit, Record, Rewrite, UnparsableInput
 from rewriters.versions import Minor, join_names
 
 LINE_RE = re.compile(r"[^\n]*\n|[^\n]+")
@@ -169,6 +169,11 @@ def validate(text: str, *, broken: bool) -> None:
         raise UnparsableInput("", line, f"not an INI file: {error.message}") from error
 
 
+def check_output(text: str) -> None:
+    """Raise ``BrokenOutput`` unless the rewritten ``text`` is still INI."""
+    validate(text, broken=True)
+
+
 def section_span(text: str, section: Section) -> tuple[int, int]:
     """The span deleting a section: header, entries and the blank lines after them.
 
@@ -193,14 +198,11 @@ def replace_value(entry: Entry, value: Value, new: str | None, plan: Plan) -> No
         plan.edits.append(Edit(value.start, value.end, new))
 
 
-@dataclass
-class Plan:
-    """Edits and change lines gathered while walking a file, then made into a ``Rewrite``."""
+@dataclass(kw_only=True)
+class Plan(Record):
+    """The record of one INI rewrite, with what the tox rules keep while they walk the file:
+    the places that lost versions (one change line each) and the envs the env list moved up."""
 
-    edits: list[Edit] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    dropped: set[Minor] = field(default_factory=set)
     dropped_in: dict[str, set[Minor]] = field(default_factory=dict)
     renamed: set[str] = field(default_factory=set)  # tox envs the env list moved up
 
@@ -211,21 +213,15 @@ class Plan:
         self.dropped |= set(versions)
         self.dropped_in.setdefault(where, set()).update(versions)
 
-    def change(self, line: str) -> None:
-        """Record a change line once."""
-        if line not in self.changes:
-            self.changes.append(line)
-
-    def finish(self, text: str) -> Rewrite | None:
-        """Apply the edits; None when nothing changed; ``BrokenOutput`` if the result is not INI."""
-        new = apply_edits(text, self.edits)
-        if new == text:
-            return Rewrite(text, (), tuple(self.notes)) if self.notes else None
-        validate(new, broken=True)
+    def finish(self, text: str, check: Callable[[str], object] = check_output) -> Rewrite | None:
+        """``Record.finish``, with the places that lost versions said first."""
         lines = [
             f"{where}: dropped {join_names(sorted(v))}" for where, v in self.dropped_in.items()
         ]
-        return Rewrite(new, (*lines, *self.changes), tuple(self.notes), frozenset(self.dropped))
+        said = Record(
+            edits=self.edits, changes=lines + self.changes, notes=self.notes, dropped=self.dropped
+        )
+        return said.finish(text, check)
 
 
 # --- comma lists on value lines (tox env lists, factor conditions) ---------------------------

@@ -32,7 +32,9 @@ def rewrite_requirement(
     if fate:
         start = value.start + offset + len(without_marker(requirement))
         plan.edits.append(Edit(start, value.end, ""))
-        plan.change(f"{entry.key}: {requirement.strip()} → {without_marker(requirement).strip()}")
+        plan.changes.append(
+            f"{entry.key}: {requirement.strip()} → {without_marker(requirement).strip()}"
+        )
     else:
         replace_value(entry, value, None, plan)
-        plan.change(f"{entry.key}: removed {requirement.strip()}")
+        plan.changes.append(f"{entry.key}: removed {requirement.strip()}")

@@ -39,7 +39,7 @@ def _rewrite_python_requires(entry: Entry, policy: Policy, plan: Plan) -> None:
         return
     plan.edits.append(Edit(value.start, value.end, raised.text))
     plan.dropped.update(policy.minors_between(raised.old_floor))
-    plan.change(f"python_requires: {value.text} → {raised.text}")
+    plan.changes.append(f"python_requires: {value.text} → {raised.text}")
 
 
 def _rewrite_requirements(entry: Entry, policy: Policy, plan: Plan, floor: Minor | None) -> None:

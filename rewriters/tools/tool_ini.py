@@ -61,7 +61,7 @@ def rewrite_pins(
             if new is not None:
                 plan.edits.append(Edit(value.start, value.end, new[1]))
                 plan.dropped.add(new[0])
-                plan.change(f"[{section.name}] {entry.key}: {value.text} → {new[1]}")
+                plan.changes.append(f"[{section.name}] {entry.key}: {value.text} → {new[1]}")
 
 
 def _moved(text: str, policy: Policy) -> tuple[Minor, str] | None:
