@@ -10,13 +10,14 @@ schema version, not Python's, and is never touched.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rewriters.containers import images
 from rewriters.formats import yaml as _yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, apply_edits, finish
-from rewriters.versions import Minor, needs_quotes_in_yaml, yaml_quote
+from rewriters.result import Edit, Record, Rewrite, apply_edits
+from rewriters.versions import needs_quotes_in_yaml, yaml_quote
 
 PATTERNS = (
     "docker-compose*.yml",
@@ -28,20 +29,11 @@ PATTERNS = (
 _PYTHON_ARG = re.compile(r"(?i)(?:BASE_|DEFAULT_)?PY(?:THON)?(?:[_-]?(?:VER|VERSION|MINOR))?")
 
 
-class _Found:
-    def __init__(self, quote: str) -> None:
-        self.quote = quote  # for a version that must be quoted where the file wrote it plain
-        self.edits: list[Edit] = []
-        self.changes: list[str] = []
-        self.notes: list[str] = []
-        self.dropped: set[Minor] = set()
+@dataclass(kw_only=True)
+class _Found(Record):
+    """What the rewrite found so far, and the quote the file writes versions with."""
 
-    def add(self, retag: images.Retag, edits: list[Edit], change: str) -> None:
-        self.notes.extend(retag.notes)
-        if edits:
-            self.edits.extend(edits)
-            self.changes.append(change)
-            self.dropped.add(retag.old)
+    quote: str  # for a version that must be quoted where the file wrote it plain
 
 
 def _image(text: str, node: Node, policy: Policy, found: _Found) -> None:
@@ -53,7 +45,7 @@ def _image(text: str, node: Node, policy: Policy, found: _Found) -> None:
         return
     placed = [images.place(edit, expanded[1]) for edit in retag.edits]
     edits = [edit for edit in placed if edit is not None]
-    found.add(retag, edits, f"image: {retag.change}")
+    images.record(found, retag, edits, f"image: {retag.change}")
 
 
 def _arg(node: ScalarNode, at: tuple[str, int], value: str, policy: Policy, found: _Found) -> None:
@@ -66,7 +58,7 @@ def _arg(node: ScalarNode, at: tuple[str, int], value: str, policy: Policy, foun
     new = apply_edits(value, retag.edits)
     if node.style is None and node.value == value and needs_quotes_in_yaml(new):
         edits = [Edit(start, start + len(value), f"{found.quote}{new}{found.quote}")]
-    found.add(retag, edits, f"build arg {name}: {retag.change}")
+    images.record(found, retag, edits, f"build arg {name}: {retag.change}")
 
 
 def _args(text: str, node: Node, python_file: bool, policy: Policy, found: _Found) -> None:
@@ -101,10 +93,10 @@ def _service(text: str, service: Node, python_file: bool, policy: Policy, found:
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Move service images and Python build args off the versions ``policy`` drops."""
-    found = _Found(yaml_quote(text, policy.quote))
+    found = _Found(quote=yaml_quote(text, policy.quote))
     python_file = "python" in text.lower()
     for document in _yaml.compose(text):
         services = _yaml.get(document, "services")
         for _name, service in _yaml.items(services) if services is not None else []:
             _service(text, service, python_file, policy, found)
-    return finish(text, found.edits, found.changes, found.notes, found.dropped, _yaml.check_parses)
+    return found.finish(text, _yaml.check_parses)

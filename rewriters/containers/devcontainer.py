@@ -12,14 +12,12 @@ and layout stay. What moves:
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from rewriters.containers import images
 from rewriters.formats.jsonc import String, Value, parse
 from rewriters.formats.jsonc import check_parses as check_parses  # re-exported: tests use it
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, finish
-from rewriters.versions import Minor
+from rewriters.result import Edit, Record, Rewrite
 
 PATTERNS = (
     ".devcontainer/devcontainer.json",
@@ -33,48 +31,38 @@ _PYTHON_ARG = re.compile(
 _PYTHON_FEATURE = re.compile(r"ghcr\.io/devcontainers/features/python(?::\d+)?")
 
 
-class _Found(NamedTuple):
-    edits: list[Edit]
-    changes: list[str]
-    notes: list[str]
-    dropped: set[Minor]
-
-    def add(self, retag: images.Retag, at: String, change: str) -> None:
-        self.notes.extend(retag.notes)
-        if retag.edits:
-            self.edits.extend(
-                Edit(at.start + e.start, at.start + e.end, e.new) for e in retag.edits
-            )
-            self.changes.append(change)
-            self.dropped.add(retag.old)
+def _record(found: Record, retag: images.Retag, at: String, change: str) -> None:
+    """Take ``retag`` of the string ``at`` into ``found``."""
+    edits = [Edit(at.start + e.start, at.start + e.end, e.new) for e in retag.edits]
+    images.record(found, retag, edits, change)
 
 
-def _image(document: dict[str, Value], policy: Policy, found: _Found) -> None:
+def _image(document: dict[str, Value], policy: Policy, found: Record) -> None:
     image = document.get("image")
     if isinstance(image, String) and "\\" not in image.value:
         retag = images.retag(image.value, policy)
         if retag is not None:
-            found.add(retag, image, f"image: {retag.change}")
+            _record(found, retag, image, f"image: {retag.change}")
 
 
-def _args(document: dict[str, Value], policy: Policy, found: _Found) -> None:
+def _args(document: dict[str, Value], policy: Policy, found: Record) -> None:
     build = document.get("build")
     args = build.get("args") if isinstance(build, dict) else None
     for name, value in args.items() if isinstance(args, dict) else []:
         if isinstance(value, String) and _PYTHON_ARG.fullmatch(name):
             retag = images.retag_arg(value.value, policy)
             if retag is not None:
-                found.add(retag, value, f"build arg {name}: {retag.change}")
+                _record(found, retag, value, f"build arg {name}: {retag.change}")
 
 
-def _features(document: dict[str, Value], policy: Policy, found: _Found) -> None:
+def _features(document: dict[str, Value], policy: Policy, found: Record) -> None:
     features = document.get("features")
     for name, options in features.items() if isinstance(features, dict) else []:
         version = options.get("version") if isinstance(options, dict) else None
         if _PYTHON_FEATURE.fullmatch(name) and isinstance(version, String):
             retag = images.retag_arg(version.value, policy)
             if retag is not None:
-                found.add(retag, version, f"python feature version: {retag.change}")
+                _record(found, retag, version, f"python feature version: {retag.change}")
 
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
@@ -82,8 +70,8 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     document = parse(text)
     if not isinstance(document, dict):
         return None
-    found = _Found([], [], [], set())
+    found = Record()
     _image(document, policy, found)
     _args(document, policy, found)
     _features(document, policy, found)
-    return finish(text, found.edits, found.changes, found.notes, found.dropped, check_parses)
+    return found.finish(text, check_parses)

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from rewriters.containers import images
 from rewriters.containers import pyenv as _pyenv
 from rewriters.policy import Policy
-from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, apply_edits
+from rewriters.result import BrokenOutput, Edit, Record, Rewrite, UnparsableInput, apply_edits
 from rewriters.versions import Minor
 
 PATTERNS = (
@@ -75,14 +75,7 @@ def _read_args(text: str, line: Line, args: _Args) -> None:
         args.spans[match["name"]] = match.span("value")
 
 
-class _Found(NamedTuple):
-    edits: list[Edit]
-    changes: list[str]
-    notes: list[str]
-    dropped: set[Minor]
-
-
-def _from(text: str, line: Line, args: _Args, policy: Policy, found: _Found) -> None:
+def _from(text: str, line: Line, args: _Args, policy: Policy, found: Record) -> None:
     match = _FROM.match(text, line.start, line.end)
     assert match is not None  # _problem has checked every FROM
     expanded = images.expand(text, *match.span("image"), args.spans)
@@ -113,7 +106,7 @@ def _conflicts(edit: Edit, edits: list[Edit]) -> bool:
     return any(e != edit and e.start < edit.end and edit.start < e.end for e in edits)
 
 
-def _python_args(text: str, line: Line, policy: Policy, found: _Found) -> None:
+def _python_args(text: str, line: Line, policy: Policy, found: Record) -> None:
     """``ARG PYTHON_VERSION=3.9`` that no ``FROM`` already moved."""
     for match in _ARG.finditer(text, line.body, line.end):
         if not _PYTHON_ARG.fullmatch(match["name"]):
@@ -123,12 +116,11 @@ def _python_args(text: str, line: Line, policy: Policy, found: _Found) -> None:
             continue
         retag = images.retag_arg(match["value"], policy)
         if retag is not None:
-            found.edits.extend(Edit(start + e.start, start + e.end, e.new) for e in retag.edits)
-            found.changes.append(f"ARG {match['name']}: {retag.change}")
-            found.dropped.add(retag.old)
+            edits = [Edit(start + e.start, start + e.end, e.new) for e in retag.edits]
+            images.record(found, retag, edits, f"ARG {match['name']}: {retag.change}")
 
 
-def _run_notes(text: str, line: Line, policy: Policy, found: _Found) -> None:
+def _run_notes(text: str, line: Line, policy: Policy, found: Record) -> None:
     """A note for the first dropped Python a ``RUN`` still names once the edits are made."""
     start, end = line.start, _instruction_end(text, line)
     inside = [e for e in found.edits if start <= e.start and e.end <= end]
@@ -147,7 +139,7 @@ def _run_notes(text: str, line: Line, policy: Policy, found: _Found) -> None:
             return
 
 
-def _pyenv_image(text: str, lines: list[Line], policy: Policy, found: _Found) -> None:
+def _pyenv_image(text: str, lines: list[Line], policy: Policy, found: Record) -> None:
     def spans(keyword: str) -> list[_pyenv.Run]:
         return [
             _pyenv.Run(line.number, line.start, line.body, _instruction_end(text, line))
@@ -157,10 +149,7 @@ def _pyenv_image(text: str, lines: list[Line], policy: Policy, found: _Found) ->
 
     plan = _pyenv.plan(text, spans("RUN"), spans("ENV"), policy)
     if plan is not None:
-        found.edits.extend(plan.edits)
-        found.changes.extend(plan.changes)
-        found.notes.extend(plan.notes)
-        found.dropped.update(plan.dropped)
+        found.merge(plan)
 
 
 def _instruction_end(text: str, line: Line) -> int:
@@ -179,7 +168,7 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     problem = _problem(text)
     if problem is not None:
         raise UnparsableInput("", *problem)
-    found = _Found([], [], [], set())
+    found = Record()
     args = _Args({})
     lines = list(instructions(text))
     seen_from = False  # only ARGs before the first FROM reach FROM lines
@@ -196,13 +185,7 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     for line in lines:
         if line.keyword == "RUN":
             _run_notes(text, line, policy, found)
-    if not found.edits:
-        return Rewrite(text, (), tuple(found.notes)) if found.notes else None
-    new = apply_edits(text, found.edits)
-    check_parses(new)
-    return Rewrite(
-        new, tuple(dict.fromkeys(found.changes)), tuple(found.notes), frozenset(found.dropped)
-    )
+    return found.finish(text, check_parses)
 
 
 def check_parses(text: str) -> None:

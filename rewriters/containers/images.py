@@ -35,7 +35,7 @@ from rewriters.containers.image_tags import (
 )
 from rewriters.formats import yaml
 from rewriters.policy import Policy
-from rewriters.result import Edit
+from rewriters.result import Edit, Record
 from rewriters.versions import Minor
 
 _DOCKER_HUB = r"(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?"
@@ -154,6 +154,16 @@ def retag_scalar(text: str, node: yaml.ScalarNode, policy: Policy) -> Retag | No
     return found._replace(edits=edits)
 
 
+def record(found: Record, retag: Retag, edits: Sequence[Edit], change: str) -> None:
+    """Take what ``retag`` says into ``found``: its notes, and with ``edits`` (its edits placed
+    in the file) the change."""
+    found.notes.extend(retag.notes)
+    if edits:
+        found.edits.extend(edits)
+        found.changes.append(change)
+        found.dropped.add(retag.old)
+
+
 def retag_arg(value: str, policy: Policy) -> Retag | None:
     """A build argument such as ``3.9`` or ``3.9-bullseye``: keep the shape, move the version."""
     match = _ARG_TAG.fullmatch(value)
@@ -176,6 +186,7 @@ __all__ = [
     "debian_suites",
     "expand",
     "place",
+    "record",
     "retag",
     "retag_arg",
     "split",

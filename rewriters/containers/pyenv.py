@@ -24,21 +24,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from rewriters.containers.pyenv_commands import EXE, Command, Entry, Image, Run, args, read
 from rewriters.policy import Policy
-from rewriters.result import Edit
+from rewriters.result import Edit, Record
 from rewriters.versions import Minor
-
-
-class Plan(NamedTuple):
-    """What the pyenv rule changes in a file."""
-
-    edits: list[Edit]
-    changes: list[str]
-    notes: list[str]
-    dropped: set[Minor]
 
 
 def _runs_only(command: Command, policy: Policy) -> Minor | None:
@@ -63,12 +53,12 @@ def _is_multi(image: Image, policy: Policy) -> bool:
     return len(keys) >= 2 and any(not policy.drops(k[1]) for k in keys)
 
 
-def plan(text: str, runs: list[Run], envs: list[Run], policy: Policy) -> Plan | None:
-    """Edits for a multi-Python pyenv image, or None when the image is not one."""
+def plan(text: str, runs: list[Run], envs: list[Run], policy: Policy) -> Record | None:
+    """What the pyenv rule changes in a multi-Python image, or None when the image is not one."""
     image = read(text, runs, envs)
     if not _is_multi(image, policy):
         return None
-    found = Plan([], [], [], set())
+    found = Record()
     fallback = _lowest_installed(image, policy)
     for number, entries in image.lists:
         _list(number, entries, fallback, policy, found)
@@ -92,7 +82,7 @@ def _list(
     entries: list[Entry],
     fallback: Entry | None,
     policy: Policy,
-    found: Plan,
+    found: Record,
 ) -> None:
     gone = [e for e in entries if e.key is not None and policy.drops(e.key[1])]
     if not gone:
@@ -123,7 +113,7 @@ def _drop_words(entries: list[Entry], gone: list[Entry]) -> Iterator[Edit]:
             yield Edit(entry.start, entries[i + 1].start, "")
 
 
-def _run(text: str, run: Run, found_commands: list[Command], policy: Policy, found: Plan) -> None:
+def _run(text: str, run: Run, found_commands: list[Command], policy: Policy, found: Record) -> None:
     only = [_runs_only(c, policy) for c in found_commands]
     if found_commands and all(only):
         found.edits.append(Edit(run.start, _after_blank(text, run.end), ""))
@@ -164,7 +154,7 @@ def _remove_commands(found_commands: list[Command], only: list[Minor | None]) ->
         i = j + 1
 
 
-def _partial_installs(found_commands: list[Command], policy: Policy, found: Plan) -> None:
+def _partial_installs(found_commands: list[Command], policy: Policy, found: Record) -> None:
     """``pyenv install 3.12 3.8``: the dropped entries go, the command stays."""
     for command in found_commands:
         installs = args(command, ("install",)) or []
@@ -175,4 +165,4 @@ def _partial_installs(found_commands: list[Command], policy: Policy, found: Plan
             found.dropped.update(e.key[1] for e in gone if e.key is not None)
 
 
-__all__ = ["Plan", "Run", "plan"]
+__all__ = ["Run", "plan"]
