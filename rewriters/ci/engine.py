@@ -24,8 +24,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rewriters.ci import axes
 from rewriters.ci.entries import collection, record_parents
-from rewriters.ci.lists import version_list
+from rewriters.ci.lists import spaced_list, version_list
 from rewriters.ci.values import (
     DEFAULT_KEYS,
     OLDEST_GUESSED,
@@ -48,7 +49,13 @@ __all__ = ["System", "rewrite"]
 def rewrite(text: str, policy: Policy, system: System) -> Rewrite | None:
     """Drop end-of-life Pythons from a CI file of ``system``."""
     documents = yaml.compose(text)
-    work = Work(text=text, policy=policy, system=system, quote=yaml_quote(text, policy.quote))
+    work = Work(
+        text=text,
+        policy=policy,
+        system=system,
+        quote=yaml_quote(text, policy.quote),
+        python_keys=axes.python_keys(text, documents, policy),
+    )
     data = load(text)
     for index, document in enumerate(documents):
         record_parents(document, work.parents)
@@ -127,6 +134,10 @@ def _sequence(
 
 def _scalar(work: Work, key: str, node: ScalarNode, owner: str) -> None:
     role = work.role(key, owner)
+    start = yaml.value_start(work.text, node)
+    if role == "python" and start is not None and axes.spaced_versions(node.value, work.policy):
+        spaced_list(work, key, start, start + len(node.value), "python")
+        return
     found = spots(role, node.value, work.policy)
     if role == "python" and not is_python_key(key):
         found = [spot for spot in found if spot.old >= OLDEST_GUESSED]

@@ -13,8 +13,8 @@ to a built tag of the minimum, as in a Dockerfile (``rewriters.containers.images
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
+from rewriters.ci import axes
 from rewriters.ci.conditions import follow_names, on_condition, prune_steps
 from rewriters.ci.lists import (
     block_list,
@@ -22,6 +22,7 @@ from rewriters.ci.lists import (
     list_version,
     report_settled,
     retarget_words,
+    spaced_list,
     token_edit,
     version_list,
 )
@@ -44,9 +45,6 @@ PATTERNS: tuple[str, ...] = (
     "action.yaml",
 )
 
-# ``ci/environment-${{ matrix.environment }}.yaml``: a file path built from a matrix value
-_FILE_TEMPLATE_RE = re.compile(r"[\w./-]*\$\{\{\s*matrix\.([\w-]+)\s*\}\}[\w-]*\.[A-Za-z]\w*")
-_BARE_MINOR_RE = re.compile(r"3\.\d{1,2}")
 
 # keys under an input or option whose own key names Python
 _PYTHON_INPUT_PARTS = frozenset({"default", "options"})
@@ -63,36 +61,11 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
         policy=policy,
         system=SYSTEM,
         quote=yaml_quote(text, policy.quote),
-        python_keys=templated_python_keys(text, documents, policy),
+        python_keys=axes.python_keys(text, documents, policy),
     )
     for document in documents:
         _walk(work, document, ("",), ())
     return work.finish(text, yaml.check_parses)
-
-
-def templated_python_keys(text: str, documents: list[Node], policy: Policy) -> frozenset[str]:
-    """Matrix keys that pick a file named for a Python version although their names do not say
-    Python: ``environment: ["3.9", "3.10"]`` used as ``ci/environment-${{ matrix.environment
-    }}.yaml``. Every value must read ``3.N``, one dropped and one kept."""
-    used = set(_FILE_TEMPLATE_RE.findall(text))
-    keys = set()
-    for matrix in (m for document in documents for m in _matrices(document)):
-        for key, value in yaml.items(matrix):
-            values = [item.value for item in yaml.items_of(value) if isinstance(item, ScalarNode)]
-            minors = [Minor.parse(v) for v in values if _BARE_MINOR_RE.fullmatch(v)]
-            if key in used and minors and len(minors) == len(yaml.items_of(value)):
-                if any(policy.drops(v) for v in minors) and not all(map(policy.drops, minors)):
-                    keys.add(key)
-    return frozenset(keys)
-
-
-def _matrices(node: Node) -> Iterator[MappingNode]:
-    for key, value in yaml.items(node):
-        if key == "matrix" and isinstance(value, MappingNode):
-            yield value
-        yield from _matrices(value)
-    for item in yaml.items_of(node):
-        yield from _matrices(item)
 
 
 def _walk(work: Work, node: Node, path: tuple[str, ...], parents: tuple[MappingNode, ...]) -> None:
@@ -113,6 +86,8 @@ def _visit(
     work: Work, key: str, value: Node, path: tuple[str, ...], parents: tuple[MappingNode, ...]
 ) -> None:
     owner = path[-1]
+    if isinstance(value, ScalarNode) and "${{" in value.value:
+        _expression_defaults(work, key, value)
     if key == "matrix" and owner == "strategy" and isinstance(value, MappingNode):
         work.seen.add(id(value))
         names = rewrite_matrix(work, value, python_value)
@@ -135,6 +110,23 @@ def _visit(
         _walk(work, value, (*path, key), parents)
 
 
+# a quoted literal inside ``${{ … }}``: ``${{ matrix.interpreter || '3.9 3.10 3.11' }}``
+_EXPRESSION_RE = re.compile(r"\$\{\{(?:[^}]|\}(?!\}))*\}\}")
+_LITERAL_RE = re.compile(r"'([^'\n]*)'")
+
+
+def _expression_defaults(work: Work, key: str, node: ScalarNode) -> None:
+    """Version lists written as string literals in expressions follow the list rule."""
+    start = yaml.value_start(work.text, node)
+    if start is None:
+        return
+    for expression in _EXPRESSION_RE.finditer(node.value):
+        for literal in _LITERAL_RE.finditer(expression[0]):
+            if axes.spaced_versions(literal[1], work.policy):
+                at = start + expression.start() + literal.start(1)
+                spaced_list(work, key, at, at + len(literal[1]), "python")
+
+
 def _image(work: Work, node: ScalarNode) -> None:
     """A job's ``container:`` or a service's ``image:`` on a dropped Python gets a built tag."""
     retag = images.retag_scalar(work.text, node, work.policy)
@@ -155,7 +147,12 @@ def python_value(
     elif isinstance(node, ScalarNode) and node.style == "|":
         block_list(work, key, node)
     elif isinstance(node, ScalarNode):
-        if not _single(work, key, node, owner, parents):
+        if _single(work, key, node, owner, parents):
+            return
+        start = yaml.value_start(work.text, node)
+        if start is not None and axes.spaced_versions(node.value, work.policy):
+            spaced_list(work, key, start, start + len(node.value), "python")
+        else:
             embedded_list(work, key, node, "python")
     else:
         _walk(work, node, (key,), parents)

@@ -165,6 +165,21 @@ def embedded_list(work: Work, key: str, node: ScalarNode, role: Role) -> None:
         _report(work, key, tokens, shrunk)
 
 
+def spaced_list(work: Work, key: str, start: int, end: int, role: Role) -> None:
+    """Versions separated by blanks in ``text[start:end]``: ``interpreter: 3.9 3.10 3.11``, or
+    the default in ``${{ matrix.interpreter || '3.9 3.10' }}``."""
+    spans = [(m.start(), m.end(), m[0]) for m in re.finditer(r"\S+", work.text[start:end])]
+    spans = [(start + s, start + e, word) for s, e, word in spans]
+    tokens = [item_version(word, role) for _, _, word in spans]
+    shrunk = shrink(tokens, work.policy, work.settle)
+    for i in [*shrunk.moved, *shrunk.settled]:
+        item_start, item_end, item = spans[i]
+        new = settle_words(work, _moved_words(work, item, tokens[i], shrunk.moved.get(i)))
+        work.edits.append(Edit(item_start, item_end, new))
+    work.edits += remove_spans(spans, shrunk.removed)
+    _report(work, key, tokens, shrunk)
+
+
 def remove_spans(spans: list[tuple[int, int, str]], indices: list[int]) -> list[Edit]:
     """Remove items of an inline list, each with one neighbouring separator."""
     edits = []

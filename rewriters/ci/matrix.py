@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rewriters.ci.lists import list_version, retarget_words, version_list
+from rewriters.ci.axes import spaced_versions
+from rewriters.ci.lists import list_version, retarget_words, spaced_list, version_list
 from rewriters.ci.matrix_entries import Renames, entries, leaves
 from rewriters.ci.matrix_views import follow
 from rewriters.ci.work import Work, is_tox_key, known
@@ -63,7 +64,20 @@ def _rewrite(work: Work, matrix: MappingNode, python_value: PythonValue) -> dict
         if isinstance(seq, SequenceNode):
             work.seen.add(id(seq))
             renames.update(entries(work, matrix, key, seq, base, paired=paired))
+            _spaced_values(work, seq)
     return _relink(work, matrix, renames)
+
+
+def _spaced_values(work: Work, seq: SequenceNode) -> None:
+    """An entry's Python value listing several versions (``interpreter: 3.9 3.10 3.11``) is a
+    list of its own: it shrinks by the list rule, and the entry stays."""
+    for entry in seq.value:
+        for key, value in yaml.items(entry):
+            if not (work.is_python_key(key) and isinstance(value, ScalarNode)):
+                continue
+            start = yaml.value_start(work.text, value)
+            if start is not None and spaced_versions(value.value, work.policy):
+                spaced_list(work, f"matrix {key}", start, start + len(value.value), "python")
 
 
 def _mappings(seq: SequenceNode) -> bool:

@@ -88,3 +88,58 @@ def test_same_list_same_answer(module, shape, path, before, after):
     written = text if result is None else result.text
     assert written == shape.format(list=flow(after))
     assert at(YAML(typ="safe", pure=True).load(written), path) == after
+
+
+# The same, under a key whose name does not say Python: the values decide.
+UNNAMED = (
+    pytest.param(
+        github_actions,
+        "jobs:\n  test:\n    strategy:\n      matrix:\n        interpreter: {list}\n",
+        id="github_actions",
+    ),
+    pytest.param(
+        gitlab_ci,
+        "test:\n  parallel:\n    matrix:\n      - INTERPRETER: {list}\n  script: nox\n",
+        id="gitlab_ci",
+    ),
+    pytest.param(travis, "language: python\ninterpreter: {list}\n", id="travis"),
+    pytest.param(
+        circleci,
+        "workflows:\n  test:\n    jobs:\n      - test:\n          matrix:\n"
+        "            parameters:\n              interpreter: {list}\n",
+        id="circleci",
+    ),
+    pytest.param(
+        azure_pipelines,
+        "jobs:\n- template: t.yml\n  parameters:\n    interpreters: {list}\n",
+        id="azure_pipelines",
+    ),
+    pytest.param(appveyor, "environment:\n  INTERPRETERS: {list}\n", id="appveyor"),
+    pytest.param(
+        bitbucket_pipelines,
+        "pipelines:\n  default:\n    - step:\n        interpreter: {list}\n",
+        id="bitbucket_pipelines",
+    ),
+)
+
+
+@pytest.mark.parametrize(("module", "shape"), UNNAMED)
+@pytest.mark.parametrize(
+    ("before", "after"),
+    (
+        (["3.9", "3.10", "3.11", "3.12"], ["3.11", "3.12"]),
+        (["3.9", "3.13"], ["3.11", "3.13"]),
+    ),
+)
+def test_a_list_of_versions_under_any_key(module, shape, before, after):
+    result = module.rewrite(shape.format(list=flow(before)), DECLARED)
+    assert result is not None
+    assert result.text == shape.format(list=flow(after))
+
+
+@pytest.mark.parametrize(("module", "shape"), UNNAMED)
+@pytest.mark.parametrize(
+    "values", (["3.2", "3.3"], ["3.1", "3.4"], ["2.12", "2.13"], ["3.9"]), ids=str
+)
+def test_a_list_that_may_not_be_python_stays(module, shape, values):
+    assert module.rewrite(shape.format(list=flow(values)), DECLARED) is None

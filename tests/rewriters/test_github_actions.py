@@ -822,14 +822,64 @@ def test_a_matrix_key_that_picks_a_per_version_file_lists_python_versions():
         pytest.param(TEMPLATED.format(values='"3.1", "3.2"'), id="no kept version: not Python"),
         pytest.param(TEMPLATED.format(values='"3.10", "4.2"'), id="a value that is not 3.N"),
         pytest.param(
-            MATRIX + '        environment: ["3.10", "3.11"]\n    steps:\n'
+            MATRIX + '        environment: ["3.10"]\n    steps:\n'
             "      - run: echo ${{ matrix.environment }}\n",
-            id="not a file name",
+            id="one value and not a file name",
         ),
+        pytest.param(
+            MATRIX + '        ruby: ["3.2", "3.3"]\n        python: ["3.11"]\n',
+            id="another language's versions",
+        ),
+        pytest.param(MATRIX + '        django: ["3.2", "4.2"]\n', id="a library's versions"),
+        pytest.param(MATRIX + '        mongodb-version: ["3.6", "4.0"]\n', id="a service"),
+        pytest.param(MATRIX + '        scala: ["2.12", "2.13"]\n', id="python 2 spellings"),
+        pytest.param(MATRIX + '        lib: ["3.1", "3.4"]\n', id="below 3.5"),
     ),
 )
 def test_other_matrix_keys_are_not_python(before):
     noop(github_actions, before, POLICY)
+
+
+AXIS = (
+    MATRIX + "        interpreter: [{values}]\n        include:\n"
+    "          - {{interpreter: '3.9', extra: slow}}\n    steps:\n"
+    "      - run: nox --interpreter ${{{{ matrix.interpreter }}}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            MATRIX + '        environment: ["3.10", "3.11"]\n    steps:\n'
+            "      - run: echo ${{ matrix.environment }}\n",
+            MATRIX + '        environment: ["3.11"]\n    steps:\n'
+            "      - run: echo ${{ matrix.environment }}\n",
+            id="a list of versions under any name",
+        ),
+        pytest.param(
+            AXIS.format(values="'3.9', '3.10', '3.11', '3.12', '3.13'"),
+            MATRIX + "        interpreter: ['3.11', '3.12', '3.13']\n        include:\n"
+            "          - {interpreter: '3.11', extra: slow}\n    steps:\n"
+            "      - run: nox --interpreter ${{ matrix.interpreter }}\n",
+            id="its include entries follow",
+        ),
+        pytest.param(
+            MATRIX + "        include:\n          - {name: all, interpreter: 3.9 3.10 3.11 3.12}\n",
+            MATRIX + "        include:\n          - {name: all, interpreter: 3.11 3.12}\n",
+            id="space-separated versions in an include entry",
+        ),
+        pytest.param(
+            MATRIX + "        os: [ubuntu-latest]\n    steps:\n"
+            "      - run: nox --interpreter ${{ matrix.interpreter || '3.9 3.10 3.11' }}\n",
+            MATRIX + "        os: [ubuntu-latest]\n    steps:\n"
+            "      - run: nox --interpreter ${{ matrix.interpreter || '3.11' }}\n",
+            id="a default list in an expression",
+        ),
+    ],
+)
+def test_a_version_axis_is_read_by_content_whatever_its_key(before, after):
+    check(github_actions, before, after, POLICY)
 
 
 @pytest.mark.parametrize(
