@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from rewriters.formats import yaml as _yaml
 from rewriters.formats.yaml import Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, finish
+from rewriters.result import Edit, Record, Rewrite
 from rewriters.versions import (
     Minor,
     Token,
@@ -61,25 +62,23 @@ class _Flag(NamedTuple):
     items: frozenset[int]  # ``args`` items holding the flag and its value
 
 
-class _Found:
-    def __init__(self, quote: str) -> None:
-        self.quote = quote  # for a version that must be quoted where the file wrote it plain
-        self.edits: list[Edit] = []
-        self.changes: list[str] = []
-        self.dropped: set[Minor] = set()
-        self.notes: list[str] = []
+@dataclass(kw_only=True)
+class _Found(Record):
+    """What the rewrite found so far, and the quote the file writes versions with."""
+
+    quote: str  # for a version that must be quoted where the file wrote it plain
 
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Move hook targets and language versions off the versions ``policy`` drops."""
-    found = _Found(yaml_quote(text, policy.quote))
+    found = _Found(quote=yaml_quote(text, policy.quote))
     for document in _yaml.compose(text):
         _default_language_version(text, document, policy, found)
         for repo in _yaml.items_of(_yaml.get(document, "repos")):
             hooks = _yaml.get(repo, "hooks")
             if isinstance(hooks, SequenceNode):
                 _hooks(text, hooks, policy, found)
-    return finish(text, found.edits, found.changes, found.notes, found.dropped, _yaml.check_parses)
+    return found.finish(text, _yaml.check_parses)
 
 
 def _scalar(node: Node | None) -> str:

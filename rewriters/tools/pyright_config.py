@@ -10,23 +10,15 @@ that are not versions and versions the policy keeps stay as they are.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from rewriters.formats.jsonc import String, Value, check_parses, parse
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, finish
-from rewriters.versions import Minor, parse_token, retarget
+from rewriters.result import Edit, Record, Rewrite
+from rewriters.versions import parse_token, retarget
 
 PATTERNS: tuple[str, ...] = ("pyrightconfig.json",)
 
 
-class _Found(NamedTuple):
-    edits: list[Edit]
-    changes: list[str]
-    dropped: set[Minor]
-
-
-def _python_version(where: str, config: dict[str, Value], policy: Policy, found: _Found) -> None:
+def _python_version(where: str, config: dict[str, Value], policy: Policy, found: Record) -> None:
     """Move ``config``'s ``pythonVersion`` to the policy's minimum when the policy drops it."""
     value = config.get("pythonVersion")
     if not isinstance(value, String):
@@ -45,10 +37,10 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     document = parse(text)
     if not isinstance(document, dict):
         return None
-    found = _Found([], [], set())
+    found = Record()
     _python_version("", document, policy, found)
     environments = document.get("executionEnvironments")
     for index, environment in enumerate(environments if isinstance(environments, list) else []):
         if isinstance(environment, dict):
             _python_version(f"executionEnvironments[{index}].", environment, policy, found)
-    return finish(text, found.edits, found.changes, (), found.dropped, check_parses)
+    return found.finish(text, check_parses)
