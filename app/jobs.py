@@ -4,6 +4,9 @@
 ``PriorityRedisHuey`` when ``MOLT_QUEUE_URL`` is a Redis URL (plain ``RedisHuey`` refuses task
 priorities).  Retries back off on GitHub 5xx and timeouts, and wait for the reset time GitHub
 gives on rate limits.
+
+``Jobs`` is made once per process and keeps what the jobs remember between them (tree listings
+with their ETags, repositories that need nothing, clients, permissions), each bounded.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from huey.storage import SqliteStorage
 from app import commands, events, upgrade
 from app import github as gh
 from app.errors import Conflict, GitHubError, RateLimited
+from app.memory import LRU
 from app.outcome import Target
 from app.settings import Settings
 from app.webhooks import WebhookEvent
@@ -32,6 +36,7 @@ QUEUE_FILE = "queue.sqlite3"
 LOCK_RETRY_SECONDS = 15
 CONFLICT_RETRY_SECONDS = 10
 COMMAND_RETRIES = 4  # five tries in about 10 minutes, then the failure is reported in the thread
+CLIENTS_MAX = 1_000  # installations whose clients (and connection pools) are kept
 
 ClientFactory = Callable[[int], gh.Client]
 
@@ -63,25 +68,27 @@ def make_huey(settings: Settings) -> Huey:
 
 
 def app_clients(settings: Settings, *, throttle: bool = True) -> ClientFactory:
-    """Installation id → a client for it, one per installation, kept for the process's life."""
-    cache: dict[int, gh.Client] = {}
+    """Installation id → a client for it, kept for the most recently used installations."""
+    clients = LRU[int, gh.Client](CLIENTS_MAX)
 
     def client(installation_id: int) -> gh.Client:
-        if installation_id not in cache:
-            cache[installation_id] = gh.client_for_installation(
+        made = clients.get(installation_id)
+        if made is None:
+            made = gh.client_for_installation(
                 settings.app_id,
                 settings.private_key_pem(),
                 installation_id,
                 settings.github_url,
                 throttle=throttle,
             )
-        return cache[installation_id]
+            clients.put(installation_id, made)
+        return made
 
     return client
 
 
 class Jobs:
-    """The queue and the tasks on it; implements ``events.Scanner`` for the handlers."""
+    """The queue, the tasks on it and what they remember; implements ``events.Scanner``."""
 
     def __init__(
         self,
@@ -114,6 +121,8 @@ class Jobs:
         )(self._run_command)
         self._permissions = commands.Permissions()
         self._login: str | None = None
+        self.listings = gh.Listings(gh.LISTINGS_MAX)
+        self.needed_nothing = upgrade.NeededNothing(upgrade.NEEDED_NOTHING_MAX)
         huey.periodic_task(crontab(minute="17", hour="4"), name="daily_rescan")(self.rescan_all)
 
     # --- webhooks.Enqueue -------------------------------------------------------------
@@ -161,6 +170,11 @@ class Jobs:
 
     # --- tasks ------------------------------------------------------------------------
 
+    def _repository(self, installation_id: int, full_name: str) -> gh.Repository:
+        """One repository, through the installation's client and the listings jobs share."""
+        client = self._clients(installation_id)
+        return gh.Repository(client, full_name, listings=self.listings)
+
     def _scan_installation(self, installation_id: int, only: frozenset[str] | None) -> None:
         with _retrying():
             targets = gh.installation_repositories(self._clients(installation_id))
@@ -172,9 +186,15 @@ class Jobs:
         extra = {"installation_id": installation_id, "repo": target.full_name}
         try:
             with self.huey.lock_task(f"repo:{target.full_name}"), _retrying():
-                repo = gh.Repository(self._clients(installation_id), target.full_name)
-                login = self.app_login()
-                outcome = upgrade.run(repo, target, self._today(), on_push=on_push, login=login)
+                repo = self._repository(installation_id, target.full_name)
+                outcome = upgrade.run(
+                    repo,
+                    target,
+                    self._today(),
+                    on_push=on_push,
+                    login=self.app_login(),
+                    needed_nothing=self.needed_nothing,
+                )
         except TaskLockedException:
             raise RetryTask(delay=LOCK_RETRY_SECONDS) from None
         log.info("%s: %s", target.full_name, outcome.value, extra=extra)
@@ -183,7 +203,7 @@ class Jobs:
         self, installation_id: int, request: commands.Request, task: Any = None
     ) -> None:
         full_name = request.target.full_name
-        repo = gh.Repository(self._clients(installation_id), full_name)
+        repo = self._repository(installation_id, full_name)
         accepted: tuple[commands.Command, ...] = ()
         try:
             with _retrying():
@@ -216,7 +236,7 @@ class Jobs:
 
     def _delete_branch(self, installation_id: int, full_name: str, branch: str) -> None:
         with _retrying():
-            gh.Repository(self._clients(installation_id), full_name).delete_branch(branch)
+            self._repository(installation_id, full_name).delete_branch(branch)
 
     def rescan_all(self) -> None:
         """Daily: queue every repository of every installation."""

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from app import publish, pull_request, repo_config
 from app.errors import ConfigError, Conflict
 from app.github import Pull, Repository, Tree
+from app.memory import LRU
 from app.outcome import Done, Outcome, Target
 from app.plan import Plan, plan, reads
 from app.pull_request import Overrides
@@ -20,7 +21,9 @@ from rewriters.versions import Minor
 # Repositories a scan found needing nothing, under the calendar's minimum of that day, with
 # the tree they had. The next scan lists the tree conditionally (a 304 is free) and stops
 # there when it has not changed: a daily rescan of a finished repository costs nothing.
-NEEDED_NOTHING: dict[tuple[str, Minor], str] = {}
+# The object that runs the jobs keeps one for all of them.
+NeededNothing = LRU[tuple[str, Minor], str]
+NEEDED_NOTHING_MAX = 10_000
 
 
 class Prepared(NamedTuple):
@@ -100,22 +103,26 @@ def run(
     *,
     on_push: bool = False,
     login: str | None = None,
+    needed_nothing: NeededNothing | None = None,
 ) -> Outcome:
     """Bring one repository's molt pull request in line with the policy.
 
     ``login`` is the App's (the pull request then lists the commands addressed to it).
+    ``needed_nothing`` remembers, across runs, the repositories that need nothing (without it,
+    each run reads the repository afresh).
     """
+    remembered = NeededNothing(1) if needed_nothing is None else needed_nothing
     memo = (target.full_name, Policy.for_date(today).minimum)
-    known = None if on_push else NEEDED_NOTHING.get(memo)
+    known = None if on_push else remembered.get(memo)
     prepared = prepare(repo, target, needed_nothing=known)
     if isinstance(prepared, Outcome):
         return prepared
     default = policy_for(today, prepared.config, Overrides())
     if not on_push and not _plan(prepared, default).files:
         # Only a push can make an open molt PR unneeded; scans skip the look-up (API budget).
-        NEEDED_NOTHING[memo] = prepared.tree.sha
+        remembered.put(memo, prepared.tree.sha)
         return Outcome.NOTHING
-    NEEDED_NOTHING.pop(memo, None)
+    remembered.discard(memo)
     current = publish.current_pull(repo, prepared.config.branch_prefix)
     chosen = _overrides_of(current)
     return _apply(repo, target, today, prepared, current, chosen, publish.SCAN, login).outcome

@@ -16,7 +16,7 @@ from app.github.clients import (
     installation_ids,
     installation_repositories,
 )
-from app.github.contents import LISTED, MAX_FILE_BYTES, Tree, TreeEntry
+from app.github.contents import LISTINGS_MAX, MAX_FILE_BYTES, Listings, Tree, TreeEntry
 from app.github.failures import translate, translated
 from app.github.repository import (
     BOT_AUTHOR,
@@ -33,11 +33,12 @@ __all__ = [
     "BOT_EMAIL",
     "CHECK_NAME",
     "CONFIG_CHECK_TITLE",
-    "LISTED",
+    "LISTINGS_MAX",
     "MAX_FILE_BYTES",
     "TIMEOUT_SECONDS",
     "BranchHead",
     "Client",
+    "Listings",
     "Pull",
     "Repository",
     "Tree",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import tarfile
-from collections import OrderedDict
 from typing import NamedTuple
+
+from app.memory import LRU
 
 MAX_FILE_BYTES = 1_000_000  # config files are small; anything larger is not one of ours
 
@@ -24,19 +25,13 @@ class Tree(NamedTuple):
 
     sha: str
     files: tuple[TreeEntry, ...]
-    unchanged: bool = False  # GitHub answered 304: the same listing as this process saw before
+    unchanged: bool = False  # GitHub answered 304: the same listing as was remembered
 
 
-# Tree listings this process made, by URL: (ETag, listing). Bounded; the oldest go first.
-LISTED: OrderedDict[str, tuple[str, Tree]] = OrderedDict()
-LISTED_MAX = 10_000
-
-
-def remember(url: str, etag: str, tree: Tree) -> None:
-    LISTED[url] = (etag, tree)
-    LISTED.move_to_end(url)
-    while len(LISTED) > LISTED_MAX:
-        LISTED.popitem(last=False)
+# Tree listings made before, by URL: (ETag, listing), so the next one can be conditional.
+# The object that runs the jobs keeps one for all of them; a lone Repository keeps its own.
+Listings = LRU[str, tuple[str, Tree]]
+LISTINGS_MAX = 10_000
 
 
 def decoded(data: bytes) -> str | None:

@@ -16,13 +16,12 @@ from github.PullRequest import PullRequest
 
 from app.errors import Conflict, NotFound
 from app.github.contents import (
-    LISTED,
     MAX_FILE_BYTES,
+    Listings,
     Tree,
     TreeEntry,
     decoded,
     files_from_tarball,
-    remember,
 )
 from app.github.failures import translated
 
@@ -32,6 +31,7 @@ BOT_AUTHOR = "molt[bot]"
 BOT_EMAIL = "molt-bot@users.noreply.github.com"
 CHECK_NAME = "molt"
 CONFIG_CHECK_TITLE = ".github/molt.yml is invalid; molt opens no pull request until it is fixed"
+OWN_LISTINGS = 4  # what a Repository made without shared listings remembers of its own
 
 
 class Pull(NamedTuple):
@@ -57,22 +57,29 @@ class BranchHead(NamedTuple):
 
 
 class Repository:
-    """One repository, seen through the few calls molt makes."""
+    """One repository, seen through the few calls molt makes.
 
-    def __init__(self, client: github.Github, full_name: str) -> None:
+    ``listings`` are the tree listings remembered across jobs (the job runner's); without
+    them, the repository remembers only the listings it makes itself.
+    """
+
+    def __init__(
+        self, client: github.Github, full_name: str, *, listings: Listings | None = None
+    ) -> None:
         self.full_name = full_name
         self.owner = full_name.split("/", 1)[0]
         self._client = client
         self._repo = client.get_repo(full_name)  # lazy: the client is
+        self._listings = Listings(OWN_LISTINGS) if listings is None else listings
 
     def tree(self, ref: str) -> Tree:
         """Every file at ``ref`` (a branch name or commit sha), in one recursive listing.
 
-        A listing this process made before is asked for again conditionally (``If-None-Match``):
-        when nothing changed GitHub answers 304, which does not count against the rate limit.
+        A remembered listing is asked for again conditionally (``If-None-Match``): when nothing
+        changed GitHub answers 304, which does not count against the rate limit.
         """
         url = f"{self._repo.url}/git/trees/{quote(ref, safe='')}"
-        known = LISTED.get(url)
+        known = self._listings.get(url)
         headers = {"If-None-Match": known[0]} if known else {}
         with translated():
             answer, data = self._client.requester.requestJsonAndCheck(
@@ -88,7 +95,7 @@ class Repository:
         )
         tree = Tree(str(data["sha"]), files)
         if "etag" in answer:
-            remember(url, answer["etag"], tree)
+            self._listings.put(url, (answer["etag"], tree))
         return tree
 
     def read_files(self, ref: str, entries: list[TreeEntry]) -> dict[str, str]:

@@ -142,6 +142,18 @@ def test_permissions_are_cached_briefly(fake_github):
     assert len(asked) == 2
 
 
+def test_permissions_kept_are_bounded(fake_github):
+    from app import github as gh
+
+    fake_github.add_repo("octo/r", {})
+    repo = gh.Repository(gh.client_for_token("t", fake_github.url, throttle=False), "octo/r")
+    permissions = commands.Permissions(maximum=1)
+    for login in ("alice", "bob", "alice"):
+        permissions.may_command(repo, login)
+    asked = [r for r in fake_github.requests if r.path.endswith("/permission")]
+    assert len(asked) == 3  # bob's pushed alice's out
+
+
 # --- every command ----------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from app.server import create_app
 from app.settings import Settings
 from tests.conftest import TODAY
 from tests.fakes import webhooks
+from tests.fakes.github import FakeGitHub
 
 INSTALLATION = 957387  # the id in GitHub's installation examples
 REPO = "Codertocat/Hello-World"
@@ -319,3 +320,21 @@ def test_redis_url_selects_redis_queue(tmp_path):
     assert (tmp_path / "d" / "queue.sqlite3").exists()
     # WAL synced at NORMAL: no fsync per job, and no corruption on a power cut
     assert queue.storage.conn.execute("PRAGMA synchronous").fetchone() == (1,)
+
+
+def test_independent_apps_spend_the_same_requests(tmp_path):
+    """Nothing is remembered outside the object running the jobs: a fresh App pays in full."""
+    finished = {"pyproject.toml": PYPROJECT_AFTER, "tox.ini": "[tox]\nenvlist = py311\n"}
+    spent = []
+    for name in ("first", "second"):
+        with FakeGitHub() as fake:
+            (tmp_path / name).mkdir()
+            server, jobs = _app(fake, tmp_path / name)
+            fake.add_repo(REPO, finished, default_branch="master")
+            try:
+                server.deliver("installation", installation_created())
+                drain(jobs)
+            finally:
+                server.close()
+            spent.append(len(fake.requests_for(REPO)))
+    assert spent == [2, 2]  # the tree listing and the tarball of its two files

@@ -12,6 +12,7 @@ from app.errors import RateLimited, ServerError
 from app.outcome import Outcome, Target
 from app.plan import FileChange
 from tests.conftest import TODAY
+from tests.fakes.github import FakeGitHub
 
 REPO = "octo/inkwell"
 BRANCH = "molt/python-3.11"
@@ -38,10 +39,17 @@ TOX_AFTER = "[tox]\nenvlist = py311\n"
 TARGET = Target(REPO, "main")
 
 
-def run(fake, target=TARGET, today=TODAY, login="molt-bot", **kwargs):
+def remembering(listings=gh.LISTINGS_MAX, needed_nothing=upgrade.NEEDED_NOTHING_MAX):
+    """Fresh memory, as the object running the jobs keeps it between them."""
+    return gh.Listings(listings), upgrade.NeededNothing(needed_nothing)
+
+
+def run(fake, target=TARGET, today=TODAY, login="molt-bot", memory=None, **kwargs):
+    """One run; with ``memory`` (from ``remembering()``) it shares what earlier runs learned."""
+    listings, needed_nothing = memory or (None, None)
     client = gh.client_for_token("personal-token", fake.url, throttle=False)
-    repo = gh.Repository(client, target.full_name)
-    return upgrade.run(repo, target, today, login=login, **kwargs)
+    repo = gh.Repository(client, target.full_name, listings=listings)
+    return upgrade.run(repo, target, today, login=login, needed_nothing=needed_nothing, **kwargs)
 
 
 def cost(fake, before):
@@ -335,10 +343,39 @@ def test_an_ignored_new_target_leaves_the_old_pull_request_alone(fake_github):
 
 def test_rescan_of_an_unchanged_repository_is_one_free_request(fake_github):
     fake_github.add_repo("octo/finished", {"pyproject.toml": PYPROJECT_AFTER, "tox.ini": TOX_AFTER})
-    target = Target("octo/finished", "main")
-    assert run(fake_github, target) is Outcome.NOTHING
+    target, memory = Target("octo/finished", "main"), remembering()
+    assert run(fake_github, target, memory=memory) is Outcome.NOTHING
     before = len(fake_github.requests)
-    assert run(fake_github, target) is Outcome.NOTHING
+    assert run(fake_github, target, memory=memory) is Outcome.NOTHING
     assert [(r.method, r.status) for r in fake_github.requests[before:]] == [("GET", 304)]
     fake_github.push("octo/finished", {"tox.ini": TOX}, "Back to 3.9")
-    assert run(fake_github, target) is Outcome.OPENED
+    assert run(fake_github, target, memory=memory) is Outcome.OPENED
+
+
+def test_independent_runs_spend_the_same_requests():
+    """What one run remembers lives in its own memory: a fresh one pays in full."""
+    spent = []
+    for _ in range(2):
+        with FakeGitHub() as fake:
+            fake.add_repo(REPO, {"pyproject.toml": PYPROJECT_AFTER, "tox.ini": TOX_AFTER})
+            assert run(fake, memory=remembering()) is Outcome.NOTHING
+            spent.append(cost(fake, 0))
+    assert spent == [2, 2]  # the tree listing and the tarball
+
+
+def test_memory_is_bounded(fake_github):
+    files = {"pyproject.toml": PYPROJECT_AFTER, "tox.ini": TOX_AFTER}
+    first, second = Target("octo/first", "main"), Target("octo/second", "main")
+    fake_github.add_repo(first.full_name, files)
+    fake_github.add_repo(second.full_name, files)
+    memory = remembering(listings=1, needed_nothing=1)
+    for target in (first, second):
+        assert run(fake_github, target, memory=memory) is Outcome.NOTHING
+    rescans = []
+    for _ in range(2):
+        before = len(fake_github.requests)
+        assert run(fake_github, first, memory=memory) is Outcome.NOTHING
+        api = [r for r in fake_github.requests[before:] if not r.path.startswith("/_codeload/")]
+        rescans.append([r.status for r in api])
+    # the second repository pushed the first out: read again in full (tree, tarball), then free
+    assert rescans == [[200, 302], [304]]
