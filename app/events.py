@@ -128,11 +128,16 @@ HANDLERS: dict[tuple[str, str | None], Handler] = {
 }
 
 
+def handler_for(name: str, action: str | None) -> Handler | None:
+    """The handler of event ``name`` with ``action``: its own, or the one for every action."""
+    return HANDLERS.get((name, action)) or HANDLERS.get((name, None))
+
+
 def handle(
     scanner: Scanner, name: str, action: str | None, installation_id: int, payload: Payload
 ) -> None:
     """Run the handler of event ``name``/``action``; events without one are ignored."""
-    handler = HANDLERS.get((name, action)) or HANDLERS.get((name, None))
+    handler = handler_for(name, action)
     if handler is None:
         log.debug("no handler", extra={"event": name, "action": action})
         return

@@ -1,8 +1,9 @@
 """POST /webhook: signature check, size cap, event filter, delivery de-duplication, enqueue.
 
 The order matters: the signature header is checked, the body is read up to GitHub's 25 MB cap,
-its HMAC is compared in constant time, and only then is it parsed. Accepted events are
-enqueued and answered 202 at once; the work happens in a job.
+its HMAC is compared in constant time, and only then is it parsed. Accepted events (those
+``events.HANDLERS`` has a handler for) are enqueued and answered 202 at once; the work happens
+in a job. ``ping`` is answered ``pong``; anything else is answered 202 and dropped.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import hmac
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
-from types import MappingProxyType
+from collections.abc import Callable
 from typing import Any, Final, NamedTuple
 
 from fastapi import APIRouter, HTTPException, Request
@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import SecretStr
 from starlette.concurrency import run_in_threadpool
 
+from app import events
 from app.deliveries import DeliveryStore
 
 logger = logging.getLogger(__name__)
@@ -29,20 +30,6 @@ PATHS: Final = ("/webhook", "/api/github/webhooks")
 MAX_BODY_BYTES: Final = 25 * 1024 * 1024  # GitHub does not deliver larger payloads
 SIGNATURE_HEADER: Final = "X-Hub-Signature-256"
 _SIGNATURE = re.compile(r"sha256=[0-9a-f]{64}")
-
-# (X-GitHub-Event, action) → why molt wants it. Anything else is answered 202 and dropped.
-ACCEPTED: Final[Mapping[tuple[str, str | None], str]] = MappingProxyType(
-    {
-        ("installation", "created"): "scan each repository",
-        ("installation", "deleted"): "drop queued work",
-        ("installation_repositories", "added"): "scan each added repository",
-        ("push", None): "default branch moved: rescan, update or close the PR",
-        ("pull_request", "closed"): "merged: delete the branch; unmerged: ignored",
-        ("pull_request", "edited"): "the maintainer edited molt's PR",
-        ("issue_comment", "created"): "@molt-bot commands",
-        ("ping", None): "answered pong; no job",
-    }
-)
 
 
 class WebhookEvent(NamedTuple):
@@ -133,10 +120,10 @@ def to_event(name: str, delivery_id: str, payload: dict[str, Any]) -> WebhookEve
     """The event to enqueue, or why there is none: "pong", "ignored" or "no installation"."""
     action = payload.get("action")
     action = action if isinstance(action, str) else None
-    if (name, action) not in ACCEPTED:
-        return "ignored"
     if name == "ping":
         return "pong"
+    if events.handler_for(name, action) is None:
+        return "ignored"
     installation_id = _installation_id(payload)
     if installation_id is None:
         # GitHub puts `installation` in every delivery to an App: this one came from elsewhere.
