@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import fnmatch
+import re
 from collections.abc import Collection, Iterator, Mapping
 from typing import NamedTuple
 
@@ -77,6 +78,43 @@ class Plan(NamedTuple):
         return tuple(seen) + self.repository_notes
 
 
+# Files that declare the package's minimum Python, at the repository's root. While one of them
+# cannot be parsed, rewriting CI alone would drop versions packaging still admits.
+DECLARES_MINIMUM = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
+WITHHELD = "it declares the minimum Python, so molt changes no file until it parses"
+# "line 4, column 3" (YAML), "line: 1" (INI), "(at line 3, column 8)" (TOML)
+_POSITION_RE = re.compile(r"\(?(?:at )?line:? (\d+)(?:, column:? (\d+))?\)?:?")
+
+
+def settle_unparsable(result: Plan) -> Plan:
+    """``result`` with every skip's reason on one line, led by its line and column; when a
+    file that declares the minimum was skipped, with no change at all, and the reason says so.
+
+    Idempotent, so a caller that adds skips of its own (unreadable files) may apply it again.
+    """
+    skipped = []
+    for skip in result.skipped:
+        located = re.match(rf"{re.escape(skip.path)}:(\d+): ", skip.reason)
+        text = skip.reason[located.end() :] if located else skip.reason
+        positions = list(_POSITION_RE.finditer(text))
+        found = [m for m in positions if m[2]] or positions
+        line = found[-1][1] if found else located[1] if located else None
+        column = found[-1][2] if found else None
+        parts = (  # the message lines, without echoed source or location lines
+            _POSITION_RE.sub("", part).strip()
+            for part in text.split("\n\n")[0].splitlines()
+            if part.strip() and not part[0].isspace() and not part.startswith(("file:", "'"))
+        )
+        message = "; ".join(part for part in parts if part)
+        where = f"line {line}, column {column}: " if column else f"line {line}: " if line else ""
+        reason = where + (message or " ".join(text.split()))
+        blocks = skip.path in DECLARES_MINIMUM and WITHHELD not in reason
+        skipped.append(Skipped(skip.path, f"{reason} ({WITHHELD})" if blocks else reason))
+    if not any(skip.path in DECLARES_MINIMUM for skip in skipped):
+        return result._replace(skipped=tuple(skipped))
+    return Plan(result.policy, (), tuple(skipped), frozenset())
+
+
 def plan(
     files: Mapping[str, str],
     policy: Policy,
@@ -121,13 +159,15 @@ def plan(
     if changes and dropped and changelog_entry:
         changes.extend(_changelog(files, policy, dropped))
     notes = lockfiles.notes({**dict.fromkeys(paths, ""), **files}) if changes else ()
-    return Plan(
-        policy,
-        tuple(changes),
-        tuple(skipped),
-        frozenset(dropped),
-        tuple(unchanged_notes),
-        notes,
+    return settle_unparsable(
+        Plan(
+            policy,
+            tuple(changes),
+            tuple(skipped),
+            frozenset(dropped),
+            tuple(unchanged_notes),
+            notes,
+        )
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -10,9 +12,34 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from app.errors import ConfigError
+from rewriters.policy import load_releases
 from rewriters.versions import Minor
 
 PATH = ".github/molt.yml"
+NOT_RELEASED = "not a released CPython 3 minor version"
+
+
+def check_minimum(text: str, today: date | None = None) -> Minor:
+    """``text`` as a minimum molt can move to: a CPython 3 minor released by ``today``.
+
+    Without ``today`` any CPython 3 minor of the shipped release data passes (the date is
+    checked when the policy is made). ``ValueError`` says which versions would do.
+    """
+    releases = load_releases()
+    released = sorted(
+        v
+        for v, r in releases.items()
+        if v.major == 3 and (today is None or r.first_release <= today)
+    )
+    try:
+        version: Minor | None = Minor.parse(text)
+    except ValueError:
+        version = None
+    if version not in released:
+        span = f" ({released[0]} to {released[-1]})" if today is not None else ""
+        raise ValueError(f"{NOT_RELEASED}{span}")
+    assert version is not None
+    return version
 
 
 class RepoConfig(BaseModel):
@@ -38,7 +65,7 @@ class RepoConfig(BaseModel):
     @classmethod
     def _minimum_is_a_minor(cls, value: object) -> object:
         if isinstance(value, str):
-            Minor.parse(value)
+            check_minimum(value)
         return value
 
     @field_validator("branch_prefix")
@@ -47,6 +74,10 @@ class RepoConfig(BaseModel):
         if not value or " " in value or ".." in value or value.startswith("/"):
             raise ValueError("must be a branch name prefix such as 'molt/'")
         return value
+
+    def ignores(self, path: str) -> bool:
+        """True when ``path`` matches one of ``ignore_paths``: molt leaves the file alone."""
+        return any(fnmatch.fnmatchcase(path, pattern) for pattern in self.ignore_paths)
 
 
 def _line_of(document: Any, location: tuple[int | str, ...]) -> int | None:
@@ -72,7 +103,7 @@ def _raw_minimum(document: CommentedMap, text: str) -> None:
         document["minimum"] = raw
 
 
-def _config_error(error: ValidationError, document: Any) -> ConfigError:
+def _config_error(error: ValidationError, document: Any, path: str) -> ConfigError:
     """One error naming file, key and line; further problems are listed in the reason."""
     problems = []
     for item in error.errors():
@@ -82,11 +113,14 @@ def _config_error(error: ValidationError, document: Any) -> ConfigError:
     (key, line, reason), *others = problems
     for other_key, other_line, other_reason in others:
         reason += f"; also {other_key} (line {other_line}): {other_reason}"
-    return ConfigError(reason, path=PATH, key=key, line=line)
+    return ConfigError(reason, path=path, key=key, line=line)
 
 
-def parse(text: str | None) -> RepoConfig:
-    """Read ``.github/molt.yml`` (None when absent); raise ``ConfigError`` saying what is wrong."""
+def parse(text: str | None, path: str = PATH) -> RepoConfig:
+    """Read ``.github/molt.yml`` (None when absent); raise ``ConfigError`` saying what is wrong.
+
+    ``path`` is how errors name the file (the CLI reads it from a checkout, or ``--config``).
+    """
     if text is None or not text.strip():
         return RepoConfig()
     try:
@@ -95,13 +129,13 @@ def parse(text: str | None) -> RepoConfig:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = f"not valid YAML: {getattr(error, 'problem', error)}"
-        raise ConfigError(reason, path=PATH, line=line) from None
+        raise ConfigError(reason, path=path, line=line) from None
     if document is None:
         return RepoConfig()
     if not isinstance(document, CommentedMap):
-        raise ConfigError("expected a mapping of settings at the top level", path=PATH)
+        raise ConfigError("expected a mapping of settings at the top level", path=path)
     _raw_minimum(document, text)
     try:
         return RepoConfig.model_validate(dict(document))
     except ValidationError as error:
-        raise _config_error(error, document) from None
+        raise _config_error(error, document, path) from None

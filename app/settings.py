@@ -1,7 +1,8 @@
 """Settings: the App's id, private key, webhook secret, GitHub API URL, data dir and queue URL.
 
-Read from `MOLT_*` environment variables and an optional `.env` file, once, by `load_settings()`;
-the result is passed down. Nothing here reads the environment at import time.
+Read from `MOLT_*` environment variables and an optional `.env` file, once, by `load_settings()`
+(or `load_github_url()` for `molt register`, which runs before the App exists); the result is
+passed down. Nothing here reads the environment at import time.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from app.errors import SettingsError
 
 ENV_PREFIX = "MOLT_"
+GITHUB_URL = "https://api.github.com"
 QUEUE_SCHEMES = ("redis", "rediss", "unix")
 
 _PEM = re.compile(
@@ -39,18 +41,31 @@ def env_name(field: str) -> str:
     return f"{ENV_PREFIX}{field.upper()}"
 
 
-class Settings(BaseSettings):
-    """Everything the App needs to run; secrets are `SecretStr` and never shown by `repr`."""
+class GitHubLocation(BaseSettings):
+    """Where GitHub's API is: github.com's, or a GitHub Enterprise Server's `/api/v3`."""
 
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX, extra="ignore", env_ignore_empty=True, frozen=True
     )
 
+    github_url: str = GITHUB_URL
+
+    @field_validator("github_url")
+    @classmethod
+    def _check_github_url(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{env_name('github_url')} is not an http(s) URL")
+        return url.rstrip("/")
+
+
+class Settings(GitHubLocation):
+    """Everything the App needs to run; secrets are `SecretStr` and never shown by `repr`."""
+
     app_id: int = Field(gt=0)
     private_key: SecretStr | None = None
     private_key_file: Path | None = None
     webhook_secret: SecretStr
-    github_url: str = "https://api.github.com"
     data_dir: Path = Path("molt-data")
     queue_url: SecretStr = SecretStr("")
 
@@ -77,14 +92,6 @@ class Settings(BaseSettings):
         if not value.get_secret_value().strip():
             raise ValueError(f"{env_name('webhook_secret')} is empty")
         return value
-
-    @field_validator("github_url")
-    @classmethod
-    def _check_github_url(cls, url: str) -> str:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"{env_name('github_url')} is not an http(s) URL")
-        return url.rstrip("/")
 
     @field_validator("queue_url")
     @classmethod
@@ -129,6 +136,18 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
         return Settings(_env_file=env_file)  # type: ignore[call-arg]
     except ValidationError as exc:
         # `from None`: pydantic's own message repeats input values, which may be secrets.
+        raise SettingsError(describe(exc)) from None
+
+
+def load_github_url() -> str:
+    """`MOLT_GITHUB_URL` from the environment (no `.env`), or github.com's API.
+
+    Raises `SettingsError` when it is not an http(s) URL.
+    """
+    try:
+        # `_env_file` as in `load_settings`: registration writes the `.env`, it never reads one.
+        return GitHubLocation(_env_file=None).github_url  # type: ignore[call-arg]
+    except ValidationError as exc:
         raise SettingsError(describe(exc)) from None
 
 

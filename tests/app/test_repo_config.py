@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from app import repo_config
@@ -53,8 +55,16 @@ rebase_when: conflicted
     (
         pytest.param(
             'labels: [python]\nminimum: "three"\n',
-            ".github/molt.yml:2: minimum: not a Python minor version: 'three'",
+            ".github/molt.yml:2: minimum: not a released CPython 3 minor version",
             id="not-a-version",
+        ),
+        *(
+            pytest.param(
+                f"minimum: {version}\n",
+                ".github/molt.yml:1: minimum: not a released CPython 3 minor version",
+                id=f"minimum-{version}",
+            )
+            for version in ("'4.0'", "3.99", "'2.7'", "'3.11.2'")
         ),
         pytest.param(
             "schedule: hourly\n",
@@ -109,3 +119,31 @@ def test_every_problem_is_listed():
     )
     assert error.value.key == "schedule"
     assert error.value.line == 1
+
+
+def test_errors_name_the_file_they_were_read_from():
+    with pytest.raises(ConfigError) as error:
+        repo_config.parse("draft: maybe\n", "ci/molt.yml")
+    assert str(error.value).startswith("ci/molt.yml:1: draft: ")
+
+
+@pytest.mark.parametrize(
+    ("path", "ignored"),
+    (
+        ("docs/conf.py", True),
+        ("docs/sub/requirements.txt", True),
+        ("tox.ini", True),
+        ("src/tox.ini", False),
+        ("pyproject.toml", False),
+    ),
+)
+def test_ignore_paths_are_glob_patterns_on_the_whole_path(path, ignored):
+    config = repo_config.parse("ignore_paths: ['docs/*', tox.ini]\n")
+    assert config.ignores(path) is ignored
+
+
+def test_check_minimum_knows_what_was_released_when():
+    assert str(repo_config.check_minimum("3.11", date(2026, 11, 26))) == "3.11"
+    with pytest.raises(ValueError) as error:
+        repo_config.check_minimum("3.14", date(2024, 1, 1))
+    assert str(error.value) == "not a released CPython 3 minor version (3.0 to 3.12)"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.errors import MoltError, SettingsError
-from app.settings import load_settings
+from app.settings import load_github_url, load_settings
 from tests.fakes.webhooks import fake_private_key
 
 SECRET = "webhook-secret-do-not-leak"
@@ -291,3 +291,17 @@ def test_errors_never_contain_secrets(required, monkeypatch, name, value):
 
 def test_settings_error_is_a_molt_error():
     assert issubclass(SettingsError, MoltError)
+
+
+def test_register_reads_only_the_github_url(monkeypatch, tmp_path):
+    assert load_github_url() == "https://api.github.com"
+    monkeypatch.setenv("MOLT_GITHUB_URL", "https://ghe.example/api/v3/")
+    (tmp_path / ".env").write_text("MOLT_GITHUB_URL=https://elsewhere.example\n")
+    assert load_github_url() == "https://ghe.example/api/v3"  # never from a .env
+
+
+def test_register_refuses_a_github_url_that_is_not_http(monkeypatch):
+    monkeypatch.setenv("MOLT_GITHUB_URL", "ghe.example")
+    with pytest.raises(SettingsError) as info:
+        load_github_url()
+    assert str(info.value) == "MOLT_GITHUB_URL is not an http(s) URL"
