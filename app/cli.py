@@ -1,4 +1,4 @@
-"""The ``molt`` command: preview | apply on a checkout, serve | worker for the App, open-pr."""
+"""The ``molt`` command: preview or apply on a checkout; register, serve, worker; open-pr."""
 
 from __future__ import annotations
 
@@ -8,50 +8,213 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import date
+from importlib import metadata
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO, TypeAlias
+from urllib.parse import urlsplit
 
-from app import checkout, pull_request
-from app.errors import MoltError, SettingsError
-from app.plan import Plan, plan, unified_diff
+from app import checkout, pull_request, repo_config
+from app.errors import ConfigError, GitHubError, MoltError, SettingsError
+from app.plan import Plan, plan, settle_unparsable, unified_diff
+from app.repo_config import RepoConfig
 from rewriters import Policy
-from rewriters.policy import UnknownVersion
 
+if TYPE_CHECKING:
+    from app.settings import Settings
+
+DESCRIPTION = (
+    "Move Python repositories off end-of-life Pythons: preview or apply the change on a "
+    "checkout, or run the GitHub App that opens one pull request per repository."
+)
+EPILOG = (
+    "Run 'molt COMMAND --help' for a command's options and their defaults. The '@molt-bot ...' "
+    "commands are comments on molt's pull requests, not commands of this program: see the README."
+)
 NOTHING_TO_DO = "Nothing to change: no file under {path} supports a Python older than {minimum}."
 APPLIED = "Rewrote {count} file(s) under {path}; Python {minimum} is now the minimum."
+APPLIED_SKIPPING = (
+    "Python {minimum} under {path}: {count} file(s) changed, {skipped} file(s) skipped."
+)
+PREVIEW_SKIPPING = (
+    "Python {minimum} under {path}: {count} file(s) would be changed, {skipped} file(s) skipped."
+)
+SKIPPED = "molt: skipped {path}: {reason}"
+DIFF_HEADING = "==> diff: {count} file(s) <=="
+PULL_REQUEST_HEADING = "==> pull request: {branch} <=="
 COLOURS = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}
 RESET = "\033[0m"
+# what ``add_subparsers`` returns, as typeshed spells it
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+class _Stop(Exception):
+    """Ends the command with ``message`` on stderr and exit status ``code``."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Help that names each option's default, when it has one worth naming."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        shown = action.option_strings and action.default not in (None, False, argparse.SUPPRESS)
+        return f"{text} (default: %(default)s)" if shown and "default:" not in text else text
+
+
+def _version() -> str:
+    try:
+        return metadata.version("molt-bot")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="molt", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (
-        ("preview", "show the diff and the pull request molt would open; change nothing"),
-        ("apply", "rewrite the checkout in place"),
-    ):
-        command = commands.add_parser(name, help=help_text)
-        command.add_argument("path", type=Path, help="a checkout of the repository")
-        command.add_argument(
-            "--min-python", metavar="X.Y", help="new minimum (default: oldest not end-of-life)"
-        )
-    serve = commands.add_parser("serve", help="run the GitHub App: webhook server and a worker")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    commands.add_parser("worker", help="run a queue worker alone (scale out with Redis)")
-    open_pr = commands.add_parser("open-pr", help="open the pull request with a token, no App")
-    open_pr.add_argument("repository", metavar="OWNER/REPO")
-    open_pr.add_argument("--token", help="a GitHub token (default: $GITHUB_TOKEN)")
-    open_pr.add_argument("--github-url", default="https://api.github.com", help="API base URL")
+    parser = argparse.ArgumentParser(
+        prog="molt", description=DESCRIPTION, epilog=EPILOG, formatter_class=_Formatter
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"molt {_version()}", help="print molt's version"
+    )
+    commands = parser.add_subparsers(
+        title="commands", dest="command", required=True, metavar="COMMAND"
+    )
+    _checkout_commands(commands)
+    _app_commands(commands)
     return parser
 
 
-def _plan_for(root: Path, minimum: str | None) -> Plan:
-    policy = Policy.for_date(date.today(), minimum)
+def _add(commands: _Commands, name: str, text: str) -> argparse.ArgumentParser:
+    return commands.add_parser(name, help=text, description=text, formatter_class=_Formatter)
+
+
+def _checkout_commands(commands: _Commands) -> None:
+    for name, text in (
+        ("preview", "Print the diff and the pull request molt would open; change nothing."),
+        ("apply", "Rewrite the checkout in place, as the pull request would."),
+    ):
+        command = _add(commands, name, text)
+        command.add_argument("path", type=Path, help="a checkout of the repository")
+        command.add_argument(
+            "--min-python",
+            metavar="X.Y",
+            help="the new minimum, a released CPython 3 minor (default: 'minimum' in "
+            ".github/molt.yml, else the oldest CPython not past end-of-life today)",
+        )
+        config = command.add_mutually_exclusive_group()
+        config.add_argument(
+            "--config",
+            metavar="PATH",
+            type=Path,
+            help="read molt's settings from this file (default: .github/molt.yml in the "
+            "checkout, as the App does)",
+        )
+        config.add_argument(
+            "--no-config", action="store_true", help="ignore .github/molt.yml: use the defaults"
+        )
+        command.add_argument(
+            "--strict",
+            action="store_true",
+            help="exit with status 1 when a file could not be read or parsed",
+        )
+
+
+def _app_commands(commands: _Commands) -> None:
+    github_url = "GitHub's API URL (default: $MOLT_GITHUB_URL, else https://api.github.com)"
+    register = _add(
+        commands, "register", "Create the GitHub App from app.yml on GitHub; write .env."
+    )
+    register.add_argument(
+        "--webhook-url",
+        required=True,
+        metavar="URL",
+        help="the public URL GitHub sends webhooks to, ending in /webhook: your server's, "
+        "or a tunnel's to this machine",
+    )
+    register.add_argument(
+        "--org", metavar="ORG", help="create the App in this organisation (default: your account)"
+    )
+    register.add_argument("--name", help="the App's name, unique on GitHub (default: app.yml's)")
+    register.add_argument(
+        "--app-yml", metavar="PATH", type=Path, default=Path("app.yml"), help="the App manifest"
+    )
+    register.add_argument(
+        "--env-file",
+        metavar="PATH",
+        type=Path,
+        default=Path(".env"),
+        help="where to write the settings; the private key goes beside it",
+    )
+    register.add_argument(
+        "--port", type=int, default=8000, help="port of the registration page on 127.0.0.1"
+    )
+    register.add_argument("--github-url", metavar="URL", help=github_url)
+    serve = _add(commands, "serve", "Run the GitHub App: the webhook server and a queue worker.")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on; 0.0.0.0 for every interface"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    _add(
+        commands,
+        "worker",
+        "Run more queue workers beside 'molt serve' (with Redis, on other machines too).",
+    )
+    open_pr = _add(
+        commands, "open-pr", "Open the pull request on one repository with a token, no App."
+    )
+    open_pr.add_argument("repository", metavar="OWNER/REPO", help="the repository")
+    open_pr.add_argument(
+        "--token",
+        help="a GitHub token that may write contents, pull requests and workflows "
+        "(default: $GITHUB_TOKEN)",
+    )
+    open_pr.add_argument("--github-url", metavar="URL", help=github_url)
+
+
+# --- preview and apply ------------------------------------------------------------------
+
+
+def _config(root: Path, args: argparse.Namespace) -> tuple[RepoConfig, str]:
+    """The settings the App would read, and how to name their file in messages."""
+    if args.no_config:
+        return RepoConfig(), ""
+    path = args.config or root / repo_config.PATH
+    if args.config is None and not path.is_file():
+        return RepoConfig(), str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _Stop(2, f"molt: --config {path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise _Stop(2, f"molt: {path}: cannot be read ({type(error).__name__})") from None
+    try:
+        return repo_config.parse(text, str(path)), str(path)
+    except ConfigError as error:
+        raise _Stop(2, f"molt: {error}") from None
+
+
+def _policy(args: argparse.Namespace, config: RepoConfig, config_path: str) -> Policy:
+    today = date.today()
+    minimum, source = args.min_python, f"--min-python {args.min_python}"
+    if minimum is None:
+        minimum, source = config.minimum, f"{config_path}: minimum {config.minimum}"
+    if minimum is not None:
+        try:
+            repo_config.check_minimum(minimum, today)
+        except ValueError as error:
+            raise _Stop(2, f"molt: {source}: {error}") from None
+    return Policy.for_date(today, minimum)
+
+
+def _plan_for(root: Path, config: RepoConfig, policy: Policy) -> Plan:
+    """What the App would do to this checkout with this config: same files, same rules."""
     paths = checkout.all_paths(root)
-    files, unreadable = checkout.read_files(root, paths)
-    result = plan(files, policy, paths=paths)
-    return result._replace(skipped=tuple(unreadable) + result.skipped)
+    wanted = [p for p in paths if p != repo_config.PATH and not config.ignores(p)]
+    files, unreadable = checkout.read_files(root, wanted)
+    result = plan(files, policy, paths=paths, changelog_entry=config.add_changelog_entry)
+    return settle_unparsable(result._replace(skipped=tuple(sorted([*unreadable, *result.skipped]))))
 
 
 def _colour(line: str, enabled: bool) -> str:
@@ -70,25 +233,29 @@ def _write_diff(result: Plan, out: TextIO, colour: bool) -> None:
 
 def _report_skipped(result: Plan, err: TextIO) -> None:
     for skip in result.skipped:
-        err.write(f"molt: skipped {skip.path}: {skip.reason}\n")
+        err.write(SKIPPED.format(path=skip.path, reason=skip.reason) + "\n")
 
 
-def preview(root: Path, minimum: str | None, out: TextIO, err: TextIO) -> int:
-    """Print the diff, then the pull request title and body."""
-    result = _plan_for(root, minimum)
+def preview(root: Path, result: Plan, branch: str, out: TextIO, err: TextIO) -> None:
+    """Print the diff, then the pull request's branch, title and body, then what was skipped."""
     _report_skipped(result, err)
-    if not result.files:
-        out.write(NOTHING_TO_DO.format(path=root, minimum=result.policy.minimum) + "\n")
-        return 0
-    colour = out.isatty() and "NO_COLOR" not in os.environ
-    _write_diff(result, out, colour)
-    out.write(f"\n{pull_request.title(result)}\n\n{pull_request.body(result)}")
-    return 0
+    counts = {"path": root, "minimum": result.policy.minimum, "count": len(result.files)}
+    if result.files:
+        colour = out.isatty() and not os.environ.get("NO_COLOR")
+        out.write(DIFF_HEADING.format(count=len(result.files)) + "\n")
+        _write_diff(result, out, colour)
+        out.write("\n" + PULL_REQUEST_HEADING.format(branch=branch) + "\n")
+        out.write(f"{pull_request.title(result)}\n\n{pull_request.body(result)}")
+        if result.skipped:
+            out.write("\n")
+    if result.skipped:
+        out.write(PREVIEW_SKIPPING.format(skipped=len(result.skipped), **counts) + "\n")
+    elif not result.files:
+        out.write(NOTHING_TO_DO.format(**counts) + "\n")
 
 
-def apply(root: Path, minimum: str | None, out: TextIO, err: TextIO) -> int:
-    """Rewrite the checkout in place."""
-    result = _plan_for(root, minimum)
+def apply(root: Path, result: Plan, out: TextIO, err: TextIO) -> None:
+    """Rewrite the checkout in place; say how many files changed and how many were skipped."""
     _report_skipped(result, err)
     # written before anything is deleted: a renamed file takes its old path's mode
     for change in sorted(result.files, key=lambda c: c.after is None):
@@ -96,11 +263,88 @@ def apply(root: Path, minimum: str | None, out: TextIO, err: TextIO) -> int:
             checkout.delete_file(root, change.path)
         else:
             checkout.write_file(root, change.path, change.after, like=change.renamed_from)
-    message = APPLIED if result.files else NOTHING_TO_DO
-    out.write(
-        message.format(count=len(result.files), path=root, minimum=result.policy.minimum) + "\n"
+    counts = {"path": root, "minimum": result.policy.minimum, "count": len(result.files)}
+    if result.skipped:
+        message = APPLIED_SKIPPING.format(skipped=len(result.skipped), **counts)
+    else:
+        message = (APPLIED if result.files else NOTHING_TO_DO).format(**counts)
+    out.write(message + "\n")
+
+
+def _on_checkout(args: argparse.Namespace) -> int:
+    root: Path = args.path
+    if not root.is_dir():
+        raise _Stop(2, f"molt: {root}: not a directory")
+    config, config_path = _config(root, args)
+    result = _plan_for(root, config, _policy(args, config, config_path))
+    if args.command == "preview":
+        branch = f"{config.branch_prefix}python-{result.policy.minimum}"
+        preview(root, result, branch, sys.stdout, sys.stderr)
+    else:
+        apply(root, result, sys.stdout, sys.stderr)
+    return 1 if args.strict and result.skipped else 0
+
+
+# --- the App ----------------------------------------------------------------------------
+
+
+def _register(args: argparse.Namespace) -> int:
+    from app import register
+    from app.settings import load_github_url
+
+    try:
+        github_url = args.github_url or load_github_url()
+    except SettingsError as error:
+        raise _Stop(2, f"molt: {error}") from None
+    request = register.Request(
+        app_yml=args.app_yml,
+        webhook_url=args.webhook_url,
+        env_file=args.env_file,
+        github_url=github_url.rstrip("/"),
+        organization=args.org,
+        name=args.name,
+        port=args.port,
     )
+    try:
+        app, key_file = register.register(request, sys.stdout)
+    except register.RegisterError as error:
+        raise _Stop(1, f"molt: register: {error}") from None
+    except KeyboardInterrupt:
+        raise _Stop(130, "molt: register: interrupted; no App was registered") from None
+    sys.stdout.write(register.report(app, key_file, args.env_file))
     return 0
+
+
+def _queue(settings: Settings) -> str:
+    """Where the jobs wait, without the Redis password."""
+    from app.jobs import QUEUE_FILE
+
+    if not settings.uses_redis:
+        return f"SQLite at {settings.data_dir / QUEUE_FILE}"
+    parts = urlsplit(settings.queue_url.get_secret_value())
+    if parts.scheme == "unix":
+        return f"Redis at {parts.path}"
+    return f"Redis at {parts.hostname}:{parts.port or 6379}{parts.path}"
+
+
+def _app_line(settings: Settings) -> str:
+    """Who molt is on GitHub; GitHub refusing the App's credentials stops the start."""
+    from app import github as gh
+    from app.errors import Forbidden, NotFound, RateLimited
+
+    where = settings.github_url
+    try:
+        slug = gh.app_slug(settings.app_id, settings.private_key_pem(), where)
+    except GitHubError as error:
+        refused = error.status == 401 or isinstance(error, NotFound | Forbidden)
+        if refused and not isinstance(error, RateLimited):
+            raise _Stop(
+                2,
+                f"molt: {where} refused the App {settings.app_id} ({error}): check "
+                "MOLT_APP_ID, the private key and MOLT_GITHUB_URL",
+            ) from None
+        return f"GitHub App {settings.app_id} at {where}: not checked yet ({error})"
+    return f"authenticated as the GitHub App {slug} (id {settings.app_id}) at {where}"
 
 
 def _run_app(args: argparse.Namespace) -> int:
@@ -110,8 +354,14 @@ def _run_app(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
     except SettingsError as error:
-        sys.stderr.write(f"molt: {error}\n")
-        return 2
+        raise _Stop(2, f"molt: {error}") from None
+    name = f"molt {args.command}"
+    lines = [_app_line(settings), f"queue: {_queue(settings)}"]
+    if args.command == "serve":
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        lines.insert(0, f"listening on http://{host}:{args.port}, webhooks at /webhook")
+    sys.stdout.write("".join(f"{name}: {line}\n" for line in lines))
+    sys.stdout.flush()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if args.command == "serve":
         service.serve(settings, args.host, args.port)
@@ -122,39 +372,40 @@ def _run_app(args: argparse.Namespace) -> int:
 
 def _open_pr(args: argparse.Namespace) -> int:
     from app import token_mode
+    from app.settings import load_github_url
 
     token = args.token or os.environ.get("GITHUB_TOKEN")
     if not token:
-        sys.stderr.write("molt: open-pr needs --token or $GITHUB_TOKEN\n")
-        return 2
+        raise _Stop(2, "molt: open-pr needs --token or $GITHUB_TOKEN")
     try:
-        message = token_mode.open_pr(args.repository, token, args.github_url, date.today())
+        github_url = args.github_url or load_github_url()
+        message = token_mode.open_pr(args.repository, token, github_url, date.today())
+    except SettingsError as error:
+        raise _Stop(2, f"molt: {error}") from None
     except MoltError as error:
-        sys.stderr.write(f"molt: {args.repository}: {error}\n")
-        return 1
+        raise _Stop(1, f"molt: {args.repository}: {error}") from None
     sys.stdout.write(message + "\n")
     return 0
 
 
+COMMANDS = {
+    "preview": _on_checkout,
+    "apply": _on_checkout,
+    "register": _register,
+    "serve": _run_app,
+    "worker": _run_app,
+    "open-pr": _open_pr,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``molt`` console script."""
+    """Entry point of the ``molt`` console script: the exit status."""
     args = _parser().parse_args(argv)
-    if args.command in ("serve", "worker"):
-        return _run_app(args)
-    if args.command == "open-pr":
-        return _open_pr(args)
-    if not args.path.is_dir():
-        sys.stderr.write(f"molt: {args.path}: not a directory\n")
-        return 2
-    command = preview if args.command == "preview" else apply
     try:
-        return command(args.path, args.min_python, sys.stdout, sys.stderr)
-    except UnknownVersion as error:
-        sys.stderr.write(f"molt: --min-python {args.min_python}: {error}\n")
-        return 2
-    except ValueError as error:
-        sys.stderr.write(f"molt: {error}\n")
-        return 2
+        return COMMANDS[args.command](args)
+    except _Stop as stop:
+        sys.stderr.write(f"{stop}\n")
+        return stop.code
     except BrokenPipeError:  # ``molt preview | head``: the reader has seen enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

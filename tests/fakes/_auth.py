@@ -21,12 +21,12 @@ def authenticate(world: World, template: str, authorization: str) -> tuple[int |
     A token the fake never issued acts as a personal token that sees every repository.
     """
     scheme, _, credential = authorization.partition(" ")
-    if template.startswith("/app"):
+    if template == "/app" or template.startswith("/app/"):
         if scheme.lower() != "bearer" or not is_app_jwt(credential, world.app_id):
             raise HTTPError(401, "A JSON web token could not be decoded")
         return None, world.app_slug
     if not credential:
-        if template == "/rate_limit":
+        if template in ("/rate_limit", "/app-manifests/{code}/conversions"):  # no auth
             return None, PERSONAL_USER
         raise HTTPError(401, "Requires authentication")
     if scheme.lower() not in ("token", "bearer") or credential.count(".") == 2:

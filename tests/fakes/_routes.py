@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.fakes import _git_routes, _pull_routes
+from tests.fakes import _git_routes, _pull_routes, app_manifests
 from tests.fakes import _shapes as shapes
 from tests.fakes._call import Call, HTTPError, Reply, not_found, page
 from tests.fakes._state import RATE_LIMIT
@@ -50,6 +50,7 @@ def get_rate_limit(call: Call) -> Reply:
 HANDLERS: dict[str, Callable[[Call], Reply]] = {
     "apps/create-installation-access-token": create_access_token,
     "apps/get-authenticated": get_app,
+    "apps/create-from-manifest": app_manifests.convert,
     "apps/list-installations": list_installations,
     "apps/list-repos-accessible-to-installation": list_installation_repos,
     "repos/get": _git_routes.get_repo,
