@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import NamedTuple
 
-from app import pull_request, upgrade
+from app import publish, pull_request, upgrade
 from app.command_parsing import BOX, Command, Request, is_bot, parse
 from app.errors import GitHubError
 from app.github import Pull, Repository
@@ -60,6 +60,7 @@ FAILED = (
     "again to retry."
 )
 UNEXPECTED = "an unexpected error (molt's log has the details)"
+# The reply to a command, per outcome; BLOCKED's is publish.BLOCKED.
 REPLIES: Mapping[Outcome, str] = {
     Outcome.OPENED: "Done: opened #{number}.",
     Outcome.UPDATED: "Done: regenerated #{number} on top of the default branch.",
@@ -71,10 +72,6 @@ REPLIES: Mapping[Outcome, str] = {
     Outcome.IGNORED: (
         "#{number} was closed without merging, so molt leaves it closed. Comment "
         "`{mention} unignore` there to reopen it."
-    ),
-    Outcome.BLOCKED: (
-        "Someone else has pushed to the branch, so molt did not touch it. Comment "
-        "`{mention} recreate` to discard those commits and regenerate the pull request."
     ),
     Outcome.SKIPPED: (
         "molt does not upgrade this repository: it is archived, a fork, empty, or has no file "
@@ -175,6 +172,9 @@ def _act(context: Context, command: Command) -> str:
 
 
 def _reply(context: Context, done: Done) -> str:
+    if done.outcome is Outcome.BLOCKED:
+        assert done.branch is not None  # publish names the branch it left alone
+        return publish.blocked(done.branch, context.login, on_pull=done.number is not None)
     return REPLIES[done.outcome].format(number=done.number, mention=context.mention)
 
 

@@ -36,3 +36,4 @@ class Done(NamedTuple):
 
     outcome: Outcome
     number: int | None = None
+    branch: str | None = None  # BLOCKED: the branch others pushed to

@@ -16,15 +16,14 @@ CLOSED_COMMENT = (
     "Closing: the default branch no longer supports any Python older than {minimum}, "
     "so this pull request has nothing left to do."
 )
-BLOCKED_COMMENT = (
-    "The default branch changed, but someone else has pushed to `{branch}`, so molt will not "
-    "overwrite it. Comment `{mention} recreate` to discard those commits and regenerate this "
-    "pull request."
+# Said once, in the pull request's thread, when others' commits on molt's branch stop molt:
+# as a comment when a scan finds the branch so, as the reply when a command does. What to do
+# next depends on what works there: `recreate` needs the App and molt's pull request.
+BLOCKED = "Someone else has pushed to `{branch}`, so molt did not overwrite it. {next_step}"
+RECREATE_STEP = (
+    "Comment `{mention} recreate` to discard those commits and regenerate the pull request."
 )
-BLOCKED_COMMENT_NO_APP = (
-    "The default branch changed, but someone else has pushed to `{branch}`, so molt will not "
-    "overwrite it. Delete the branch to let molt regenerate this pull request."
-)
+DELETE_STEP = "Delete the branch to let molt regenerate the pull request."
 SUPERSEDED_COMMENT = (
     "Superseded by #{number}, which makes Python {minimum} the oldest supported version. "
     "Closing this one so that only one molt pull request is open."
@@ -117,14 +116,21 @@ def _reopen(repo: Repository, pull: Pull) -> Pull | None:
     return pull._replace(state="open")
 
 
+def blocked(branch: str, login: str | None, *, on_pull: bool) -> str:
+    """What happened to ``branch`` and what to do next, said on molt's pull request (``on_pull``)
+    or elsewhere, by the App whose slug is ``login`` or in token mode (None)."""
+    if login is None or not on_pull:
+        return BLOCKED.format(branch=branch, next_step=DELETE_STEP)
+    step = RECREATE_STEP.format(mention=pull_request.mention(login))
+    return BLOCKED.format(branch=branch, next_step=step)
+
+
 def _blocked(repo: Repository, change: Change, pull: Pull | None, steer: Steer) -> Done:
     if pull is None:
-        return Done(Outcome.BLOCKED)
-    if not steer.command:
-        text = BLOCKED_COMMENT_NO_APP if change.login is None else BLOCKED_COMMENT
-        mention = pull_request.mention(change.login or "")
-        repo.comment(pull.number, text.format(branch=change.branch, mention=mention))
-    return Done(Outcome.BLOCKED, pull.number)
+        return Done(Outcome.BLOCKED, branch=change.branch)
+    if not steer.command:  # a command says it in its reply
+        repo.comment(pull.number, blocked(change.branch, change.login, on_pull=True))
+    return Done(Outcome.BLOCKED, pull.number, change.branch)
 
 
 def publish(repo: Repository, change: Change, current: Pull | None, steer: Steer = SCAN) -> Done:

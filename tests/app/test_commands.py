@@ -14,7 +14,7 @@ from app import commands, pull_request
 from app.github import BOT_AUTHOR
 from app.outcome import Outcome
 from app.plan import plan
-from app.publish import SUPERSEDED_COMMENT
+from app.publish import BLOCKED, DELETE_STEP, RECREATE_STEP, SUPERSEDED_COMMENT
 from rewriters.versions import Minor
 from tests.app import test_jobs
 from tests.app.test_jobs import (
@@ -175,8 +175,8 @@ def test_rebase_refuses_to_overwrite_others_and_explains_recreate(app, fake_gith
     comment(server, fake_github, "@molt-bot rebase")
     drain(jobs)
     assert fake_github.branches(REPO)[BRANCH] == theirs
-    assert replies(fake_github) == [reply(Outcome.BLOCKED)]
-    assert f"`{MENTION} recreate`" in replies(fake_github)[0]
+    recreate = RECREATE_STEP.format(mention=MENTION)
+    assert replies(fake_github) == [BLOCKED.format(branch=BRANCH, next_step=recreate)]
 
 
 def test_recreate_discards_others_commits_and_reopens(app, fake_github, opened):
@@ -295,6 +295,19 @@ def test_preview_in_an_issue_replies_with_the_diff_and_opens_nothing(app, fake_g
     assert "- `tox.ini`: " in text
     assert fake_github.pulls(REPO) == []
     assert list(fake_github.branches(REPO)) == ["master"]
+
+
+def test_open_beside_a_branch_others_pushed_to_says_to_delete_it(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, FILES, default_branch="master")
+    master = fake_github.branches(REPO)["master"]
+    theirs = fake_github.push(REPO, {"NOTES.md": "x\n"}, "WIP", branch=BRANCH, author="alice")
+    issue = fake_github.add_issue(REPO)
+    comment(server, fake_github, "@molt-bot open", number=issue)
+    drain(jobs)
+    assert fake_github.branches(REPO) == {"master": master, BRANCH: theirs}
+    # no pull request to comment `recreate` on: the way out is to delete the branch
+    assert replies(fake_github, issue) == [BLOCKED.format(branch=BRANCH, next_step=DELETE_STEP)]
 
 
 def test_open_from_an_issue_opens_the_pull_request_once(app, fake_github):

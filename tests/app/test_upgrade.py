@@ -192,7 +192,8 @@ def test_never_overwrites_someone_elses_commit(fake_github):
     assert run(fake_github, on_push=True) is Outcome.BLOCKED
     assert fake_github.branches(REPO)[BRANCH] == theirs
     (comment,) = fake_github.comments(REPO, fake_github.pulls(REPO)[0].number)
-    assert comment.body == publish.BLOCKED_COMMENT.format(branch=BRANCH, mention="@molt-bot")
+    recreate = publish.RECREATE_STEP.format(mention="@molt-bot")
+    assert comment.body == publish.BLOCKED.format(branch=BRANCH, next_step=recreate)
 
 
 def test_token_mode_blocked_comment_needs_no_app(fake_github):
@@ -202,7 +203,7 @@ def test_token_mode_blocked_comment_needs_no_app(fake_github):
     fake_github.push(REPO, {"tox.ini": TOX}, "Add tox")
     assert run(fake_github, login=None, on_push=True) is Outcome.BLOCKED
     (comment,) = fake_github.comments(REPO, fake_github.pulls(REPO)[0].number)
-    assert comment.body == publish.BLOCKED_COMMENT_NO_APP.format(branch=BRANCH)
+    assert comment.body == publish.BLOCKED.format(branch=BRANCH, next_step=publish.DELETE_STEP)
     assert "@" not in (fake_github.pulls(REPO)[0].body or "").split("<!--")[0]
 
 
