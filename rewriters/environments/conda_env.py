@@ -18,7 +18,7 @@ from typing import NamedTuple
 from rewriters.formats import yaml as _yaml
 from rewriters.formats.yaml import ScalarNode
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, apply_edits
+from rewriters.result import Edit, Record, Rewrite
 from rewriters.specifiers import raise_floor
 from rewriters.versions import Minor
 
@@ -42,22 +42,16 @@ class _Moved(NamedTuple):
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Move the environment's ``python`` entry off the versions ``policy`` drops."""
-    edits: list[Edit] = []
-    changes: list[str] = []
-    dropped: set[Minor] = set()
+    found = Record()
     for document in _yaml.compose(text):
         for entry in _yaml.items_of(_yaml.get(document, "dependencies")):
             moved = _python_entry(text, entry, policy) if isinstance(entry, ScalarNode) else None
             if moved is not None:
                 edit, old, new, versions = moved
-                edits.append(edit)
-                changes.append(f"dependencies: {old} → {new}")
-                dropped.update(versions)
-    if not edits:
-        return None
-    new_text = apply_edits(text, edits)
-    _yaml.check_parses(new_text)
-    return Rewrite(new_text, tuple(changes), (), frozenset(dropped))
+                found.edits.append(edit)
+                found.changes.append(f"dependencies: {old} → {new}")
+                found.dropped.update(versions)
+    return found.finish(text, _yaml.check_parses)
 
 
 def _value_start(text: str, node: ScalarNode) -> int:

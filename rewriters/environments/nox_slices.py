@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rewriters.formats.python_ast import Source
-from rewriters.result import Edit
+from rewriters.result import Edit, Record
 from rewriters.versions import Minor, join_names, mentions
 
 
@@ -31,33 +31,28 @@ class Shortened:
     opaque: bool
 
 
-@dataclass(frozen=True)
-class SliceFix:
-    """What became of one slice: edits, a change line, or a note."""
-
-    edits: tuple[Edit, ...] = ()
-    change: str | None = None
-    note: str | None = None
-
-
-def fix_slice(source: Source, node: ast.Subscript, shortened: Shortened) -> SliceFix:
-    """The edits that keep ``node`` picking the kept versions it picked before."""
+def fix_slice(source: Source, node: ast.Subscript, shortened: Shortened) -> Record:
+    """What keeps ``node`` picking the kept versions it picked before: edits and a change
+    line, or a note; nothing when it still does."""
     assert isinstance(node.slice, ast.Slice)
     text = ast.unparse(node)
     bounds = _bound(node.slice.lower), _bound(node.slice.upper)
     if node.slice.step is not None or False in bounds or shortened.opaque:
-        return SliceFix(note=_unsure(node, text))
+        return Record(notes=[_unsure(node, text)])
     lower, upper = (b if isinstance(b, int) else None for b in bounds)
     kept = [i for i in range(shortened.length) if i not in shortened.removed]
     position = {old: new for new, old in enumerate(kept)}
     picked = range(shortened.length)[lower:upper]
     wanted = [position[i] for i in picked if i in position]
     if wanted == list(range(len(kept))[lower:upper]):
-        return SliceFix()
+        return Record()
     if not wanted:
-        return SliceFix(
-            note=f"line {node.lineno}: {text} picked only {join_names(_named(shortened, picked))}"
-            ", which molt dropped; the sessions using it now run other versions"
+        names = join_names(_named(shortened, picked))
+        return Record(
+            notes=[
+                f"line {node.lineno}: {text} picked only {names}, which molt dropped; "
+                "the sessions using it now run other versions"
+            ]
         )
     new_lower = _written(wanted[0], 0, len(kept), lower)
     new_upper = _written(wanted[-1] + 1, len(kept), len(kept), upper)
@@ -65,16 +60,20 @@ def fix_slice(source: Source, node: ast.Subscript, shortened: Shortened) -> Slic
     _, node_end = source.span(node)
     if new_lower is None and new_upper is None:
         left_out = _named(shortened, [i for i in range(shortened.length) if i not in picked])
-        return SliceFix(
-            edits=(Edit(value_end, node_end, ""), *_comment_above(source, node, left_out)),
-            change=f"line {node.lineno}: {text} → {ast.unparse(node.value)}: the slice only "
-            f"left out {join_names(left_out)}",
+        return Record(
+            edits=[Edit(value_end, node_end, ""), *_comment_above(source, node, left_out)],
+            changes=[
+                f"line {node.lineno}: {text} → {ast.unparse(node.value)}: the slice only "
+                f"left out {join_names(left_out)}"
+            ],
         )
     bracket = f"[{_number(new_lower)}:{_number(new_upper)}]"
-    return SliceFix(
-        edits=(Edit(value_end, node_end, bracket),),
-        change=f"line {node.lineno}: {text} → {ast.unparse(node.value)}{bracket}, "
-        "to pick the versions it picked before",
+    return Record(
+        edits=[Edit(value_end, node_end, bracket)],
+        changes=[
+            f"line {node.lineno}: {text} → {ast.unparse(node.value)}{bracket}, "
+            "to pick the versions it picked before"
+        ],
     )
 
 

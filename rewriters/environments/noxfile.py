@@ -29,8 +29,8 @@ from rewriters.formats.python_ast import (
     string_value,
 )
 from rewriters.policy import Policy
-from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, finish
-from rewriters.versions import Minor, Token, join_names, parse_token, retarget
+from rewriters.result import BrokenOutput, Edit, Record, Rewrite, UnparsableInput
+from rewriters.versions import Token, join_names, parse_token, retarget
 
 PATTERNS: tuple[str, ...] = ("noxfile.py",)
 
@@ -51,17 +51,13 @@ class _Hit(NamedTuple):
 Reader = Callable[[Source, ast.expr], _Hit | None]
 
 
-@dataclass
-class _Work:
-    """The file being rewritten and what was found so far."""
+@dataclass(kw_only=True)
+class _Work(Record):
+    """What was found so far, with the file being rewritten and the policy."""
 
     source: Source
     policy: Policy
     constants: dict[str, ast.expr]
-    edits: list[Edit] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    dropped: set[Minor] = field(default_factory=set)
     shortened: dict[str, Shortened] = field(default_factory=dict)
     seen: set[int] = field(default_factory=set)
 
@@ -69,13 +65,13 @@ class _Work:
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop end-of-life Pythons from the sessions of a noxfile."""
     tree = parse(text)
-    work = _Work(Source(text), policy, module_constants(tree))
+    work = _Work(source=Source(text), policy=policy, constants=module_constants(tree))
     for label, node in _version_values(tree, work.constants):
         _rewrite_value(work, label, node, _version_hit)
     for label, node in _session_name_lists(tree, work.constants):
         _rewrite_value(work, label, node, _session_hit)
     _fix_slices(work, tree)
-    return finish(text, work.edits, work.changes, work.notes, work.dropped, _checked)
+    return work.finish(text, _checked)
 
 
 def _checked(new: str) -> str:
@@ -250,7 +246,4 @@ def _fix_slices(work: _Work, tree: ast.Module) -> None:
             and isinstance(node.value, ast.Name)
             and node.value.id in work.shortened
         ):
-            fix = fix_slice(work.source, node, work.shortened[node.value.id])
-            work.edits.extend(fix.edits)
-            work.changes.extend([fix.change] if fix.change else [])
-            work.notes.extend([fix.note] if fix.note else [])
+            work.merge(fix_slice(work.source, node, work.shortened[node.value.id]))
