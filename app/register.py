@@ -30,6 +30,7 @@ from app.errors import MoltError
 from app.settings import GITHUB_URL, env_name, is_pem_private_key
 
 HOST = "127.0.0.1"
+KEY_FILE = "molt-private-key.pem"  # beside the .env; one App per directory
 # The manifest keys molt takes from app.yml (Probot's format); the URLs are added here.
 MANIFEST_KEYS = ("name", "url", "description", "public", "default_events", "default_permissions")
 TIMEOUT_SECONDS = 30
@@ -203,13 +204,18 @@ def _registered(body: dict[str, Any]) -> Registered:
     return app
 
 
+def key_file_for(env_file: Path) -> Path:
+    """Where the private key goes: beside ``env_file``, under a name the README can use."""
+    return env_file.parent / KEY_FILE
+
+
 def write_credentials(env_file: Path, app: Registered, github_url: str) -> Path:
-    """Write the private key next to ``env_file``, then ``env_file``; both mode 600.
+    """Write the private key beside ``env_file``, then ``env_file``; both mode 600.
 
     The key file is named in ``.env`` by its name alone: ``molt serve`` reads ``.env`` from
     its working directory, so the two stay together wherever the directory goes.
     """
-    key_file = env_file.parent / f"{app.slug}.{app.app_id}.private-key.pem"
+    key_file = key_file_for(env_file)
     _write_secret(key_file, app.pem.get_secret_value())
     values = {
         "app_id": str(app.app_id),
@@ -330,11 +336,12 @@ def register(request: Request, out: TextIO) -> tuple[Registered, Path]:
     Returns the App and its key file; raises ``RegisterError`` (also before serving, when
     ``.env`` exists or ``app.yml`` cannot be used).
     """
-    if request.env_file.exists():
-        raise RegisterError(
-            f"{request.env_file} already exists; molt register writes a new one: "
-            "move it away or pass --env-file PATH"
-        )
+    for path in (request.env_file, key_file_for(request.env_file)):
+        if path.exists():
+            raise RegisterError(
+                f"{path} already exists; molt register writes a new one: "
+                "move it away or pass --env-file PATH"
+            )
     check_webhook_url(request.webhook_url)
     app_yml = read_app_yml(request.app_yml)
     try:

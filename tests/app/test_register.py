@@ -121,7 +121,7 @@ def test_registers_from_app_yml_then_serve_answers_a_signed_ping(
     assert "<h1>molt-test is registered</h1>" in page.text
 
     code, out, err = flow.finish()
-    key_name = "molt-test.1.private-key.pem"
+    key_name = "molt-private-key.pem"
     assert (code, err) == (0, "")
     assert out.splitlines()[1:] == [
         "Registered the GitHub App molt-test (id 1): https://github.com/apps/molt-test",
@@ -190,16 +190,29 @@ def test_a_refused_code_writes_nothing_and_says_what_to_do(registration, fake_gi
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_an_existing_env_file_is_never_replaced(tmp_path):
-    (tmp_path / ".env").write_text("MOLT_APP_ID=1\n")
+@pytest.mark.parametrize("name", (".env", "molt-private-key.pem"))
+def test_an_existing_env_or_key_file_is_never_replaced(tmp_path, name):
+    (tmp_path / name).write_text("kept\n")
     argv = ["register", "--webhook-url", WEBHOOK_URL, "--app-yml", str(APP_YML)]
     result = run_molt(tmp_path, without_molt_settings(), *argv, "--port", str(free_port()))
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
-        "molt: register: .env already exists; molt register writes a new one: "
+        f"molt: register: {name} already exists; molt register writes a new one: "
         "move it away or pass --env-file PATH\n"
     )
-    assert (tmp_path / ".env").read_text() == "MOLT_APP_ID=1\n"
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    assert (tmp_path / name).read_text() == "kept\n"
+
+
+def test_env_file_elsewhere_gets_the_key_beside_it(registration, fake_github, tmp_path):
+    flow = registration("--env-file", "app/.env")
+    (tmp_path / "app").mkdir()
+    action, manifest = flow.form()
+    httpx.get(app_manifests.create_app(fake_github.url, action, manifest))
+    code, out, _ = flow.finish()
+    assert code == 0
+    assert "Wrote app/.env and app/molt-private-key.pem (mode 600;" in out
+    assert read_env(tmp_path / "app" / ".env")["MOLT_PRIVATE_KEY_FILE"] == "molt-private-key.pem"
 
 
 @pytest.mark.parametrize(
