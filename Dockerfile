@@ -1,4 +1,7 @@
 # molt's GitHub App: `molt serve` (webhook server and a queue worker) as a non-root user.
+# Settings come from the environment (`docker run --env-file .env`), the private key as a
+# mounted file named by MOLT_PRIVATE_KEY_FILE, the queue and delivery ids live in /data:
+# the README's "Docker" paragraph has the whole command.
 FROM python:3.12-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
