@@ -10,10 +10,11 @@ naming one version moves it to the new minimum with the same precision; a file n
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import NamedTuple
 
 from rewriters.policy import Policy
-from rewriters.result import BrokenOutput, Edit, Rewrite, apply_edits
+from rewriters.result import BrokenOutput, Edit, Record, Rewrite
 from rewriters.versions import Minor, join_names, parse_token, retarget
 
 PATTERNS: tuple[str, ...] = (".python-version", "runtime.txt", ".tool-versions")
@@ -115,9 +116,12 @@ def _move_single(text: str, word: _Word, policy: Policy) -> Rewrite | None:
     if not word.retargetable:
         return None  # a PyPy release: molt cannot pick one for another minor
     new = _respelled(word, policy)
-    changed = _checked(text, apply_edits(text, [Edit(word.start, word.end, new)]))
-    change = f"python version: {word.raw} → {new}"
-    return Rewrite(changed, (change,), (), frozenset({word.version}))
+    record = Record(
+        edits=[Edit(word.start, word.end, new)],
+        changes=[f"python version: {word.raw} → {new}"],
+        dropped={word.version},
+    )
+    return record.finish(text, partial(_checked, text))
 
 
 def _drop_listed(text: str, words: list[_Word], policy: Policy) -> Rewrite | None:
@@ -133,10 +137,10 @@ def _drop_listed(text: str, words: list[_Word], policy: Policy) -> Rewrite | Non
         dropped.remove(top)
     edits.extend(_removal(text, w) for w in dropped)
     names = sorted({w.version for w in words if policy.drops(w.version)})
-    changed = _checked(text, apply_edits(text, edits))
-    return Rewrite(
-        changed, (f"python versions: dropped {join_names(names)}",), (), frozenset(names)
+    record = Record(
+        edits=edits, changes=[f"python versions: dropped {join_names(names)}"], dropped=set(names)
     )
+    return record.finish(text, partial(_checked, text))
 
 
 def _removal(text: str, word: _Word) -> Edit:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, apply_edits
+from rewriters.result import Edit, Record, Rewrite
 from rewriters.versions import Minor
 
 PATTERNS: tuple[str, ...] = (
@@ -105,6 +105,7 @@ BLOCK_START_RE = re.compile(r"\n[ \t]*(?:[-*+|#]|\d+[.)])[ \t]|\n[ \t]*\r?\n")
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Move stated minimums and badge versions below ``policy.minimum`` up to it."""
+    # one change line per edit: several statement patterns may match the same version
     edits: dict[Edit, str] = {}
     notes: list[str] = []
     for start, line in _prose_lines(text):
@@ -112,9 +113,9 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
         for edit, change in (*found, *_badge_edits(start, line, policy)):
             edits.setdefault(edit, change)
     if not edits:
-        return None
-    changes = tuple(dict.fromkeys(edits.values()))
-    return Rewrite(apply_edits(text, edits), changes, tuple(dict.fromkeys(notes)))
+        return None  # prose notes only come with a rewrite
+    record = Record(edits=list(edits), changes=list(edits.values()), notes=notes)
+    return record.finish(text, lambda new: None)
 
 
 def _prose_lines(text: str) -> Iterator[tuple[int, str]]:

@@ -11,9 +11,8 @@ from __future__ import annotations
 from rewriters.formats import yaml as _yaml
 from rewriters.formats.yaml import Node, ScalarNode
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, apply_edits
+from rewriters.result import Edit, Record, Rewrite
 from rewriters.versions import (
-    Minor,
     Token,
     needs_quotes_in_yaml,
     parse_token,
@@ -28,23 +27,17 @@ _KEYS = (("build", "tools", "python"), ("python", "version"))
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Move the documentation build's Python off a version ``policy`` drops."""
-    edits: list[Edit] = []
-    changes: list[str] = []
-    dropped: set[Minor] = set()
+    found = Record()
     for document in _yaml.compose(text):
         for keys in _KEYS:
             node = _lookup(document, keys)
             moved = _retarget(text, node, policy) if isinstance(node, ScalarNode) else None
             if moved is not None:
                 edit, token, new = moved
-                edits.append(edit)
-                changes.append(f"{'.'.join(keys)}: {token} → {new}")
-                dropped.add(token.version)
-    if not edits:
-        return None
-    new_text = apply_edits(text, edits)
-    _yaml.check_parses(new_text)
-    return Rewrite(new_text, tuple(changes), (), frozenset(dropped))
+                found.edits.append(edit)
+                found.changes.append(f"{'.'.join(keys)}: {token} → {new}")
+                found.dropped.add(token.version)
+    return found.finish(text, _yaml.check_parses)
 
 
 def _lookup(node: Node | None, keys: tuple[str, ...]) -> Node | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from rewriters.policy import Policy
-from rewriters.result import Edit, Rewrite, finish
+from rewriters.result import Edit, Record, Rewrite
 from rewriters.specifiers import (
     dead_projects,
     marker_fate,
@@ -20,7 +20,6 @@ from rewriters.specifiers import (
     marker_version,
     without_marker,
 )
-from rewriters.versions import Minor
 
 PATTERNS: tuple[str, ...] = (
     "*requirements*.txt",
@@ -43,27 +42,24 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
         return None
     found = list(_requirements(text))
     dead = dead_projects((requirement for _, _, requirement in found), policy.minimum)
-    edits: list[Edit] = []
-    changes: list[str] = []
-    notes: list[str] = []
-    dropped: set[Minor] = set()
+    record = Record()
     for start, line, requirement in found:
         fate = marker_fate(requirement, policy.minimum)
         if fate is not None and policy.drops(named := marker_version(requirement)):
-            dropped.add(named)
+            record.dropped.add(named)
         if fate is False:
-            edits.append(Edit(start, start + len(line), ""))
-            changes.append(f"removed {requirement.strip()}")
+            record.edits.append(Edit(start, start + len(line), ""))
+            record.changes.append(f"removed {requirement.strip()}")
         elif fate and marker_goes(requirement, policy, dead):
             kept = without_marker(requirement)
-            edits.append(Edit(start + len(kept), start + len(requirement), ""))
-            changes.append(f"{requirement.strip()} → {kept.strip()}")
+            record.edits.append(Edit(start + len(kept), start + len(requirement), ""))
+            record.changes.append(f"{requirement.strip()} → {kept.strip()}")
         elif fate:
-            notes.append(
+            record.notes.append(
                 f"the python_version marker of {requirement.strip()!r} is always true now; "
                 "drop it by hand if it only documented the old range"
             )
-    return finish(text, edits, changes, notes, dropped if edits else (), lambda new: None)
+    return record.finish(text, lambda new: None)
 
 
 def _generated(text: str) -> bool:
