@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rewriters.policy import Policy
 from rewriters.result import Rewrite
-from rewriters.tools.settings import Rules, apply_rules, checked, pin
+from rewriters.tools.settings import Rules, apply_rules, pin
 
 PATTERNS: tuple[str, ...] = ("Pipfile",)
 
@@ -19,7 +19,3 @@ RULES: Rules = ((("requires", "python_version"), pin), (("requires", "python_ful
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Move the ``[requires]`` Python pins of a Pipfile to the new minimum."""
     return apply_rules(text, policy, RULES, "Pipfile")
-
-
-def _checked(new: str) -> str:
-    return checked(new, "Pipfile")

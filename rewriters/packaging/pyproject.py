@@ -48,7 +48,6 @@ from rewriters.tools.settings import (
     Out,
     Rules,
     apply_rules,
-    checked,
     label,
     legacy_tox,
     pin,
@@ -66,11 +65,6 @@ ZERO_PATCH_RE = re.compile(r">=\s*\d+\.\d+\.0(?![\d.])")
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop the versions ``policy`` retires from a pyproject.toml; None when nothing changes."""
     return apply_rules(text, policy, RULES, "pyproject.toml")
-
-
-def _checked(new: str) -> str:
-    """``new`` itself, once it is known to parse."""
-    return checked(new, "pyproject.toml")
 
 
 # -- requires-python and the like ----------------------------------------------------------

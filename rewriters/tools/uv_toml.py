@@ -11,7 +11,7 @@ from __future__ import annotations
 from rewriters.packaging.pyproject import rules_under
 from rewriters.policy import Policy
 from rewriters.result import Rewrite
-from rewriters.tools.settings import Rules, apply_rules, checked
+from rewriters.tools.settings import Rules, apply_rules
 
 PATTERNS: tuple[str, ...] = ("uv.toml",)
 
@@ -21,7 +21,3 @@ UV_RULES: Rules = rules_under(("tool", "uv"))
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Apply pyproject's ``[tool.uv]`` rules to a uv.toml."""
     return apply_rules(text, policy, UV_RULES, "uv.toml")
-
-
-def _checked(new: str) -> str:
-    return checked(new, "uv.toml")

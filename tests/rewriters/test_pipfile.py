@@ -4,7 +4,7 @@ import pytest
 
 from rewriters import registry
 from rewriters.packaging import pipfile
-from rewriters.result import BrokenOutput, UnparsableInput
+from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, fixture_pairs, noop
@@ -81,11 +81,6 @@ def test_changes_and_dropped():
 def test_unparsable():
     with pytest.raises(UnparsableInput):
         pipfile.rewrite("[requires\n", POLICY)
-
-
-def test_broken_output_raises():
-    with pytest.raises(BrokenOutput):
-        pipfile._checked("[requires\n")
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from rewriters import registry
 from rewriters.formats import toml as _toml
 from rewriters.packaging import pyproject
 from rewriters.result import BrokenOutput, UnparsableInput, apply_edits
+from rewriters.tools.settings import checked
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, fixture_pairs, noop
@@ -822,7 +823,7 @@ def test_unparsable_toml_raises() -> None:
 
 def test_output_that_does_not_parse_is_a_bug() -> None:
     with pytest.raises(BrokenOutput):
-        pyproject._checked("[project\n")
+        checked("[project\n", "pyproject.toml")
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from rewriters import registry
-from rewriters.result import BrokenOutput, UnparsableInput
+from rewriters.result import UnparsableInput
 from rewriters.tools import uv_toml
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
@@ -95,11 +95,6 @@ def test_markers_handled_like_tool_uv():
 def test_unparsable():
     with pytest.raises(UnparsableInput):
         uv_toml.rewrite("[pip\n", POLICY)
-
-
-def test_broken_output_raises():
-    with pytest.raises(BrokenOutput):
-        uv_toml._checked("[pip\n")
 
 
 @pytest.mark.parametrize(
