@@ -44,10 +44,6 @@ class Shrunk(NamedTuple):
     # old versions the list named
     dropped: set[Minor]
 
-    @property
-    def changes(self) -> bool:
-        return bool(self.removed or self.moved or self.settled)
-
 
 def is_cpython(token: Token | None) -> bool:
     return token is not None and not token.prefix.lower().startswith(("pypy", "pp", "graalpy"))

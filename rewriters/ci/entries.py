@@ -14,14 +14,14 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from rewriters.ci.values import Path, load, nodot_spots, spot_edits, word_spots
-from rewriters.ci.work import Work
+from rewriters.ci.values import nodot_spots, spot_edits, word_spots
+from rewriters.ci.work import Place, Work
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
-from rewriters.result import Edit, apply_edits
+from rewriters.result import BrokenOutput, Edit, apply_edits
 from rewriters.versions import Minor, join_names, mentions
 
-Walk = Callable[[Work, Node, str, Path, list[Any]], None]
+Walk = Callable[[Work, Node, Place], None]
 Skip = Callable[[str, Node], bool] | None
 
 _ALWAYS_GO = frozenset({"exclude", "allow_failures"})
@@ -34,24 +34,26 @@ class _Entry(NamedTuple):
     name: str | None  # the entry's own key in a mapping collection
     node: Node
     work: Work  # what moving the entry does
-    path: Path
+    path: tuple[str | int, ...]
 
 
 def collection(
-    work: Work, node: Node, key: str, path: Path, data: list[Any], walk: Walk, skip: Skip = None
+    work: Work, node: Node, key: str, place: Place, walk: Walk, skip: Skip = None
 ) -> None:
     """Entries pinning an old version move to the minimum, unless they would repeat another.
 
     ``walk`` finds what an entry changes; ``skip`` names the keys of a mapping that are not
-    entries (GitLab keywords at the root).
+    entries (GitLab keywords at the root). ``place`` is where ``node`` sits, under ``key``.
     """
     entries: list[_Entry] = []
+    parents = (*place.parents, node) if isinstance(node, MappingNode) else place.parents
     for name, child in _entries(node, skip):
         forked = work.fork()
-        entry_path = (*path, name if name is not None else len(entries))
-        walk(forked, child, key, entry_path, data)
-        entries.append(_Entry(name, child, forked, entry_path))
-    views = [_data_view(work, data, e.path, None) for e in entries if not e.work.pins]
+        step: str | int = name if name is not None else len(entries)
+        at = Place((*place.path, step), parents, key)
+        walk(forked, child, at)
+        entries.append(_Entry(name, child, forked, at.path))
+    views = [_data_view(work, e, None) for e in entries if not e.work.pins]
     for entry in entries:
         if not entry.work.pins:
             work.join(entry.work)
@@ -59,7 +61,7 @@ def collection(
     taken = {e.name for e in entries if e.name is not None}
     removed: list[_Entry] = []
     for entry in sorted(olds, key=lambda e: max(e.work.pins), reverse=True):
-        view = _data_view(work, data, entry.path, entry.work)
+        view = _data_view(work, entry, entry.work)
         referenced = _referenced(work, entry.name)
         if key in _ALWAYS_GO or (view in views and not referenced):
             removed.append(entry)
@@ -92,12 +94,26 @@ def _referenced(work: Work, name: str | None) -> bool:
     return len(re.findall(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])", work.text)) > 1
 
 
-def _data_view(work: Work, data: list[Any], path: Path, forked: Work | None) -> object:
-    """The entry at ``path`` as plain data (after ``forked``'s edits), names left out."""
-    loaded = data if forked is None else load(apply_edits(work.text, forked.edits))
-    value: Any = loaded
-    for step in path:
-        value = _at(value, step)
+def _data_view(work: Work, entry: _Entry, forked: Work | None) -> object:
+    """The entry as plain data (after ``forked``'s edits), names left out.
+
+    Only the entry's own text is read again, indented as in the file; an entry that needs the
+    rest of the file to read (an alias of an anchor outside it) is read from the whole edited
+    file by its path.
+    """
+    edits = forked.edits if forked is not None else []
+    start, end = entry.node.start_mark.index, entry.node.end_mark.index
+    inside = [e for e in edits if start <= e.start < end]
+    end = max([end, *(e.end for e in inside)])
+    shifted = [Edit(e.start - start, e.end - start, e.new) for e in inside]
+    fragment = " " * entry.node.start_mark.column + apply_edits(work.text[start:end], shifted)
+    value: Any
+    try:
+        value = (yaml.load(fragment) or [None])[0]
+    except BrokenOutput:
+        value = yaml.load(apply_edits(work.text, edits))
+        for step in entry.path:
+            value = _at(value, step)
     return _frozen(value, work.system.name_keys)
 
 

@@ -166,9 +166,10 @@ def embedded_list(work: Work, key: str, node: ScalarNode, role: Role) -> None:
 
 
 def spaced_list(work: Work, key: str, start: int, end: int, role: Role) -> None:
-    """Versions separated by blanks in ``text[start:end]``: ``interpreter: 3.9 3.10 3.11``, or
-    the default in ``${{ matrix.interpreter || '3.9 3.10' }}``."""
-    spans = [(m.start(), m.end(), m[0]) for m in re.finditer(r"\S+", work.text[start:end])]
+    """Versions separated by blanks or commas in ``text[start:end]``: ``interpreter: 3.9 3.10
+    3.11``, ``TOXENV: py39,py310``, the default in ``${{ matrix.interpreter || '3.9 3.10' }}``."""
+    words = re.finditer(r"[^\s,]+", work.text[start:end])
+    spans = [(m.start(), m.end(), m[0]) for m in words]
     spans = [(start + s, start + e, word) for s, e, word in spans]
     tokens = [item_version(word, role) for _, _, word in spans]
     shrunk = shrink(tokens, work.policy, work.settle)

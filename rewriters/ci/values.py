@@ -10,17 +10,13 @@ holds prefixed env names (``py39``); an environment key holds ``NAME=value`` ass
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
-
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import SafeConstructor
-from ruamel.yaml.error import YAMLError
+from typing import Literal, NamedTuple
 
 from rewriters.ci.work import Work, is_python_key, is_tox_key
 from rewriters.formats import yaml
-from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
+from rewriters.formats.yaml import ScalarNode
 from rewriters.policy import Policy
-from rewriters.result import BrokenOutput, Edit, apply_edits
+from rewriters.result import Edit, apply_edits
 from rewriters.rules import pinned
 from rewriters.versions import WORD_RE, Minor, needs_quotes_in_yaml, parse_token
 
@@ -54,16 +50,12 @@ class Spot(NamedTuple):
     new: str
 
 
-def spots(role: str | None, value: str, policy: Policy) -> list[Spot]:
-    """The old versions a scalar in ``role`` names, and what each becomes."""
-    if role == "python":
-        found = python_spots(value, policy)
-    elif role == "tox":
+def spots(role: Literal["tox", "env"], value: str, policy: Policy) -> list[Spot]:
+    """The old versions a scalar of tox envs or assignments names, and what each becomes."""
+    if role == "tox":
         found = word_spots(value, policy, tox=True)
-    elif role == "env":
-        found = assignment_spots(value, policy)
     else:
-        return []
+        found = assignment_spots(value, policy)
     return [spot for spot in found if policy.drops(spot.old)]
 
 
@@ -141,28 +133,3 @@ def nodot_spots(value: str, versions: set[Minor], policy: Policy) -> list[Spot]:
         for version in versions
         for m in re.finditer(rf"(?<![\d.]){version.nodot}(?![\d.])", value)
     ]
-
-
-class _Constructor(SafeConstructor):
-    """Plain data from YAML whose custom tags (GitLab's ``!reference``) read as untagged."""
-
-
-def _untagged(constructor: SafeConstructor, suffix: str, node: Node) -> object:
-    if isinstance(node, MappingNode):
-        return constructor.construct_mapping(node, deep=True)
-    if isinstance(node, SequenceNode):
-        return constructor.construct_sequence(node, deep=True)
-    return constructor.construct_scalar(node)
-
-
-_Constructor.add_multi_constructor("!", _untagged)
-
-
-def load(text: str) -> list[Any]:
-    """Every document as plain data; raise ``BrokenOutput`` if it does not parse."""
-    loader = YAML(typ="safe", pure=True)
-    loader.Constructor = _Constructor
-    try:
-        return list(loader.load_all(text))
-    except YAMLError as error:
-        raise BrokenOutput(f"rewritten YAML does not parse: {error}") from None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rewriters.formats.yaml import MappingNode, Node
 from rewriters.policy import Policy
@@ -46,6 +46,22 @@ def is_python_key(key: str) -> bool:
 def is_tox_key(key: str) -> bool:
     """True for keys naming tox envs (``toxenv``, ``env``) or wheel builds (``only``)."""
     return any(part in _TOX_WORDS for part in _parts(key))
+
+
+class Place(NamedTuple):
+    """Where a walk of the file is: the keys and indices down to here (a path into the loaded
+    data), the mappings around it, and the name the keys here belong to (the key above, or a
+    declared parameter's name)."""
+
+    path: tuple[str | int, ...]
+    parents: tuple[MappingNode, ...]
+    owner: str
+
+    def down(self, key: str) -> Place:
+        return Place((*self.path, key), self.parents, key)
+
+    def item(self, index: int) -> Place:
+        return Place((*self.path, index), self.parents, self.owner)
 
 
 @dataclass(frozen=True)

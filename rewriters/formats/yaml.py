@@ -1,5 +1,7 @@
 """ruamel.yaml node positions as text offsets, scalar reading, and list item removal; never dumps.
 
+``load`` reads plain data (custom tags read as untagged) to check and compare what was written.
+
 The parser only locates: every change is an ``Edit`` on the original text, so comments,
 quoting, indentation and line endings stay as the file had them.
 """
@@ -8,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -27,6 +31,7 @@ __all__ = [
     "items",
     "items_of",
     "line_start",
+    "load",
     "remove_items",
     "remove_lines",
     "remove_pair",
@@ -52,12 +57,34 @@ def compose(text: str) -> list[Node]:
         raise UnparsableInput("", line, f"not valid YAML: {error}") from None
 
 
-def check_parses(text: str) -> None:
-    """Raise ``BrokenOutput`` when rewritten ``text`` no longer parses."""
+class _Constructor(SafeConstructor):
+    """Plain data from YAML whose custom tags (GitLab's ``!reference``) read as untagged."""
+
+
+def _untagged(constructor: SafeConstructor, suffix: str, node: Node) -> object:
+    if isinstance(node, MappingNode):
+        return constructor.construct_mapping(node, deep=True)
+    if isinstance(node, SequenceNode):
+        return constructor.construct_sequence(node, deep=True)
+    return constructor.construct_scalar(node)
+
+
+_Constructor.add_multi_constructor("!", _untagged)
+
+
+def load(text: str) -> list[Any]:
+    """Every document as plain data; raise ``BrokenOutput`` if it does not parse."""
+    loader = YAML(typ="safe", pure=True)
+    loader.Constructor = _Constructor
     try:
-        list(YAML(typ="safe", pure=True).load_all(text))
+        return list(loader.load_all(text))
     except YAMLError as error:
         raise BrokenOutput(f"rewritten YAML does not parse: {error}") from None
+
+
+def check_parses(text: str) -> None:
+    """Raise ``BrokenOutput`` when rewritten ``text`` no longer parses."""
+    load(text)
 
 
 def items(node: Node) -> list[tuple[str, Node]]:

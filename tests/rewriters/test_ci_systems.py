@@ -143,3 +143,40 @@ def test_a_list_of_versions_under_any_key(module, shape, before, after):
 )
 def test_a_list_that_may_not_be_python_stays(module, shape, values):
     assert module.rewrite(shape.format(list=flow(values)), DECLARED) is None
+
+
+# One scalar holding several versions or envs, in a variable every system can set.
+VARIABLES = (
+    pytest.param(github_actions, "env:\n  {key}: {value}\njobs: {{}}\n", id="github_actions"),
+    pytest.param(gitlab_ci, "variables:\n  {key}: {value}\n", id="gitlab_ci"),
+    pytest.param(travis, "env:\n  global:\n    {key}: {value}\n", id="travis"),
+    pytest.param(circleci, "jobs:\n  t:\n    environment:\n      {key}: {value}\n", id="circleci"),
+    pytest.param(azure_pipelines, "variables:\n  {key}: {value}\n", id="azure_pipelines"),
+    pytest.param(appveyor, "environment:\n  {key}: {value}\n", id="appveyor"),
+    pytest.param(
+        bitbucket_pipelines,
+        "definitions:\n  variables:\n    {key}: {value}\n",
+        id="bitbucket_pipelines",
+    ),
+)
+
+
+@pytest.mark.parametrize(("module", "shape"), VARIABLES)
+@pytest.mark.parametrize(
+    ("key", "before", "after"),
+    (
+        ("PYTHON_VERSIONS", '"3.9 3.10 3.11 3.12"', '"3.11 3.12"'),
+        ("PYTHON_VERSIONS", '"3.9 3.12"', '"3.11 3.12"'),
+        ("PYTHON_VERSIONS", '"3.12 3.13 3.10"', '"3.12 3.13 3.11"'),
+        ("PYTHON_VERSIONS", '"3.12 3.11 3.10"', '"3.13 3.12 3.11"'),
+        ("PYTHON_VERSIONS", '"3.11 3.13 3.10"', '"3.11 3.13"'),
+        ("TOXENV", "py39,py310,py311", "py311,py312,py313"),
+        ("TOXENV", "py39,py311,py312", "py311,py312"),
+        ("TOXENV", "py39", "py311"),
+        ("PYTHON_VERSION", "'3.9'", "'3.11'"),
+    ),
+)
+def test_a_variable_gets_the_same_answer(module, shape, key, before, after):
+    result = module.rewrite(shape.format(key=key, value=before), DECLARED)
+    assert result is not None
+    assert result.text == shape.format(key=key, value=after)

@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from rewriters.ci import github_actions
+from rewriters.ci.work import is_python_key, is_tox_key
 from rewriters.formats import yaml as _yaml
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
@@ -712,8 +713,8 @@ def test_broken_output_raises():
     ),
 )
 def test_key_names(key, python, tox):
-    assert github_actions.is_python_key(key) is python
-    assert github_actions.is_tox_key(key) is tox
+    assert is_python_key(key) is python
+    assert is_tox_key(key) is tox
 
 
 @pytest.mark.parametrize(
