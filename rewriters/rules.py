@@ -3,7 +3,8 @@
 One list of versions gets the same answer wherever it is written: a CI matrix of any system,
 a tox or nox list, cibuildwheel selectors. ``shrink`` decides which entries go and which move;
 the file kind only writes that down in its own syntax. ``pinned`` spells a single pinned
-version at the new minimum.
+version at the new minimum. ``entry_goes`` decides whether an entry pinned to a dropped
+version (a matrix include entry, a GitLab job, an Azure ``Python39:`` entry) goes or moves.
 
 The list rule, in order:
 
@@ -141,6 +142,17 @@ def pinned(token: Token, policy: Policy, to: Minor | None = None) -> str:
     suffix (the version it moves to is released)."""
     target = to or policy.minimum
     return retarget(token._replace(suffix=""), target, policy.latest_patch)
+
+
+def entry_goes(*, always: bool, repeats: bool, named: bool) -> bool:
+    """Whether an entry pinned to a dropped version goes (else it moves to the new minimum).
+
+    It goes when its kind only ever described the dropped version (an ``exclude`` or
+    ``allow_failures`` entry: ``always``), or when, moved, it would repeat another entry
+    (``repeats``) and nothing else needs it under its own name (``named``: another job
+    ``needs:`` it, or a repeated entry hands its name to it).
+    """
+    return always or (repeats and not named)
 
 
 def _token(token: Token | None) -> Token:

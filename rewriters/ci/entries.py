@@ -19,6 +19,7 @@ from rewriters.ci.work import Place, Work
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.result import BrokenOutput, Edit, apply_edits
+from rewriters.rules import entry_goes
 from rewriters.versions import Minor, join_names, mentions
 
 Walk = Callable[[Work, Node, Place], None]
@@ -63,7 +64,7 @@ def collection(
     for entry in sorted(olds, key=lambda e: max(e.work.pins), reverse=True):
         view = _data_view(work, entry, entry.work)
         referenced = _referenced(work, entry.name)
-        if key in _ALWAYS_GO or (view in views and not referenced):
+        if entry_goes(always=key in _ALWAYS_GO, repeats=view in views, named=referenced):
             removed.append(entry)
             work.join(entry.work, edits=False)
         else:

@@ -32,7 +32,7 @@ from rewriters.ci.work import Work, is_tox_key
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.result import Edit
-from rewriters.rules import stale
+from rewriters.rules import entry_goes, stale
 from rewriters.versions import Minor, join_names, mentions, parse_token
 
 # per base matrix key: old value → (new value, whether its include entry stays)
@@ -126,8 +126,9 @@ def entries(
             named, renamed = _distinct(work, (entry, old), named, clash, holders)
             clash = names & named
             twins.update({i: renamed} if renamed else {})
-        gone = exclude and old and not follows
-        if twin in twins or not (gone or view in views or clash or covered):
+        always = exclude and bool(old) and not follows
+        repeats = view in views or bool(clash) or covered
+        if not entry_goes(always=always, repeats=repeats, named=twin in twins):
             views.add(view)
             names |= named
             holders.update(dict.fromkeys(named, (entry, old)))

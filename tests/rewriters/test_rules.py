@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from rewriters.rules import pinned, shrink
+from rewriters.rules import entry_goes, pinned, shrink
 from rewriters.versions import Minor, parse_token
 from tests.conftest import POLICY
 
@@ -93,3 +93,17 @@ def test_pinned(token, spelled):
     parsed = parse_token(token)
     assert parsed is not None
     assert pinned(parsed, POLICY) == spelled
+
+
+@pytest.mark.parametrize(
+    ("always", "repeats", "named", "goes"),
+    (
+        (False, False, False, False),  # an entry of its own moves
+        (False, True, False, True),  # moved, it would repeat another: it goes
+        (False, True, True, False),  # ... unless something names it
+        (True, False, False, True),  # an exclude entry for a dropped version goes
+        (True, False, True, True),
+    ),
+)
+def test_entry_goes(always, repeats, named, goes):
+    assert entry_goes(always=always, repeats=repeats, named=named) is goes
