@@ -121,8 +121,10 @@ def _checkout_commands(commands: _Commands) -> None:
         )
 
 
-def _app_commands(commands: _Commands) -> None:
-    github_url = "GitHub's API URL (default: $MOLT_GITHUB_URL, else https://api.github.com)"
+GITHUB_URL_HELP = "GitHub's API URL (default: $MOLT_GITHUB_URL, else https://api.github.com)"
+
+
+def _register_command(commands: _Commands) -> None:
     register = _add(
         commands, "register", "Create the GitHub App from app.yml on GitHub; write .env."
     )
@@ -150,7 +152,11 @@ def _app_commands(commands: _Commands) -> None:
     register.add_argument(
         "--port", type=int, default=8000, help="port of the registration page on 127.0.0.1"
     )
-    register.add_argument("--github-url", metavar="URL", help=github_url)
+    register.add_argument("--github-url", metavar="URL", help=GITHUB_URL_HELP)
+
+
+def _app_commands(commands: _Commands) -> None:
+    _register_command(commands)
     serve = _add(commands, "serve", "Run the GitHub App: the webhook server and a queue worker.")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on; 0.0.0.0 for every interface"
@@ -170,7 +176,7 @@ def _app_commands(commands: _Commands) -> None:
         help="a GitHub token that may write contents, pull requests and workflows "
         "(default: $GITHUB_TOKEN)",
     )
-    open_pr.add_argument("--github-url", metavar="URL", help=github_url)
+    open_pr.add_argument("--github-url", metavar="URL", help=GITHUB_URL_HELP)
 
 
 # --- preview and apply ------------------------------------------------------------------
