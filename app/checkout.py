@@ -6,20 +6,29 @@ import os
 from pathlib import Path
 
 from app.plan import Skipped, reads
-
-# Directories that never hold the project's own configuration.
-PRUNED = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules"})
+from rewriters import SKIPPED_DIRS
 
 
 def all_paths(root: Path) -> list[str]:
-    """Repository-relative POSIX paths of every regular file under ``root``."""
+    """Repository-relative POSIX paths of every regular file under ``root``, in walking order
+    (a directory's files, then its subdirectories); the skipped directories (vendored,
+    generated, fixtures) are not entered, and symbolic links are not followed."""
     found: list[str] = []
-    for directory, subdirs, names in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if d not in PRUNED)
-        relative = Path(directory).relative_to(root)
-        for name in sorted(names):
-            if not (Path(directory) / name).is_symlink():
-                found.append((relative / name).as_posix())
+    pending = [(os.fspath(root), "")]
+    while pending:
+        directory, prefix = pending.pop()
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+        subdirs = []
+        for entry in entries:
+            if entry.is_symlink():
+                continue
+            if entry.is_dir():
+                if entry.name not in SKIPPED_DIRS:
+                    subdirs.append((entry.path, f"{prefix}{entry.name}/"))
+            else:
+                found.append(prefix + entry.name)
+        pending.extend(reversed(subdirs))
     return found
 
 
