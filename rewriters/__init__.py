@@ -1,35 +1,33 @@
 """Pure text-in/text-out editors that drop end-of-life Pythons, one module per file kind.
 
-``rewrite(path, text, policy)`` is the one entry point the App uses.
+``rewrite_repository(files, policy)`` is the entry point the App and the CLI use: the
+repository's facts, every file's rewrite and the passes across files
+(``rewriters.repository``). ``rewrite(path, text, policy)`` rewrites one file.
 """
 
 from __future__ import annotations
 
 from rewriters.policy import Policy
-from rewriters.registry import SKIPPED_DIRS, claims, owner_of
+from rewriters.registry import SKIPPED_DIRS, claims
+from rewriters.repository import (
+    FileChange,
+    RepositoryRewrite,
+    Skipped,
+    rewrite_repository,
+)
+from rewriters.repository import rewrite_file as rewrite
 from rewriters.result import BrokenOutput, Rewrite, UnparsableInput
 
 __all__ = [
     "SKIPPED_DIRS",
     "BrokenOutput",
+    "FileChange",
     "Policy",
+    "RepositoryRewrite",
     "Rewrite",
+    "Skipped",
     "UnparsableInput",
     "claims",
     "rewrite",
+    "rewrite_repository",
 ]
-
-
-def rewrite(path: str, text: str, policy: Policy) -> Rewrite | None:
-    """Rewrite ``text`` of the file at ``path``; None when it is not ours or nothing changes.
-
-    Raises ``UnparsableInput`` (naming ``path``) for a file its rewriter cannot parse.
-    """
-    module = owner_of(path)
-    if module is None:
-        return None
-    try:
-        result = module.rewrite(text, policy)
-    except UnparsableInput as error:
-        raise UnparsableInput(path, error.line, error.reason) from None
-    return result

@@ -57,6 +57,18 @@ def load_docker_tags() -> Mapping[Minor, frozenset[str]]:
     return {Minor.parse(k): frozenset(v) for k, v in raw["current_tags"].items()}
 
 
+class Facts(NamedTuple):
+    """What a repository itself says that shapes how molt writes its files (read across all of
+    them by ``rewriters.repository.read_facts``); the defaults are for a file on its own."""
+
+    # the quote the repository writes version strings with (``'3.10'`` or ``"3.10"``), used
+    # when a file itself gives no hint
+    quote: str = '"'
+    # the newest Python the repository declares support for: a version list ending below it
+    # is a window that moves up instead of shrinking
+    newest: Minor | None = None
+
+
 class UnknownVersion(ValueError):
     """A requested minimum that is not a released CPython minor."""
 
@@ -70,13 +82,8 @@ class Policy:
     releases: Mapping[Minor, Release] = field(default_factory=load_releases, repr=False)
     # Versions below the minimum to keep anyway (a maintainer's ``keep X.Y``).
     keep: frozenset[Minor] = frozenset()
-    # The quote the repository writes version strings with (``'3.10'`` or ``"3.10"``), used
-    # when a file itself gives no hint (see ``rewriters.repository.style.repository_quote``).
-    quote: str = '"'
-    # The newest Python the repository declares support for (``rewriters.repository.declared``),
-    # when
-    # known: a version list ending below it is a window that moves up instead of shrinking.
-    newest: Minor | None = None
+    # What the repository says of itself (its quote style, the newest Python it declares).
+    facts: Facts = field(default_factory=Facts)
 
     @classmethod
     def for_date(cls, today: date, minimum: str | None = None) -> Policy:

@@ -9,7 +9,7 @@ version (a matrix include entry, a GitLab job, an Azure ``Python39:`` entry) goe
 The list rule, in order:
 
 1. A *window* (two or three consecutive CPython minors ending below the newest version the
-   repository declares, ``Policy.newest``) moves up as a whole, keeping its width: a job that
+   repository declares, ``Policy.facts.newest``) moves up as a whole, keeping its width: a job that
    tests a few versions, not all of them. An entry that would pass the newest version goes.
 2. Otherwise old entries go, but a list that tested its oldest supported CPython keeps testing
    the oldest one: when no CPython entry is left at the new minimum, the newest old CPython
@@ -91,7 +91,7 @@ def _window(tokens: Sequence[Token | None], policy: Policy) -> dict[int, Minor |
     entries; so does a longer run (more than ``WINDOW_MAX``), more likely the full range
     lagging behind the classifiers than a window.
     """
-    newest = policy.newest
+    newest = policy.facts.newest
     if newest is None or not 2 <= len(tokens) <= WINDOW_MAX:
         return None
     if any(t is None or t.patch or t.prerelease or not is_cpython(t) for t in tokens):

@@ -134,7 +134,7 @@ def majority_quote(counts: Counter[str]) -> str | None:
 
 
 def yaml_quote(text: str, default: str) -> str:
-    """The quote YAML ``text`` writes versions with most, else ``default`` (``Policy.quote``)."""
+    """The quote YAML ``text`` writes versions with most, else ``default`` (the repository's)."""
     return majority_quote(quote_counts(text)) or default
 
 

@@ -78,7 +78,7 @@ def rewrite(text: str, policy: Policy, system: System) -> Rewrite | None:
         text=text,
         policy=policy,
         system=system,
-        quote=yaml_quote(text, policy.quote),
+        quote=yaml_quote(text, policy.facts.quote),
         python_keys=axes.python_keys(text, documents, policy),
     )
     for index, document in enumerate(documents):

@@ -93,7 +93,7 @@ def _service(text: str, service: Node, python_file: bool, policy: Policy, found:
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Move service images and Python build args off the versions ``policy`` drops."""
-    found = _Found(quote=yaml_quote(text, policy.quote))
+    found = _Found(quote=yaml_quote(text, policy.facts.quote))
     python_file = "python" in text.lower()
     for document in _yaml.compose(text):
         services = _yaml.get(document, "services")

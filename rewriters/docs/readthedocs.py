@@ -58,5 +58,5 @@ def _retarget(text: str, node: ScalarNode, policy: Policy) -> tuple[Edit, Token,
         return None  # written with escapes
     new = retarget(token, policy.minimum, policy.latest_patch)
     plain = node.style is None and needs_quotes_in_yaml(new)  # 3.10 would read as a float
-    quote = yaml_quote(text, policy.quote) if plain else ""
+    quote = yaml_quote(text, policy.facts.quote) if plain else ""
     return Edit(at, at + len(value), f"{quote}{new}{quote}"), token, new

@@ -1,1 +1,216 @@
-"""Facts read across a whole repository, and the passes that look at more than one file."""
+"""A whole repository at once: its facts, every file's rewrite, and the passes across files.
+
+``rewrite_repository`` is what the App and the CLI run (through ``rewriters``). It reads the
+repository's ``Facts`` (the quote it writes versions with, the newest Python it declares), so
+every file is rewritten as that repository writes; rewrites each file the registry claims;
+then runs ``PASSES`` in order, each looking at more than one file:
+
+1. files named for a dropped version are removed or renamed, and the config files naming them
+   follow (``version_named``);
+2. the repository's changelog gets one entry, in its own convention (``docs.changelog``);
+3. lock files molt does not regenerate get a note saying how (``lockfiles``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from rewriters import registry
+from rewriters.policy import Facts, Policy
+from rewriters.repository import declared, lockfiles, style, version_named
+from rewriters.result import Rewrite, UnparsableInput
+from rewriters.versions import Minor
+
+CHANGELOG_CHANGE = "changelog: added an entry"
+
+
+class FileChange(NamedTuple):
+    """One file molt rewrites, creates (``before`` empty) or deletes (``after`` None)."""
+
+    path: str
+    before: str
+    after: str | None
+    changes: tuple[str, ...]
+    notes: tuple[str, ...]
+    # the path a renamed file had: its new path takes the old file's mode
+    renamed_from: str | None = None
+
+
+class Skipped(NamedTuple):
+    """A file molt could not parse, left exactly as it was."""
+
+    path: str
+    reason: str
+
+
+class RepositoryRewrite(NamedTuple):
+    """Everything molt would do to a repository under a policy (with the repository's facts)."""
+
+    policy: Policy
+    files: tuple[FileChange, ...]
+    skipped: tuple[Skipped, ...]
+    dropped: frozenset[Minor]
+    # notes of files a rewriter had something to say about but nothing to change
+    unchanged_notes: tuple[tuple[str, str], ...] = ()
+    # notes about the repository as a whole (lock files molt does not regenerate)
+    repository_notes: tuple[str, ...] = ()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Every note of every file, each once, in path order, then the repository's."""
+        pairs = [(c.path, note) for c in self.files for note in c.notes]
+        seen: dict[str, None] = {}
+        for path, note in sorted(pairs + list(self.unchanged_notes)):
+            seen.setdefault(f"`{path}`: {note}", None)
+        return tuple(seen) + self.repository_notes
+
+
+@dataclass
+class _Repository:
+    """What the passes read and add to."""
+
+    files: Mapping[str, str]
+    paths: Collection[str]
+    policy: Policy
+    changelog_entry: bool
+    changes: list[FileChange] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    unchanged_notes: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dropped: set[Minor] = field(default_factory=set)
+    dropped_by_path: dict[str, frozenset[Minor]] = field(default_factory=dict)
+
+
+def read_facts(files: Mapping[str, str]) -> Facts:
+    """What the repository says of itself, read across its files."""
+    return Facts(quote=style.repository_quote(files), newest=declared.newest_supported(files))
+
+
+def rewrite_file(path: str, text: str, policy: Policy) -> Rewrite | None:
+    """Rewrite ``text`` of the file at ``path``; None when no rewriter owns it or nothing
+    changes. Raises ``UnparsableInput`` naming ``path`` for a file its rewriter cannot parse."""
+    rewriter = registry.owner_of(path)
+    if rewriter is None:
+        return None
+    try:
+        return rewriter.rewrite(text, policy)
+    except UnparsableInput as error:
+        raise UnparsableInput(path, error.line, error.reason) from None
+
+
+def rewrite_repository(
+    files: Mapping[str, str],
+    policy: Policy,
+    *,
+    paths: Collection[str] = (),
+    changelog_entry: bool = True,
+) -> RepositoryRewrite:
+    """Rewrite every file the registry claims (``files`` maps repository paths to text), then
+    run the repository-wide passes.
+
+    ``paths`` lists every file of the repository (lock files are noted, never read); with
+    ``changelog_entry`` a changed repository also gets an entry in its own changelog.
+    """
+    policy = dataclasses.replace(policy, facts=read_facts(files))
+    repository = _Repository(files, paths or list(files), policy, changelog_entry)
+    _rewrite_files(repository)
+    for run in PASSES:
+        run(repository)
+    return RepositoryRewrite(
+        policy,
+        tuple(repository.changes),
+        tuple(repository.skipped),
+        frozenset(repository.dropped),
+        tuple(repository.unchanged_notes),
+        tuple(repository.notes),
+    )
+
+
+def _rewrite_files(repository: _Repository) -> None:
+    files = repository.files
+    for path in sorted(files):
+        try:
+            result = rewrite_file(path, files[path], repository.policy)
+        except UnparsableInput as error:
+            repository.skipped.append(Skipped(path, str(error).removeprefix(f"{path}: ")))
+            continue
+        if result is None:
+            continue
+        if result.text == files[path]:
+            repository.unchanged_notes.extend((path, note) for note in result.notes)
+            continue
+        change = FileChange(path, files[path], result.text, result.changes, result.notes)
+        repository.changes.append(change)
+        repository.dropped |= result.dropped
+        repository.dropped_by_path[path] = frozenset(result.dropped)
+
+
+def move_version_named(repository: _Repository) -> None:
+    """Delete or rename the files named for a dropped version, and follow their names in the
+    other config files; notes for prose and changelogs that still name them."""
+    files, policy = repository.files, repository.policy
+    named = {path: version_named.named_versions(text) for path, text in files.items()}
+    moves = version_named.moves(repository.paths, policy, repository.dropped_by_path, named)
+    if not moves:
+        return
+    by_path = {change.path: change for change in repository.changes}
+    moved: list[FileChange] = []
+    for move in moves:
+        same = FileChange(move.path, files[move.path], files[move.path], (), ())
+        change = by_path.pop(move.path, same)
+        old, new = move.path.rpartition("/")[2], move.target.rpartition("/")[2]
+        why = f"named for Python {move.version}"
+        if move.delete:
+            gone = f"removed ({why}; {new} is the one for Python {policy.minimum})"
+            moved.append(FileChange(move.path, change.before, None, (gone,), ()))
+            continue
+        moved.append(FileChange(move.path, change.before, None, (f"renamed to {new} ({why})",), ()))
+        carried = (*change.changes, f"renamed from {old}")
+        moved.append(FileChange(move.target, "", change.after, carried, change.notes, move.path))
+    for path in sorted(set(files) - {m.path for m in moves}):
+        text = by_path[path].after if path in by_path else files[path]
+        assert text is not None
+        if version_named.is_history(path):
+            names = [m.path for m in moves if version_named.mentions(text, m)]
+            repository.unchanged_notes.extend(
+                (path, f"still names {p}, which molt removes or renames") for p in names
+            )
+            continue
+        followed, renamed = version_named.follow(text, moves)
+        if renamed:
+            was = by_path.get(path, FileChange(path, files[path], files[path], (), ()))
+            follows = f"follows moved files: {', '.join(renamed)}"
+            by_path[path] = was._replace(after=followed, changes=(*was.changes, follows))
+    repository.changes = sorted([*by_path.values(), *moved])
+
+
+def add_changelog_entry(repository: _Repository) -> None:
+    """One entry in the repository's changelog, in its own convention (a new file or not)."""
+    if not (repository.changes and repository.dropped and repository.changelog_entry):
+        return
+    from rewriters.docs import changelog  # a rewriter too: imported when it has work
+
+    files = repository.files
+    written = changelog.entry(files, repository.policy, repository.dropped)
+    repository.changes.extend(
+        FileChange(path, files.get(path, ""), text, (CHANGELOG_CHANGE,), ())
+        for path, text in sorted(written.items())
+    )
+
+
+def note_lock_files(repository: _Repository) -> None:
+    """How to regenerate each lock file a changed repository has (molt never edits them)."""
+    if repository.changes:
+        every = {**dict.fromkeys(repository.paths, ""), **repository.files}
+        repository.notes.extend(lockfiles.notes(every))
+
+
+# The passes across files, in the order they run after every file was rewritten.
+PASSES: tuple[Callable[[_Repository], None], ...] = (
+    move_version_named,
+    add_changelog_entry,
+    note_lock_files,
+)

@@ -2,7 +2,7 @@
 
 A file that quotes its own versions is followed as it is (``rewriters.versions.yaml_quote``);
 ``repository_quote`` is the fallback for the files that do not, read from all the others and
-passed in as ``Policy.quote``.
+passed in as ``Policy.facts.quote``.
 """
 
 from __future__ import annotations

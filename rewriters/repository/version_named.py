@@ -24,9 +24,8 @@ import re
 from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
-from rewriters.docs import changelog, prose
 from rewriters.policy import Policy
-from rewriters.registry import owner_of
+from rewriters.registry import module_of
 from rewriters.versions import TOKEN_RE, Minor, Token, parse_token, retarget
 
 
@@ -125,7 +124,7 @@ def named_versions(text: str) -> set[Minor]:
 
 def is_history(path: str) -> bool:
     """Prose and changelogs: what they say of a file is history, not a reference to follow."""
-    return owner_of(path) in (changelog, prose)
+    return module_of(path) in ("rewriters.docs.changelog", "rewriters.docs.prose")
 
 
 def follow(text: str, found: Collection[Move]) -> tuple[str, list[str]]:

@@ -71,7 +71,7 @@ class _Found(Record):
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Move hook targets and language versions off the versions ``policy`` drops."""
-    found = _Found(quote=yaml_quote(text, policy.quote))
+    found = _Found(quote=yaml_quote(text, policy.facts.quote))
     for document in _yaml.compose(text):
         _default_language_version(text, document, policy, found)
         for repo in _yaml.items_of(_yaml.get(document, "repos")):

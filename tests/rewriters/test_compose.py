@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from rewriters.containers import compose
+from rewriters.policy import Facts
 from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
@@ -132,7 +133,7 @@ def test_rewrite_310_quotes_a_plain_310():
     ),
 )
 def test_quote_for_plain_values(before, quote, after):
-    check(compose, before, after, replace(POLICY, quote=quote))
+    check(compose, before, after, replace(POLICY, facts=Facts(quote=quote)))
 
 
 def test_reports_changes_notes_and_dropped():

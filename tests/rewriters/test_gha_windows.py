@@ -7,13 +7,14 @@ from dataclasses import replace
 import pytest
 
 from rewriters.ci import github_actions
+from rewriters.policy import Facts
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, noop
 
 # networkx: classifiers up to 3.12 while one job tests three versions
-UP_TO_312 = replace(POLICY_310, newest=Minor(3, 12))
-UP_TO_314 = replace(POLICY_310, newest=Minor(3, 14))
+UP_TO_312 = replace(POLICY_310, facts=Facts(newest=Minor(3, 12)))
+UP_TO_314 = replace(POLICY_310, facts=Facts(newest=Minor(3, 14)))
 
 
 def matrix(versions: str) -> str:
@@ -45,7 +46,7 @@ def setup(block: str) -> str:
         pytest.param(
             matrix('["3.9", "3.10", "3.11"]'),
             matrix('["3.11", "3.12"]'),
-            replace(POLICY, newest=Minor(3, 12)),
+            replace(POLICY, facts=Facts(newest=Minor(3, 12))),
             id="an entry past the newest goes",
         ),
         pytest.param(

@@ -7,6 +7,7 @@ import pytest
 from rewriters.ci import github_actions
 from rewriters.ci.work import is_python_key, is_tox_key
 from rewriters.formats import yaml as _yaml
+from rewriters.policy import Facts
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
@@ -598,7 +599,7 @@ SETUP = "jobs:\n  a:\n    steps:\n      - uses: actions/setup-python@v5\n       
     ),
 )
 def test_quote_for_plain_values(before, quote, after):
-    check(github_actions, before, after, replace(POLICY_310, quote=quote))
+    check(github_actions, before, after, replace(POLICY_310, facts=Facts(quote=quote)))
 
 
 @pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("github_actions"))

@@ -83,7 +83,7 @@ def test_is_released():
 
 
 def test_quote_defaults_to_double():
-    assert Policy.for_date(date(2026, 11, 26)).quote == '"'
+    assert Policy.for_date(date(2026, 11, 26)).facts.quote == '"'
 
 
 def test_floor_is_the_oldest_kept_version():

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+from rewriters.policy import Facts
 from rewriters.result import UnparsableInput
 from rewriters.tools import pre_commit_config
 from rewriters.versions import Minor
@@ -280,7 +281,7 @@ def test_minimum_310_keeps_310():
     ),
 )
 def test_quote_for_plain_values(before, quote, after):
-    check(pre_commit_config, before, after, replace(POLICY, quote=quote))
+    check(pre_commit_config, before, after, replace(POLICY, facts=Facts(quote=quote)))
 
 
 def test_changes_and_dropped():

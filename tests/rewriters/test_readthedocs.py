@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from rewriters.docs import readthedocs
+from rewriters.policy import Facts
 from rewriters.result import UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
@@ -75,7 +76,7 @@ def test_minimum_310():
     ),
 )
 def test_quote_for_plain_values(before, quote, after):
-    check(readthedocs, before, after, replace(POLICY, quote=quote))
+    check(readthedocs, before, after, replace(POLICY, facts=Facts(quote=quote)))
 
 
 def test_changes_and_dropped():

@@ -7,12 +7,13 @@ from dataclasses import replace
 
 import pytest
 
+from rewriters.policy import Facts
 from rewriters.rules import entry_goes, pinned, shrink
 from rewriters.versions import Minor, parse_token
 from tests.conftest import POLICY
 
 # new minimum 3.11; the repository declares support up to 3.13 (its classifiers' newest)
-DECLARED = replace(POLICY, newest=Minor(3, 13))
+DECLARED = replace(POLICY, facts=Facts(newest=Minor(3, 13)))
 LATEST_311 = POLICY.latest_patch(Minor(3, 11))
 
 

@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from rewriters.ci import travis
+from rewriters.policy import Facts
 from tests.conftest import POLICY
 from tests.rewriters._check import check, fixture_pairs, noop
 
@@ -112,4 +113,4 @@ def test_changes_name_moves_and_drops():
     ),
 )
 def test_quote_for_plain_values(before, quote, after):
-    check(travis, before, after, replace(POLICY, quote=quote))
+    check(travis, before, after, replace(POLICY, facts=Facts(quote=quote)))
