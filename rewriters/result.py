@@ -119,26 +119,6 @@ def _width(text: str, padding: re.Match[str], old_length: int, new: str) -> int:
     return max(least, len(padding.group("spaces")) - (len(new) - old_length))
 
 
-def finish(
-    text: str,
-    edits: Iterable[Edit],
-    changes: Iterable[str],
-    notes: Iterable[str],
-    dropped: Iterable[Minor],
-    check: Callable[[str], object],
-) -> Rewrite | None:
-    """The rewriters' common last step: apply ``edits``, re-parse with ``check`` (which raises
-    ``BrokenOutput``), and say each change and note once. Without edits, a rewrite carrying
-    only the notes, or None when there is nothing to say."""
-    said = tuple(dict.fromkeys(notes))
-    edits = list(edits)
-    if not edits:
-        return Rewrite(text, (), said) if said else None
-    new = apply_edits(text, edits)
-    check(new)
-    return Rewrite(new, tuple(dict.fromkeys(changes)), said, frozenset(dropped))
-
-
 @dataclass(kw_only=True)
 class Record:
     """What one rewrite has found so far: the one record every rewriter fills."""

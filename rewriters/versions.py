@@ -1,4 +1,4 @@
-"""Python version tokens in every spelling seen in the wild, and the rule for version lists.
+"""Python version tokens in every spelling seen in the wild (the list rule is ``rewriters.rules``).
 
 A token is one word naming a Python minor: ``3.9``, ``3.9.18``, ``3.9-dev``, ``py39``,
 ``py3.9``, ``cp39``, ``pp39``, ``python3.9``, ``python39``, ``pypy-3.9``, ``pypy3.9``.
@@ -95,11 +95,6 @@ def retarget(token: Token, new: Minor, latest_patch: Callable[[Minor], str]) -> 
     if token.patch:
         patch = "." + latest_patch(new).rsplit(".", 1)[1]
     return str(token._replace(version=new, patch=patch))
-
-
-def kept_indices(versions: Sequence[Minor | None], drops: Callable[[Minor], bool]) -> list[int]:
-    """Indices of the entries a list keeps; entries that are not versions are always kept."""
-    return [i for i, v in enumerate(versions) if v is None or not drops(v)]
 
 
 def needs_quotes_in_yaml(value: str) -> bool:

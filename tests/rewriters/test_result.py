@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from rewriters.result import BrokenOutput, Edit, Rewrite, UnparsableInput, apply_edits, finish
+from rewriters.result import (
+    BrokenOutput,
+    Edit,
+    Record,
+    Rewrite,
+    UnparsableInput,
+    apply_edits,
+    resolve,
+)
 from rewriters.versions import Minor
 
 
@@ -77,16 +85,52 @@ def _parses(text):
         raise BrokenOutput("unbalanced")
 
 
+def record(edits=(), changes=(), notes=(), dropped=()):
+    return Record(edits=list(edits), changes=list(changes), notes=list(notes), dropped=set(dropped))
+
+
 def test_finish_applies_checks_and_says_each_thing_once():
-    result = finish("a 3.9\n", [Edit(2, 5, "3.11")], ["x", "x"], ["n", "n"], [Minor(3, 9)], _parses)
+    found = record([Edit(2, 5, "3.11")], ["x", "x"], ["n", "n"], [Minor(3, 9)])
+    result = found.finish("a 3.9\n", _parses)
     assert result == Rewrite("a 3.11\n", ("x",), ("n",), frozenset({Minor(3, 9)}))
 
 
 def test_finish_without_edits_keeps_only_the_notes():
-    assert finish("a\n", [], [], ["left alone"], [], _parses) == Rewrite("a\n", (), ("left alone",))
-    assert finish("a\n", [], [], [], [], _parses) is None
+    assert record(notes=["left alone"]).finish("a\n", _parses) == Rewrite(
+        "a\n", (), ("left alone",)
+    )
+    assert record().finish("a\n", _parses) is None
 
 
 def test_finish_refuses_output_that_does_not_parse():
     with pytest.raises(BrokenOutput):
-        finish("a\n", [Edit(0, 1, "[")], ["x"], [], [], _parses)
+        record([Edit(0, 1, "[")], ["x"]).finish("a\n", _parses)
+
+
+def test_merge_keeps_only_the_notes_of_a_discarded_trial():
+    kept = record(changes=["a"])
+    kept.merge(record([Edit(0, 1, "x")], ["b"], ["note"], [Minor(3, 9)]), edits=False)
+    assert kept == record(changes=["a"], notes=["note"])
+    kept.merge(record([Edit(0, 1, "x")], ["b"], [], [Minor(3, 9)]))
+    assert kept == record([Edit(0, 1, "x")], ["a", "b"], ["note"], [Minor(3, 9)])
+
+
+@pytest.mark.parametrize(
+    ("edits", "resolved"),
+    (
+        pytest.param([Edit(0, 2, "x"), Edit(0, 2, "x")], [Edit(0, 2, "x")], id="identical"),
+        pytest.param(
+            [Edit(0, 10, ""), Edit(2, 4, "3.11")], [Edit(0, 10, "")], id="inside a removed span"
+        ),
+        pytest.param(
+            [Edit(0, 4, ""), Edit(3, 6, "")], [Edit(0, 6, "")], id="overlapping deletions fuse"
+        ),
+        pytest.param(
+            [Edit(0, 4, "x"), Edit(4, 4, "y")],
+            [Edit(0, 4, "x"), Edit(4, 4, "y")],
+            id="an insertion at the end is not inside",
+        ),
+    ),
+)
+def test_resolve(edits, resolved):
+    assert resolve(edits) == resolved

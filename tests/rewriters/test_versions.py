@@ -5,7 +5,6 @@ import pytest
 from rewriters.versions import (
     Minor,
     join_names,
-    kept_indices,
     majority_quote,
     needs_quotes_in_yaml,
     parse_token,
@@ -59,11 +58,6 @@ def test_minor():
     assert Minor(3, 9) < Minor(3, 10)
     with pytest.raises(ValueError, match="not a Python minor"):
         Minor.parse("3.10.1")
-
-
-def test_kept_indices():
-    versions = [Minor(3, 9), None, Minor(3, 11), Minor(3, 10)]
-    assert kept_indices(versions, lambda v: v < NEW) == [1, 2]
 
 
 @pytest.mark.parametrize(
