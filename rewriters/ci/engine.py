@@ -187,18 +187,10 @@ def _versions(work: Work, key: str, value: Node, role: Role, place: Place) -> No
         python_value(work, key, value, place.owner, place.parents, place)
     elif isinstance(value, SequenceNode):
         version_list(work, key, value, role)
-        _walk_items(work, value, place.down(key))
     elif isinstance(value, ScalarNode):
         _named_words(work, key, value, role, place.owner)
     else:
         _walk(work, value, place.down(key))
-
-
-def _walk_items(work: Work, seq: SequenceNode, place: Place) -> None:
-    """The items of a version list that are not versions (mappings) are walked on."""
-    for index, item in enumerate(seq.value):
-        if not isinstance(item, ScalarNode):
-            _walk(work, item, place.item(index))
 
 
 def python_value(
@@ -213,7 +205,6 @@ def python_value(
     place = place or Place((), parents, owner)
     if isinstance(node, SequenceNode):
         version_list(work, key, node, "python")
-        _walk_items(work, node, place.down(key))
     elif isinstance(node, ScalarNode) and node.style == "|":
         block_list(work, key, node)
     elif isinstance(node, ScalarNode):

@@ -170,6 +170,7 @@ VARIABLES = (
         ("PYTHON_VERSIONS", '"3.12 3.13 3.10"', '"3.12 3.13 3.11"'),
         ("PYTHON_VERSIONS", '"3.12 3.11 3.10"', '"3.13 3.12 3.11"'),
         ("PYTHON_VERSIONS", '"3.11 3.13 3.10"', '"3.11 3.13"'),
+        ("PYTHON_VERSIONS", '"3.12 3.9 3.10"', '"3.12 3.11"'),
         ("TOXENV", "py39,py310,py311", "py311,py312,py313"),
         ("TOXENV", "py39,py311,py312", "py311,py312"),
         ("TOXENV", "py39", "py311"),

@@ -908,3 +908,10 @@ def test_a_version_axis_is_read_by_content_whatever_its_key(before, after):
 )
 def test_exclude_entries_paired_with_include_entries(before, after):
     check(github_actions, before, after, POLICY)
+
+
+def test_a_folded_version_in_an_include_entry_moves():
+    entry = MATRIX + "        os: [linux]\n        include:\n          - python: >-\n"
+    before = entry + "              3.9\n"
+    after = entry + "              3.11\n"
+    check(github_actions, before, after, POLICY)

@@ -61,6 +61,11 @@ def test_noop(before):
             id="global env pin",
         ),
         pytest.param(
+            "env: PYTHON=3.9 TOXENV=py39\n",
+            "env: PYTHON=3.11 TOXENV=py311\n",
+            id="assignments in one string",
+        ),
+        pytest.param(
             "jobs:\n  include:\n"
             "    - python: '3.9'\n      env: TOXENV=py39\n"
             "    - python: '3.11'\n      env: TOXENV=py311\n"

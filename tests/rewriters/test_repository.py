@@ -1,6 +1,10 @@
+"""The whole repository at once: facts read across files, every file, the passes across files."""
+
 from __future__ import annotations
 
-from app.plan import plan
+from rewriters import RepositoryRewrite, rewrite_repository
+from rewriters.policy import Facts
+from rewriters.repository import read_facts
 from rewriters.versions import Minor
 from tests.conftest import POLICY
 
@@ -9,7 +13,7 @@ PYPROJECT = '[project]\nrequires-python = ">=3.9"\n'
 
 def test_plan_collects_changes_dropped_versions_and_skips():
     files = {"pyproject.toml": PYPROJECT, "tox.ini": "[tox\n", "README.md": "hello\n"}
-    result = plan(files, POLICY)
+    result = rewrite_repository(files, POLICY)
     assert [c.path for c in result.files] == ["pyproject.toml"]
     assert result.files[0].after == '[project]\nrequires-python = ">=3.11"\n'
     assert result.dropped == {Minor(3, 9), Minor(3, 10)}
@@ -18,7 +22,7 @@ def test_plan_collects_changes_dropped_versions_and_skips():
 
 def test_notes_of_unchanged_files_are_kept():
     dockerfile = "FROM python:3.11-slim\nRUN apt-get install -y python3.9\n"
-    result = plan({"Dockerfile": dockerfile, "pyproject.toml": PYPROJECT}, POLICY)
+    result = rewrite_repository({"Dockerfile": dockerfile, "pyproject.toml": PYPROJECT}, POLICY)
     assert [c.path for c in result.files] == ["pyproject.toml"]
     assert any(note.startswith("`Dockerfile`: ") for note in result.notes), result.notes
 
@@ -42,7 +46,7 @@ def test_a_file_named_for_a_dropped_version_goes_when_the_minimum_has_one():
         ".github/workflows/test.yml": WORKFLOW.format(name="py3.9.yml"),
         "README.md": "Run `conda env create -f ci/py3.9.yml` for the oldest Python.\n",
     }
-    result = plan(files, POLICY)
+    result = rewrite_repository(files, POLICY)
     changes = {c.path: c for c in result.files}
     assert sorted(changes) == [".github/workflows/test.yml", "ci/py3.9.yml"]
     assert changes["ci/py3.9.yml"].after is None
@@ -60,7 +64,7 @@ def test_a_file_named_for_a_dropped_version_is_renamed_to_the_minimum():
         "ci/py3.10-min.yml": ENVIRONMENT.format(version="3.10"),
         "ci/py3.12.yml": ENVIRONMENT.format(version="3.12"),
     }
-    result = plan(files, POLICY)
+    result = rewrite_repository(files, POLICY)
     assert [(c.path, c.before, c.after) for c in result.files] == [
         ("ci/py3.10-min.yml", files["ci/py3.10-min.yml"], None),
         ("ci/py3.11-min.yml", "", ENVIRONMENT.format(version="3.11")),
@@ -77,9 +81,9 @@ def test_a_file_without_quoted_versions_follows_the_repository():
     lint = "jobs:\n  lint:\n    steps:\n      - with:\n          python-version: '3.12'\n"
     docs = "jobs:\n  docs:\n    steps:\n      - with:\n          python-version: 3.9\n"
     files = {".github/workflows/lint.yml": lint, ".github/workflows/docs.yml": docs}
-    (change,) = plan(files, POLICY).files
+    (change,) = rewrite_repository(files, POLICY).files
     assert change.after == docs.replace("3.9", "'3.11'")
-    (change,) = plan({".github/workflows/docs.yml": docs}, POLICY).files
+    (change,) = rewrite_repository({".github/workflows/docs.yml": docs}, POLICY).files
     assert change.after == docs.replace("3.9", '"3.11"')
 
 
@@ -87,9 +91,9 @@ def test_a_window_moves_up_to_the_newest_version_the_classifiers_name():
     nightly = "jobs:\n  t:\n    strategy:\n      matrix:\n        python: ['3.9', '3.10', '3.11']\n"
     classifiers = PYPROJECT + 'classifiers = ["Programming Language :: Python :: 3.13"]\n'
     files = {".github/workflows/nightly.yml": nightly, "pyproject.toml": classifiers}
-    (workflow, _) = plan(files, POLICY).files
+    (workflow, _) = rewrite_repository(files, POLICY).files
     assert workflow.after == nightly.replace("'3.9', '3.10', '3.11'", "'3.11', '3.12', '3.13'")
-    (workflow,) = plan({".github/workflows/nightly.yml": nightly}, POLICY).files
+    (workflow,) = rewrite_repository({".github/workflows/nightly.yml": nightly}, POLICY).files
     assert workflow.after == nightly.replace("'3.9', '3.10', '3.11'", "'3.11'")
 
 
@@ -98,5 +102,35 @@ def test_a_file_molt_cannot_rewrite_goes_when_named_for_a_dropped_version():
         "images/python3.10.dockerfile": "FROM vendor/app:python3.10\n",
         "images/python3.11.dockerfile": "FROM vendor/app:python3.11\n",
     }
-    (change,) = plan(files, POLICY).files
+    (change,) = rewrite_repository(files, POLICY).files
     assert (change.path, change.after) == ("images/python3.10.dockerfile", None)
+
+
+def test_facts_are_read_across_the_repository():
+    files = {
+        "pyproject.toml": '[project]\nclassifiers = ["Programming Language :: Python :: 3.13"]\n',
+        ".github/workflows/a.yml": "jobs:\n  t:\n    steps:\n      - with: {python: '3.12'}\n",
+    }
+    assert read_facts(files) == Facts(quote="'", newest=Minor(3, 13))
+    assert read_facts({}) == Facts()
+
+
+def test_an_unparsable_file_is_skipped_and_named():
+    result = rewrite_repository({"tox.ini": "[tox\nenvlist = py39\n"}, POLICY)
+    assert result.files == ()
+    assert [skip.path for skip in result.skipped] == ["tox.ini"]
+
+
+def test_a_changed_repository_gets_a_changelog_entry_and_lock_file_notes():
+    files = {"pyproject.toml": PYPROJECT, "CHANGES.md": "# Changes\n\n## Unreleased\n\n- First.\n"}
+    result = rewrite_repository(files, POLICY, paths=[*files, "uv.lock"])
+    assert [change.path for change in result.files] == ["pyproject.toml", "CHANGES.md"]
+    assert result.repository_notes and "uv.lock" in result.repository_notes[0]
+    quiet = rewrite_repository(files, POLICY, paths=[*files, "uv.lock"], changelog_entry=False)
+    assert [change.path for change in quiet.files] == ["pyproject.toml"]
+
+
+def test_a_repository_that_needs_nothing_gets_no_notes():
+    files = {"pyproject.toml": '[project]\nrequires-python = ">=3.11"\n'}
+    result = rewrite_repository(files, POLICY, paths=[*files, "uv.lock"])
+    assert result == RepositoryRewrite(result.policy, (), (), frozenset())
