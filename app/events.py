@@ -5,14 +5,11 @@ Handlers run inside a job.  They decide which repositories to scan; ``Scanner`` 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from app import commands, pull_request
 from app.outcome import Target
-
-log = logging.getLogger(__name__)
 
 Payload = dict[str, Any]
 
@@ -135,10 +132,10 @@ def handler_for(name: str, action: str | None) -> Handler | None:
 
 def handle(
     scanner: Scanner, name: str, action: str | None, installation_id: int, payload: Payload
-) -> None:
-    """Run the handler of event ``name``/``action``; events without one are ignored."""
+) -> bool:
+    """Run the handler of event ``name``/``action``; False when there is none."""
     handler = handler_for(name, action)
     if handler is None:
-        log.debug("no handler", extra={"event": name, "action": action})
-        return
+        return False
     handler(scanner, installation_id, payload)
+    return True

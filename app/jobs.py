@@ -6,7 +6,9 @@ priorities).  Retries back off on GitHub 5xx and timeouts, and wait for the rese
 gives on rate limits.
 
 ``Jobs`` is made once per process and keeps what the jobs remember between them (tree listings
-with their ETags, repositories that need nothing, clients, permissions), each bounded.
+with their ETags, repositories that need nothing, clients, permissions), each bounded.  Every
+task carries the delivery id of the webhook that caused it, and every line a task logs carries
+that id, the installation id and the repository (None where there is none: the daily rescan).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab
 from huey.exceptions import RetryTask, TaskLockedException
@@ -24,7 +26,7 @@ from huey.storage import SqliteStorage
 
 from app import commands, events, upgrade
 from app import github as gh
-from app.errors import Conflict, GitHubError, RateLimited
+from app.errors import Conflict, GitHubError, MoltError, RateLimited
 from app.memory import LRU
 from app.outcome import Target
 from app.settings import Settings
@@ -39,6 +41,13 @@ COMMAND_RETRIES = 4  # five tries in about 10 minutes, then the failure is repor
 CLIENTS_MAX = 1_000  # installations whose clients (and connection pools) are kept
 
 ClientFactory = Callable[[int], gh.Client]
+JobLog = logging.LoggerAdapter[logging.Logger]
+
+
+def job_log(delivery_id: str | None, installation_id: int | None, repo: str | None) -> JobLog:
+    """The logger of one job: its lines carry the delivery, installation and repository."""
+    extra = {"delivery_id": delivery_id, "installation_id": installation_id, "repo": repo}
+    return logging.LoggerAdapter(log, extra)
 
 
 class _SqliteStorage(SqliteStorage):  # type: ignore[misc]
@@ -129,22 +138,53 @@ class Jobs:
 
     def enqueue(self, event: WebhookEvent) -> None:
         """Queue a verified webhook delivery."""
-        self._handle_task(event.name, event.action, event.installation_id, event.payload)
+        self._handle_task(
+            event.name,
+            event.action,
+            event.installation_id,
+            event.payload,
+            delivery_id=event.delivery_id,
+        )
 
     def _handle_event(
-        self, name: str, action: str | None, installation_id: int, payload: dict[str, Any]
+        self,
+        name: str,
+        action: str | None,
+        installation_id: int,
+        payload: dict[str, Any],
+        delivery_id: str | None = None,
     ) -> None:
-        events.handle(self, name, action, installation_id, payload)
+        repository = payload.get("repository") or {}
+        logger = job_log(delivery_id, installation_id, repository.get("full_name"))
+        scanner = _Delivery(self, delivery_id)
+        if events.handle(scanner, name, action, installation_id, payload):
+            logger.info("handled %s.%s", name, action)
+        else:
+            logger.info("no handler for %s.%s", name, action)
 
     # --- events.Scanner ---------------------------------------------------------------
+    # ``delivery_id`` names the webhook delivery that asked (None for the daily rescan).
 
-    def scan(self, installation_id: int, target: Target, *, on_push: bool = False) -> None:
+    def scan(
+        self,
+        installation_id: int,
+        target: Target,
+        *,
+        on_push: bool = False,
+        delivery_id: str | None = None,
+    ) -> None:
         """Queue one repository."""
-        self._upgrade_task(installation_id, target, on_push)
+        self._upgrade_task(installation_id, target, on_push, delivery_id=delivery_id)
 
-    def scan_installation(self, installation_id: int, only: frozenset[str] | None = None) -> None:
+    def scan_installation(
+        self,
+        installation_id: int,
+        only: frozenset[str] | None = None,
+        *,
+        delivery_id: str | None = None,
+    ) -> None:
         """Queue the repositories of an installation."""
-        self._installation_task(installation_id, only)
+        self._installation_task(installation_id, only, delivery_id=delivery_id)
 
     def forget_installation(self, installation_id: int) -> None:
         """Revoke queued work of an installation that was removed."""
@@ -152,13 +192,17 @@ class Jobs:
             if task.args and task.args[0] == installation_id:
                 self.huey.revoke_by_id(task.id)
 
-    def delete_branch(self, installation_id: int, full_name: str, branch: str) -> None:
+    def delete_branch(
+        self, installation_id: int, full_name: str, branch: str, *, delivery_id: str | None = None
+    ) -> None:
         """Queue the deletion of a merged molt branch."""
-        self._delete_task(installation_id, full_name, branch)
+        self._delete_task(installation_id, full_name, branch, delivery_id=delivery_id)
 
-    def command(self, installation_id: int, request: commands.Request) -> None:
+    def command(
+        self, installation_id: int, request: commands.Request, *, delivery_id: str | None = None
+    ) -> None:
         """Queue a comment that may hold commands."""
-        self._command_task(installation_id, request)
+        self._command_task(installation_id, request, delivery_id=delivery_id)
 
     def app_login(self) -> str:
         """The App's bot login (its slug), asked of GitHub once per process."""
@@ -175,17 +219,23 @@ class Jobs:
         client = self._clients(installation_id)
         return gh.Repository(client, full_name, listings=self.listings)
 
-    def _scan_installation(self, installation_id: int, only: frozenset[str] | None) -> None:
-        with _retrying():
+    def _scan_installation(
+        self, installation_id: int, only: frozenset[str] | None, delivery_id: str | None = None
+    ) -> None:
+        logger = job_log(delivery_id, installation_id, None)
+        with _retrying(logger):
             targets = gh.installation_repositories(self._clients(installation_id))
-        for target in targets:
-            if only is None or target.full_name in only:
-                self.scan(installation_id, target)
+        chosen = [t for t in targets if only is None or t.full_name in only]
+        for target in chosen:
+            self.scan(installation_id, target, delivery_id=delivery_id)
+        logger.info("queued %d of %d repositories", len(chosen), len(targets))
 
-    def _upgrade_repository(self, installation_id: int, target: Target, on_push: bool) -> None:
-        extra = {"installation_id": installation_id, "repo": target.full_name}
+    def _upgrade_repository(
+        self, installation_id: int, target: Target, on_push: bool, delivery_id: str | None = None
+    ) -> None:
+        logger = job_log(delivery_id, installation_id, target.full_name)
         try:
-            with self.huey.lock_task(f"repo:{target.full_name}"), _retrying():
+            with self.huey.lock_task(f"repo:{target.full_name}"), _retrying(logger):
                 repo = self._repository(installation_id, target.full_name)
                 outcome = upgrade.run(
                     repo,
@@ -196,28 +246,37 @@ class Jobs:
                     needed_nothing=self.needed_nothing,
                 )
         except TaskLockedException:
+            logger.info("%s: another job holds it; retrying", target.full_name)
             raise RetryTask(delay=LOCK_RETRY_SECONDS) from None
-        log.info("%s: %s", target.full_name, outcome.value, extra=extra)
+        logger.info("%s: %s", target.full_name, outcome.value)
 
     def _run_command(
-        self, installation_id: int, request: commands.Request, task: Any = None
+        self,
+        installation_id: int,
+        request: commands.Request,
+        delivery_id: str | None = None,
+        task: Any = None,
     ) -> None:
         full_name = request.target.full_name
+        logger = job_log(delivery_id, installation_id, full_name)
         repo = self._repository(installation_id, full_name)
         accepted: tuple[commands.Command, ...] = ()
         try:
-            with _retrying():
+            with _retrying(logger):
                 login = self.app_login()
                 accepted = commands.accept(repo, request, login, self._permissions)
                 if accepted:
                     with self.huey.lock_task(f"repo:{full_name}"):
                         commands.act(repo, request, accepted, self._today(), login)
         except TaskLockedException:
+            logger.info("%s: another job holds it; retrying", full_name)
             raise RetryTask(delay=LOCK_RETRY_SECONDS) from None
         except Exception as error:
             if accepted and (task is None or not task.retries):
-                self._report(repo, request, accepted, error)
+                self._report(repo, request, accepted, error, logger)
             raise
+        names = " ".join(command.name for command in accepted) or "no command"
+        logger.info("%s#%d: %s", full_name, request.number, names)
 
     def _report(
         self,
@@ -225,36 +284,74 @@ class Jobs:
         request: commands.Request,
         accepted: tuple[commands.Command, ...],
         error: Exception,
+        logger: JobLog,
     ) -> None:
         """The last try failed: say so in the thread (if GitHub lets us), never drop it silently."""
-        extra = {"repo": request.target.full_name}
         text = commands.failed(accepted, self.app_login(), error, COMMAND_RETRIES + 1)
         try:
             repo.comment(request.number, text)
         except GitHubError:
-            log.exception("could not report a failed command", extra=extra)
+            logger.exception("could not report a failed command")
 
-    def _delete_branch(self, installation_id: int, full_name: str, branch: str) -> None:
-        with _retrying():
+    def _delete_branch(
+        self, installation_id: int, full_name: str, branch: str, delivery_id: str | None = None
+    ) -> None:
+        logger = job_log(delivery_id, installation_id, full_name)
+        with _retrying(logger):
             self._repository(installation_id, full_name).delete_branch(branch)
+        logger.info("%s: deleted the merged branch %s", full_name, branch)
 
     def rescan_all(self) -> None:
         """Daily: queue every repository of every installation."""
-        with _retrying():
+        logger = job_log(None, None, None)
+        with _retrying(logger):
             installations = gh.installation_ids(
                 self.settings.app_id, self.settings.private_key_pem(), self.settings.github_url
             )
         for installation_id in installations:
             self.scan_installation(installation_id)
+        logger.info("daily rescan: queued %d installations", len(installations))
+
+
+class _Delivery(NamedTuple):
+    """``events.Scanner`` for the handler of one delivery: what it queues carries its id."""
+
+    jobs: Jobs
+    delivery_id: str | None
+
+    def scan(self, installation_id: int, target: Target, *, on_push: bool = False) -> None:
+        self.jobs.scan(installation_id, target, on_push=on_push, delivery_id=self.delivery_id)
+
+    def scan_installation(self, installation_id: int, only: frozenset[str] | None = None) -> None:
+        self.jobs.scan_installation(installation_id, only, delivery_id=self.delivery_id)
+
+    def forget_installation(self, installation_id: int) -> None:
+        self.jobs.forget_installation(installation_id)
+
+    def delete_branch(self, installation_id: int, full_name: str, branch: str) -> None:
+        self.jobs.delete_branch(installation_id, full_name, branch, delivery_id=self.delivery_id)
+
+    def command(self, installation_id: int, request: commands.Request) -> None:
+        self.jobs.command(installation_id, request, delivery_id=self.delivery_id)
 
 
 @contextmanager
-def _retrying() -> Iterator[None]:
+def _retrying(logger: JobLog) -> Iterator[None]:
     """Turn rate limits and races into delayed retries; huey backs off on everything else."""
     try:
         yield
     except RateLimited as error:
         eta = error.reset_at.astimezone(UTC).replace(tzinfo=None)
+        logger.warning("rate limited (%s); retrying at %s UTC", error, eta.isoformat())
         raise RetryTask(eta=max(eta, datetime.now(UTC).replace(tzinfo=None))) from None
-    except Conflict:
+    except Conflict as error:
+        logger.info("%s; retrying", error)
         raise RetryTask(delay=CONFLICT_RETRY_SECONDS) from None
+    except TaskLockedException:
+        raise
+    except Exception as error:
+        # huey logs the traceback and retries; molt's own messages are known to hold no secret
+        logger.warning(
+            "failed: %s", error if isinstance(error, MoltError) else type(error).__name__
+        )
+        raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import subprocess
 import threading
@@ -338,3 +339,23 @@ def test_independent_apps_spend_the_same_requests(tmp_path):
                 server.close()
             spent.append(len(fake.requests_for(REPO)))
     assert spent == [2, 2]  # the tree listing and the tarball of its two files
+
+
+def test_every_line_a_job_logs_names_its_delivery(app, fake_github, caplog):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    fake_github.fail_next("POST", f"/repos/{REPO}/git/trees", 502)
+    server.deliver("installation", installation_created(), delivery_id="d-job")
+    caplog.set_level(logging.INFO)
+    drain(jobs, scheduled=True)  # the event, the installation scan, the upgrade and its retry
+    logged = [
+        (r.getMessage(), r.delivery_id, r.installation_id, r.repo)
+        for r in caplog.records
+        if r.name.startswith("app.")
+    ]
+    assert logged == [
+        ("handled installation.created", "d-job", INSTALLATION, None),
+        ("queued 1 of 1 repositories", "d-job", INSTALLATION, None),
+        ("failed: GitHub answered 502: Server Error", "d-job", INSTALLATION, REPO),
+        (f"{REPO}: opened a pull request", "d-job", INSTALLATION, REPO),
+    ]
