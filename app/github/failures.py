@@ -57,6 +57,11 @@ def translated() -> Iterator[None]:
         yield
     except GithubException as error:
         raise translate(error) from None
+    except requests.HTTPError as error:  # a download: the message quotes its URL, token and all
+        answer = error.response
+        status = 502 if answer is None else answer.status_code
+        headers = {} if answer is None else dict(answer.headers)
+        raise translate(GithubException(status, None, headers)) from None
     except requests.Timeout:
         raise ServerError("GitHub did not answer in time") from None
     except requests.ConnectionError:

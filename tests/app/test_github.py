@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 from github import GithubException
 
 from app import github as gh
@@ -85,3 +86,14 @@ def test_unreachable_github_is_a_server_error():
     client = gh.client_for_token("t", "http://127.0.0.1:9", throttle=False)
     with pytest.raises(ServerError, match="could not connect to GitHub"):
         gh.Repository(client, "octo/any").tree("main")
+
+
+@pytest.mark.parametrize(("status", "kind"), ((502, ServerError), (404, NotFound)))
+def test_failed_download_names_the_status_never_the_url(status, kind):
+    answer = requests.Response()
+    answer.status_code = status
+    answer.url = "https://codeload.github.com/o/r/legacy.tar.gz/main?token=SECRET"
+    with pytest.raises(kind) as caught, gh.translated():
+        answer.raise_for_status()
+    assert (str(caught.value), caught.value.status) == (f"GitHub answered {status}", status)
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
