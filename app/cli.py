@@ -32,6 +32,7 @@ EPILOG = (
 )
 NOTHING_TO_DO = "Nothing to change: no file under {path} supports a Python older than {minimum}."
 APPLIED = "Rewrote {count} file(s) under {path}; Python {minimum} is now the minimum."
+BY_HAND = "Left to do by hand:"
 APPLIED_SKIPPING = (
     "Python {minimum} under {path}: {count} file(s) changed, {skipped} file(s) skipped."
 )
@@ -261,7 +262,8 @@ def preview(root: Path, result: Plan, branch: str, out: TextIO, err: TextIO) -> 
 
 
 def apply(root: Path, result: Plan, out: TextIO, err: TextIO) -> None:
-    """Rewrite the checkout in place; say how many files changed and how many were skipped."""
+    """Rewrite the checkout in place; say how many files changed and how many were skipped,
+    then what is left to do by hand (as the pull request would)."""
     _report_skipped(result, err)
     # written before anything is deleted: a renamed file takes its old path's mode
     for change in sorted(result.files, key=lambda c: c.after is None):
@@ -275,6 +277,8 @@ def apply(root: Path, result: Plan, out: TextIO, err: TextIO) -> None:
     else:
         message = (APPLIED if result.files else NOTHING_TO_DO).format(**counts)
     out.write(message + "\n")
+    if result.notes:
+        out.write(f"\n{BY_HAND}\n" + "".join(f"- {note}\n" for note in result.notes))
 
 
 def _on_checkout(args: argparse.Namespace) -> int:

@@ -2,8 +2,10 @@
 
 ``rewrite_repository`` is what the App and the CLI run (through ``rewriters``). It reads the
 repository's ``Facts`` (the quote it writes versions with, the newest Python it declares), so
-every file is rewritten as that repository writes; rewrites each file the registry claims;
-then runs ``PASSES`` in order, each looking at more than one file:
+every file is rewritten as that repository writes; rewrites each file the registry claims,
+except generated files and tests' inputs (``scope``); announces the dropped versions the
+project had declared (``declared.oldest_declared``); then runs ``PASSES`` in order, each
+looking at more than one file:
 
 1. files named for a dropped version are removed or renamed, and the config files naming them
    follow (``version_named``);
@@ -20,7 +22,7 @@ from typing import NamedTuple
 
 from rewriters import registry
 from rewriters.policy import Facts, Policy
-from rewriters.repository import declared, lockfiles, style, version_named
+from rewriters.repository import declared, lockfiles, scope, style, version_named
 from rewriters.result import Rewrite, UnparsableInput
 from rewriters.versions import Minor
 
@@ -117,6 +119,7 @@ def rewrite_repository(
     policy = dataclasses.replace(policy, facts=read_facts(files))
     repository = _Repository(files, paths or list(files), policy, changelog_entry)
     _rewrite_files(repository)
+    _announce(repository)
     for run in PASSES:
         run(repository)
     return RepositoryRewrite(
@@ -132,6 +135,12 @@ def rewrite_repository(
 def _rewrite_files(repository: _Repository) -> None:
     files = repository.files
     for path in sorted(files):
+        if scope.is_test_input(path, files) or not registry.claims(path):
+            continue
+        if scope.generated(files[path]):
+            if not lockfiles.is_lock_file(path, files[path]):
+                repository.unchanged_notes.append((path, scope.generated_note(files[path])))
+            continue
         try:
             result = rewrite_file(path, files[path], repository.policy)
         except UnparsableInput as error:
@@ -146,6 +155,15 @@ def _rewrite_files(repository: _Repository) -> None:
         repository.changes.append(change)
         repository.dropped |= result.dropped
         repository.dropped_by_path[path] = frozenset(result.dropped)
+
+
+def _announce(repository: _Repository) -> None:
+    """The versions the change announces (title, changelog entry, body) are those the project
+    declared: one older than its declared floor (a stale ``--py37-plus``) is cleaned up but not
+    announced."""
+    floor = declared.oldest_declared(repository.files)
+    if floor is not None:
+        repository.dropped = {v for v in repository.dropped if v >= floor}
 
 
 def move_version_named(repository: _Repository) -> None:

@@ -49,3 +49,8 @@ def _note(path: str, text: str) -> str | None:
     if match is None:
         return None
     return f"`{path}` was not edited; regenerate it with `{match['command']}`."
+
+
+def is_lock_file(path: str, text: str) -> bool:
+    """True for a file molt notes as a lock file (its note says how to regenerate it)."""
+    return _note(path, text) is not None

@@ -90,6 +90,15 @@ def test_apply_says_how_many_files(capsys, checkout):
     assert out == f"Rewrote 9 file(s) under {checkout}; Python 3.11 is now the minimum.\n"
 
 
+def test_apply_says_what_is_left_to_do_by_hand(capsys, checkout):
+    (checkout / "uv.lock").write_text("version = 1\n")
+    code, out, _ = run(capsys, "apply", str(checkout), "--min-python", "3.11")
+    assert code == 0
+    assert out.endswith(
+        "\nLeft to do by hand:\n- `uv.lock` was not edited; regenerate it with `uv lock`.\n"
+    )
+
+
 def test_crlf_and_file_mode_are_kept(capsys, checkout):
     tox = checkout / "tox.ini"
     tox.write_bytes(tox.read_bytes().replace(b"\n", b"\r\n"))
