@@ -1,8 +1,8 @@
 """``strategy.matrix`` of a workflow job: its version lists, then its entries.
 
-Version lists lose their old versions (``_gha_lists``); tox envs pinned to an old version in
+Version lists lose their old versions (``rewriters.ci.lists``); tox envs pinned to an old version in
 a later factor (``type-3.9``) move to the minimum, with the entries naming them. Include and
-exclude entries, and the mapping items of other matrix lists, are ``_matrix_entries``'s; a
+exclude entries, and the mapping items of other matrix lists, are ``rewriters.ci.matrix.entries``'s; a
 ``name: [...]`` list naming a moved or removed include entry follows it. A matrix that
 changes anyway also writes pre-release spellings of minors released since (``3.14-dev``) as
 releases, in its lists and entries alike.
@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from rewriters.ci.axes import spaced_versions
 from rewriters.ci.lists import list_version, retarget_words, spaced_list, version_list
-from rewriters.ci.matrix_entries import Renames, entries, leaves
-from rewriters.ci.matrix_views import follow
+from rewriters.ci.matrix.entries import Renames, entries, leaves
+from rewriters.ci.matrix.views import follow
 from rewriters.ci.work import Work, is_tox_key, known
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode

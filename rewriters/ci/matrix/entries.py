@@ -18,7 +18,7 @@ the release the same way.
 from __future__ import annotations
 
 from rewriters.ci.lists import list_quote, list_version, report_settled, token_edit
-from rewriters.ci.matrix_views import (
+from rewriters.ci.matrix.views import (
     View,
     as_written,
     entry_view,
