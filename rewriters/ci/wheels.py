@@ -7,7 +7,8 @@ command line.
 ``CIBW_BUILD`` drops selectors naming only dropped versions but keeps building the
 minimum; ``CIBW_SKIP`` and ``CIBW_TEST_SKIP`` drop them outright (skipping a version
 that is no longer built is pointless); ``CIBW_PROJECT_REQUIRES_PYTHON`` is a specifier
-whose floor rises. The selector rules are ``rewriters.packaging.cibuildwheel``'s, shared with pyproject.toml.
+whose floor rises. The selector rules are ``rewriters.packaging.cibuildwheel``'s, shared with
+pyproject.toml.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Version lists lose their old versions (``rewriters.ci.lists``); tox envs pinned to an old version in
 a later factor (``type-3.9``) move to the minimum, with the entries naming them. Include and
-exclude entries, and the mapping items of other matrix lists, are ``rewriters.ci.matrix.entries``'s; a
+exclude entries, and the mapping items of other matrix lists, are
+``rewriters.ci.matrix.entries``'s; a
 ``name: [...]`` list naming a moved or removed include entry follows it. A matrix that
 changes anyway also writes pre-release spellings of minors released since (``3.14-dev``) as
 releases, in its lists and entries alike.
