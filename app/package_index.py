@@ -81,17 +81,23 @@ class Distribution(NamedTuple):
 
 
 class Project(NamedTuple):
-    """Every file the index lists for a project."""
+    """Every file the index lists for a project, by release (oldest release first)."""
 
     name: NormalizedName
-    files: tuple[Distribution, ...]
+    releases: Mapping[Version, tuple[Distribution, ...]]
 
-    def releases(self) -> dict[Version, tuple[Distribution, ...]]:
-        """The project's files by release, oldest release first."""
+    @classmethod
+    def of(cls, name: NormalizedName, files: Iterable[Distribution]) -> Project:
+        """The project whose files are ``files``."""
         found: dict[Version, list[Distribution]] = {}
-        for dist in self.files:
+        for dist in files:
             found.setdefault(dist.version, []).append(dist)
-        return {version: tuple(found[version]) for version in sorted(found)}
+        return cls(name, {version: tuple(found[version]) for version in sorted(found)})
+
+    @property
+    def files(self) -> tuple[Distribution, ...]:
+        """Every file, release by release."""
+        return tuple(dist for files in self.releases.values() for dist in files)
 
 
 class Support(enum.Enum):
@@ -207,7 +213,7 @@ def parse_json(project: NormalizedName, body: str) -> Project:
                 project, entry["filename"], entry.get("requires-python"), yanked is not False
             )
             files += [dist] if dist else []
-    return Project(project, tuple(files))
+    return Project.of(project, files)
 
 
 class _Anchors(HTMLParser):
@@ -244,7 +250,7 @@ def parse_html(project: NormalizedName, body: str) -> Project:
     anchors.feed(body)
     anchors.close()
     files = (_distribution(project, *found) for found in anchors.found)
-    return Project(project, tuple(dist for dist in files if dist is not None))
+    return Project.of(project, (dist for dist in files if dist is not None))
 
 
 # --- the disk cache -----------------------------------------------------------------------
@@ -524,6 +530,6 @@ def _parse(url: str, entry: Cached, name: NormalizedName | None = None) -> Proje
 def releases_installing(project: Project, python: str) -> Iterator[Version]:
     """The releases of ``project`` that install on CPython ``python`` (yanked ones left out),
     oldest first."""
-    for version, files in project.releases().items():
+    for version, files in project.releases.items():
         if not is_yanked(files) and support(files, python).installs:
             yield version

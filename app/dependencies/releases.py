@@ -115,7 +115,7 @@ def _candidates(project: Project, after: Version) -> dict[Version, tuple[Distrib
     """Later releases molt may choose: not yanked, not pre-releases (unless ``after`` is one)."""
     return {
         version: files
-        for version, files in project.releases().items()
+        for version, files in project.releases.items()
         if version > after
         and not is_yanked(files)
         and (after.is_prerelease or not version.is_prerelease)
@@ -136,7 +136,7 @@ def judge(found: Found, project: Project, pythons: Pythons) -> Verdict:
     version = found.pinned
     assert version is not None
     name, minimum = found.requirement.name, pythons.minimum
-    files = project.releases().get(version)
+    files = project.releases.get(version)
     if files is None:
         return Verdict(None, (NOT_ON_INDEX.format(name=name, version=version),))
     verdict = support(files, pythons.full(minimum))
@@ -152,7 +152,7 @@ def judge(found: Found, project: Project, pythons: Pythons) -> Verdict:
     if found.span is None:
         return Verdict(None, (BY_HAND.format(**facts),))
     moved = Move(found, target, minimum, why)
-    return Verdict(moved, _gaps(found, project, target, project.releases()[target], pythons))
+    return Verdict(moved, _gaps(found, project, target, project.releases[target], pythons))
 
 
 def _gaps(
@@ -187,7 +187,7 @@ def range_notes(found: Found, project: Project, pythons: Pythons) -> tuple[str, 
     the new minimum (the resolver would fail there)."""
     if found.kind is not Kind.DIRECT or found.pinned is not None:
         return ()
-    releases = project.releases()
+    releases = project.releases
     allowed = [v for v, files in releases.items() if v in found.requirement.specifier]
     full = pythons.full(pythons.minimum)
     if not allowed or any(support(releases[v], full).installs for v in allowed):
@@ -214,13 +214,13 @@ def held_back(
     old, new = pythons.full(pythons.dropped[0]), pythons.full(pythons.minimum)
     admitted = [
         version
-        for version, files in project.releases().items()
+        for version, files in project.releases.items()
         if not version.is_prerelease and not is_yanked(files) and _admits(files, new)
     ]
     if not admitted:
         return None
     newest = admitted[-1]
-    spec = requires_python(project.releases()[newest])
+    spec = requires_python(project.releases[newest])
     allowed = found.requirement.specifier if pinned is None else {pinned}
     if spec is None or spec.contains(old, prereleases=True) or newest in allowed:
         return None
@@ -240,7 +240,7 @@ def last_release(name: str, project: Project, pythons: Pythons) -> str | None:
     for minor in pythons.dropped:
         found = [
             version
-            for version, files in project.releases().items()
+            for version, files in project.releases.items()
             if not version.is_prerelease
             and not is_yanked(files)
             and support(files, pythons.full(minor)).installs

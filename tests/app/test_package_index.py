@@ -60,7 +60,7 @@ def index(fake_index, tmp_path, clock):
 
 def test_reads_every_file_of_a_pep691_page():
     page = project("tomli")
-    assert {str(v): [d.filename for d in files] for v, files in page.releases().items()} == {
+    assert {str(v): [d.filename for d in files] for v, files in page.releases.items()} == {
         "1.2.3": ["tomli-1.2.3-py3-none-any.whl", "tomli-1.2.3.tar.gz"],
         "2.0.1": ["tomli-2.0.1-py3-none-any.whl", "tomli-2.0.1.tar.gz"],
         "2.2.1": ["tomli-2.2.1-py3-none-any.whl", "tomli-2.2.1.tar.gz"],
@@ -112,7 +112,7 @@ def test_a_page_that_is_not_pep691_raises(page):
     ),
 )
 def test_support(name, version, python, expected):
-    assert support(project(name).releases()[Version(version)], python) is expected
+    assert support(project(name).releases[Version(version)], python) is expected
 
 
 def test_a_cp311_wheel_that_requires_python_excludes_is_excluded():
@@ -170,7 +170,7 @@ def test_a_changed_page_is_read_again(fake_index, index, clock):
     fake_index.publish("tomli", Release("2.3.0", ("py3-none-any",), ".tar.gz", ">=3.8"))
     clock.now += 601
     found = index.project("tomli", Budget())
-    assert [str(v) for v in found.releases()] == ["1.2.3", "2.0.1", "2.2.1", "2.3.0"]
+    assert [str(v) for v in found.releases] == ["1.2.3", "2.0.1", "2.2.1", "2.3.0"]
     assert [s.status for s in fake_index.requests] == [200, 200]
 
 
