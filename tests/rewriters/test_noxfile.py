@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rewriters import registry
 from rewriters.environments import noxfile
+from rewriters.policy import Facts
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
@@ -94,7 +97,7 @@ def test_noop(before):
         ),
         pytest.param(
             session('@session(python=["3.9", "3.12"], name="unit")'),
-            session('@session(python=["3.12"], name="unit")'),
+            session('@session(python=["3.11", "3.12"], name="unit")'),
             id="nox-poetry session",
         ),
         pytest.param(
@@ -107,7 +110,7 @@ def test_noop(before):
             "PYTHONS: list[str] = [\n    '3.9',  # oldest\n    '3.12',\n]\n"
             + session("@nox.session(python=PYTHONS)")
             + session("@nox.session(python=PYTHONS, name='x')"),
-            "PYTHONS: list[str] = [\n    '3.12',\n]\n"
+            "PYTHONS: list[str] = [\n    '3.11',  # oldest\n    '3.12',\n]\n"
             + session("@nox.session(python=PYTHONS)")
             + session("@nox.session(python=PYTHONS, name='x')"),
             id="annotated list used twice",
@@ -120,35 +123,38 @@ def test_noop(before):
         pytest.param(
             'CPY = ["3.9", "3.12"]\nPYPY = ["pypy3.9", "pypy3.11"]\n'
             + session("@nox.session(python=CPY + PYPY)"),
-            'CPY = ["3.12"]\nPYPY = ["pypy3.11"]\n' + session("@nox.session(python=CPY + PYPY)"),
+            'CPY = ["3.11", "3.12"]\nPYPY = ["pypy3.11"]\n'
+            + session("@nox.session(python=CPY + PYPY)"),
             id="concatenated lists",
         ),
         pytest.param(
             'ALL = ["3.9", "3.12"]\n'
             + session('@nox.session(python=[*ALL, "pypy3.9", "pypy3.10"])'),
-            'ALL = ["3.12"]\n' + session("@nox.session(python=[*ALL])"),
+            'ALL = ["3.11", "3.12"]\n' + session("@nox.session(python=[*ALL])"),
             id="starred names stay",
         ),
         pytest.param(
             'UNIT: List[str] = ["3.9", "3.12"]\nALL = list(UNIT)\n'
             + session("@nox.session(python=ALL)"),
-            'UNIT: List[str] = ["3.12"]\nALL = list(UNIT)\n' + session("@nox.session(python=ALL)"),
+            'UNIT: List[str] = ["3.11", "3.12"]\nALL = list(UNIT)\n'
+            + session("@nox.session(python=ALL)"),
             id="list() of a module-level list",
         ),
         pytest.param(
             'PYS = ("3.10", "3.12")\n'
             + session('@nox.session(python=[p for p in PYS if p != "3.12"])'),
-            'PYS = ("3.12",)\n' + session('@nox.session(python=[p for p in PYS if p != "3.12"])'),
+            'PYS = ("3.11", "3.12")\n'
+            + session('@nox.session(python=[p for p in PYS if p != "3.12"])'),
             id="comprehension over a module-level tuple",
         ),
         pytest.param(
             session('@nox.parametrize("python", ["3.9", "3.13"])'),
-            session('@nox.parametrize("python", ["3.13"])'),
+            session('@nox.parametrize("python", ["3.11", "3.13"])'),
             id="parametrize python",
         ),
         pytest.param(
             "import nox\n\nnox.options.pythons = ['3.9', '3.12']\n",
-            "import nox\n\nnox.options.pythons = ['3.12']\n",
+            "import nox\n\nnox.options.pythons = ['3.11', '3.12']\n",
             id="options pythons",
         ),
         pytest.param(
@@ -158,7 +164,7 @@ def test_noop(before):
         ),
         pytest.param(
             "import nox\n\nnox.options.sessions = ['lint', 'tests-3.9', 'tests-3.12']\n",
-            "import nox\n\nnox.options.sessions = ['lint', 'tests-3.12']\n",
+            "import nox\n\nnox.options.sessions = ['lint', 'tests-3.11', 'tests-3.12']\n",
             id="options sessions",
         ),
         pytest.param(
@@ -168,12 +174,12 @@ def test_noop(before):
         ),
         pytest.param(
             "import nox\n\nnox.options.sessions = [f'tests-{V}', 'tests-3.9']\n",
-            "import nox\n\nnox.options.sessions = [f'tests-{V}']\n",
+            "import nox\n\nnox.options.sessions = [f'tests-{V}', 'tests-3.11']\n",
             id="options sessions with an f-string",
         ),
         pytest.param(
             session('@nox.session(requires=["tests-3.9", "tests-3.12"])'),
-            session('@nox.session(requires=["tests-3.12"])'),
+            session('@nox.session(requires=["tests-3.11", "tests-3.12"])'),
             id="requires",
         ),
         pytest.param(
@@ -188,8 +194,163 @@ def test_noop(before):
         ),
         pytest.param(
             "# café\nimport nox\n\n\n@nox.session(python=['3.9', 'é3', '3.12'])\ndef t(s): ...\n",
-            "# café\nimport nox\n\n\n@nox.session(python=['é3', '3.12'])\ndef t(s): ...\n",
+            "# café\nimport nox\n\n\n@nox.session(python=['3.11', 'é3', '3.12'])\ndef t(s): ...\n",
             id="non-ascii line",
+        ),
+        pytest.param(
+            session('@nox.session(python=["3.9", "3.12"])'),
+            session('@nox.session(python=["3.11", "3.12"])'),
+            id="oldest moves to the minimum like a CI list",
+        ),
+        pytest.param(
+            'OLDEST = "3.9"\nPYTHONS = [OLDEST, "3.12"]\n'
+            + session("@nox.session(python=PYTHONS)"),
+            'OLDEST = "3.11"\nPYTHONS = [OLDEST, "3.12"]\n'
+            + session("@nox.session(python=PYTHONS)"),
+            id="constant entry moves where it is bound",
+        ),
+        pytest.param(
+            'OLDEST = "3.9"\nPYTHONS = [OLDEST, "3.10", "3.12"]\n'
+            + session("@nox.session(python=PYTHONS)"),
+            'OLDEST = "3.9"\nPYTHONS = ["3.11", "3.12"]\n'
+            + session("@nox.session(python=PYTHONS)"),
+            id="constant entry goes from the list",
+        ),
+        pytest.param(
+            'PYTHONS = "3.9", "3.10", "3.12"\n' + session("@nox.session(python=PYTHONS)"),
+            'PYTHONS = "3.11", "3.12"\n' + session("@nox.session(python=PYTHONS)"),
+            id="bare tuple",
+        ),
+        pytest.param(
+            "from typing import Final\n\nPYTHONS: Final = ('3.9', '3.12')\n"
+            + session('@nox.parametrize("python", PYTHONS)'),
+            "from typing import Final\n\nPYTHONS: Final = ('3.11', '3.12')\n"
+            + session('@nox.parametrize("python", PYTHONS)'),
+            id="final tuple through parametrize",
+        ),
+        pytest.param(
+            session(
+                '@nox.parametrize(\n    "python",\n    [\n'
+                '        nox.param("3.9", id="python=3.9"),\n'
+                '        nox.param("3.10", id="python=3.10"),\n'
+                '        nox.param("3.12", id="python=3.12"),\n    ],\n)'
+            ),
+            session(
+                '@nox.parametrize(\n    "python",\n    [\n'
+                '        nox.param("3.11", id="python=3.11"),\n'
+                '        nox.param("3.12", id="python=3.12"),\n    ],\n)'
+            ),
+            id="nox.param entries and their ids",
+        ),
+        pytest.param(
+            'OLDEST = "3.10"\nLATEST = "3.13"\n'
+            + session(
+                '@nox.parametrize("python", [nox.param(OLDEST, id="oldest"), '
+                'nox.param(LATEST, id="latest")])'
+            ),
+            'OLDEST = "3.11"\nLATEST = "3.13"\n'
+            + session(
+                '@nox.parametrize("python", [nox.param(OLDEST, id="oldest"), '
+                'nox.param(LATEST, id="latest")])'
+            ),
+            id="constant used only inside nox.param",
+        ),
+        pytest.param(
+            session('@nox.parametrize(arg_names="python", arg_values_list=["3.10", "3.12"])'),
+            session('@nox.parametrize(arg_names="python", arg_values_list=["3.11", "3.12"])'),
+            id="parametrize by keywords",
+        ),
+        pytest.param(
+            'VERSIONS = ["3.9", "3.10", "3.12"]\n'
+            + session('@nox.parametrize("python", VERSIONS, ids=["py39", "py310", "py312"])'),
+            'VERSIONS = ["3.11", "3.12"]\n'
+            + session('@nox.parametrize("python", VERSIONS, ids=["py311", "py312"])'),
+            id="ids follow the values",
+        ),
+        pytest.param(
+            'VERSIONS = ["3.10", "3.13"]\nIDS = ("oldest", "newest")\n'
+            + session('@nox.parametrize("python", VERSIONS, ids=IDS)'),
+            'VERSIONS = ["3.11", "3.13"]\nIDS = ("oldest", "newest")\n'
+            + session('@nox.parametrize("python", VERSIONS, ids=IDS)'),
+            id="ids constant with nothing to respell",
+        ),
+        pytest.param(
+            'VERSIONS = ["3.9", "3.12"]\n'
+            + session('@nox.parametrize("python", VERSIONS, ids=[f"py{v}" for v in VERSIONS])'),
+            'VERSIONS = ["3.11", "3.12"]\n'
+            + session('@nox.parametrize("python", VERSIONS, ids=[f"py{v}" for v in VERSIONS])'),
+            id="computed ids left alone",
+        ),
+        pytest.param(
+            session(
+                '@nox.parametrize("python,django", '
+                '[("3.9", "3.2"), ("3.9", "4.2"), ("3.12", "4.2"), ("3.12", "5.2")])'
+            ),
+            session(
+                '@nox.parametrize("python,django", '
+                '[("3.11", "4.2"), ("3.12", "4.2"), ("3.12", "5.2")])'
+            ),
+            id="row moves when a kept row tests what it tests",
+        ),
+        pytest.param(
+            'DJANGO = [\n    ("4.2", "3.10"),\n    ("5.2", "3.12"),\n    ("5.2", "3.13"),\n]\n'
+            + session('@nox.parametrize(["django", "python"], DJANGO)'),
+            'DJANGO = [\n    ("5.2", "3.12"),\n    ("5.2", "3.13"),\n]\n'
+            + session('@nox.parametrize(["django", "python"], DJANGO)'),
+            id="row with what only the old Python tests goes",
+        ),
+        pytest.param(
+            session(
+                '@nox.parametrize("python, salt", [nox.param("3.10", 3007, id="py3.10-salt"), '
+                'nox.param("3.11", 3007, id="py3.11-salt"), nox.param("3.12", 3008, id="new")])'
+            ),
+            session(
+                '@nox.parametrize("python, salt", ['
+                'nox.param("3.11", 3007, id="py3.11-salt"), nox.param("3.12", 3008, id="new")])'
+            ),
+            id="rows as nox.param",
+        ),
+        pytest.param(
+            session(
+                '@nox.parametrize("python,django", [("3.10", "5.2"), ("3.12", "5.2")], '
+                'ids=["old-py3.10", "new"])'
+            ),
+            session(
+                '@nox.parametrize("python,django", [("3.11", "5.2"), ("3.12", "5.2")], '
+                'ids=["old-py3.11", "new"])'
+            ),
+            id="row ids follow",
+        ),
+        pytest.param(
+            'PYTHONS = ["3.9", "3.10", "3.12"]\n\n\n'
+            '@nox.session(python=PYTHONS, name="unit")\ndef tests(session): ...\n\n\n'
+            '@nox.session(requires=["unit-3.9", "unit-3.10", "unit-3.12"])\n'
+            "def coverage(session): ...\n",
+            'PYTHONS = ["3.11", "3.12"]\n\n\n'
+            '@nox.session(python=PYTHONS, name="unit")\ndef tests(session): ...\n\n\n'
+            '@nox.session(requires=["unit-3.11", "unit-3.12"])\n'
+            "def coverage(session): ...\n",
+            id="requires follow the session's list",
+        ),
+        pytest.param(
+            'PYTHONS = ["3.9", "3.10", "3.11", "3.12"]\n\n\n'
+            "@nox.session(python=PYTHONS)\ndef tests(session): ...\n\n\n"
+            '@nox.session(requires=["tests-3.9", "tests-3.12"])\n'
+            "def coverage(session): ...\n",
+            'PYTHONS = ["3.11", "3.12"]\n\n\n'
+            "@nox.session(python=PYTHONS)\ndef tests(session): ...\n\n\n"
+            '@nox.session(requires=["tests-3.12"])\n'
+            "def coverage(session): ...\n",
+            id="requires lose a session that went",
+        ),
+        pytest.param(
+            '@nox.session(python=["3.9", "3.10", "3.11"])\ndef tests(session): ...\n\n\n'
+            '@nox.session(python="3.10")\ndef lint(session): ...\n\n\n'
+            'nox.options.sessions = ["tests-3.9", "lint-3.10"]\n',
+            '@nox.session(python=["3.11"])\ndef tests(session): ...\n\n\n'
+            '@nox.session(python="3.11")\ndef lint(session): ...\n\n\n'
+            'nox.options.sessions = ["tests-3.11", "lint-3.11"]\n',
+            id="session names never emptied",
         ),
     ),
 )
@@ -382,3 +543,128 @@ def test_real_files_without_versions(text, policy):
 @pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("noxfile", POLICY_310))
 def test_real_files(before, after, policy):
     check(noxfile, before, after, policy)
+
+
+ROWS_310 = session('@nox.parametrize("python,django", [("3.10", "4.2"), ("3.12", "5.2")])')
+
+
+@pytest.mark.parametrize(
+    "before",
+    (
+        pytest.param(
+            'ROWS = [(p, d) for p in ["3.12"] for d in ["5.2"]]\n'
+            + session('@nox.parametrize("python,django", ROWS)')
+            + session('@nox.parametrize("python,django", ROWS)'),
+            id="computed rows",
+        ),
+        pytest.param(
+            'NAMES = ["tests-3.12"]\n'
+            + session("@nox.session(requires=NAMES)")
+            + session("@nox.session(requires=NAMES)"),
+            id="names list used twice",
+        ),
+        pytest.param(
+            session('@nox.parametrize("python,django", [ROW, ("3.12",), ("pypy3", "5.2")])'),
+            id="rows molt cannot read",
+        ),
+        pytest.param(
+            session('@nox.parametrize("django,python", [("4.2", *OLD), ("5.2", "3.12")])'),
+            id="row with a starred part",
+        ),
+        pytest.param(session('@nox.parametrize("python", [nox.param()])'), id="empty param"),
+        pytest.param(
+            session('@nox.parametrize(("python", 3), [("3.9", "x")])'), id="odd argument names"
+        ),
+        pytest.param(session("@nox.parametrize(NAMES, [('3.9', 'x')])"), id="names computed"),
+        pytest.param(session('@nox.parametrize("python")'), id="no values"),
+        pytest.param(session('@nox.parametrize("django", ["3.9"])'), id="not python"),
+    ),
+)
+def test_noop_parametrize(before):
+    noop(noxfile, before, POLICY)
+
+
+def test_rows_only_the_old_python_tests_go_with_a_note():
+    result = noxfile.rewrite(ROWS_310, POLICY)
+    assert result is not None
+    assert result.text == session('@nox.parametrize("python,django", [("3.12", "5.2")])')
+    assert result.notes == (
+        'line 4: the parametrize("python,django") rows for 3.10 went rather than move to 3.11, '
+        "as each tests something no kept row does; no row runs 3.11 now",
+    )
+
+
+def test_row_that_would_repeat_another_goes():
+    check(
+        noxfile,
+        session(
+            '@nox.parametrize("python,django", [("3.10", "5.2"), ("3.10", "5.2"), ("3.12", "5.2")])'
+        ),
+        session('@nox.parametrize("python,django", [("3.11", "5.2"), ("3.12", "5.2")])'),
+        POLICY,
+    )
+
+
+def test_only_rows_move_as_a_list():
+    check(
+        noxfile,
+        session('@nox.parametrize("python,django", [("3.10", "4.2")])'),
+        session('@nox.parametrize("python,django", [("3.11", "4.2")])'),
+        POLICY,
+    )
+
+
+@pytest.mark.parametrize(
+    "values",
+    (
+        pytest.param('[*OLD, "3.9", "3.12"], ids=["a", "b", "c"]', id="starred values"),
+        pytest.param('["3.9", "3.12"], ids=["a", "b", "c"]', id="ids longer"),
+        pytest.param('PYS, ids=["a", "b"]', id="values built from a list"),
+    ),
+)
+def test_ids_that_cannot_follow_are_noted(values):
+    before = 'PYS = list(["3.9", "3.12"])\n' + session(f'@nox.parametrize("python", {values})')
+    result = noxfile.rewrite(before, POLICY)
+    assert result is not None
+    assert result.notes == (
+        "line 5: the ids of this parametrize may no longer match its values; check them by hand",
+    )
+
+
+def test_ids_keep_words_naming_other_versions_and_computed_ids():
+    check(
+        noxfile,
+        session('@nox.parametrize("python", [nox.param("3.10", id=f"{X}-3.12"), "3.12"])'),
+        session('@nox.parametrize("python", [nox.param("3.11", id=f"{X}-3.12"), "3.12"])'),
+        POLICY,
+    )
+    check(
+        noxfile,
+        session('@nox.parametrize("python", ["3.10", "3.12"], ids=["from-3.12", "b"])'),
+        session('@nox.parametrize("python", ["3.11", "3.12"], ids=["from-3.12", "b"])'),
+        POLICY,
+    )
+
+
+def test_released_pre_release_settles_in_a_list_that_changes():
+    check(
+        noxfile,
+        session('@nox.session(python=["3.10", "3.12", "3.14-dev"])'),
+        session('@nox.session(python=["3.11", "3.12", "3.14"])'),
+        POLICY,
+    )
+
+
+def test_constant_two_lists_move_differently_is_noted():
+    policy = replace(POLICY_310, facts=Facts(newest=Minor(3, 13)))
+    before = (
+        'C = "3.9"\nA = ["3.8", C, "3.10"]\nB = [C, "3.13"]\n'
+        + session("@nox.session(python=A)")
+        + session("@nox.session(python=B)")
+    )
+    result = noxfile.rewrite(before, policy)
+    assert result is not None
+    assert result.text.startswith('C = "3.11"\nA = ["3.10", C, "3.12"]\nB = [C, "3.13"]\n')
+    assert result.notes == (
+        "line 1: 3.9 is moved to 3.10 by one list and to 3.11 by another; check which it should be",
+    )
