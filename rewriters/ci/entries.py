@@ -115,7 +115,10 @@ def _data_view(work: Work, entry: _Entry, forked: Work | None) -> object:
         value = yaml.load(apply_edits(work.text, edits))
         for step in entry.path:
             value = _at(value, step)
-    return _frozen(value, work.system.name_keys)
+    try:
+        return _frozen(value, work.system.name_keys, [VIEW_BUDGET])
+    except _TooLarge:
+        return object()  # equal to nothing: the entry moves rather than goes
 
 
 def _at(value: Any, step: object) -> Any:
@@ -125,12 +128,25 @@ def _at(value: Any, step: object) -> Any:
     return {str(k): v for k, v in value.items()}.get(str(step)) if value else None
 
 
-def _frozen(value: Any, names: frozenset[str]) -> object:
+class _TooLarge(Exception):
+    """An entry whose data expands past ``VIEW_BUDGET`` values (aliases of aliases)."""
+
+
+# how many values an entry's view may hold: real entries hold tens, an alias bomb billions
+VIEW_BUDGET = 10_000
+
+
+def _frozen(value: Any, names: frozenset[str], budget: list[int]) -> object:
     """Comparable data; values of name keys are left out at every level."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge
     if isinstance(value, dict):
-        return frozenset((str(k), _frozen(v, names)) for k, v in value.items() if k not in names)
+        return frozenset(
+            (str(k), _frozen(v, names, budget)) for k, v in value.items() if k not in names
+        )
     if isinstance(value, list):
-        return tuple(_frozen(v, names) for v in value)
+        return tuple(_frozen(v, names, budget) for v in value)
     return str(value)
 
 
@@ -213,13 +229,19 @@ def _without_double_blank(text: str, edit: Edit) -> Edit:
     return edit._replace(end=after.end()) if after else edit
 
 
-def record_parents(node: Node, found: dict[int, MappingNode]) -> None:
-    """Record each node's mapping parent, by ``id``."""
-    if isinstance(node, MappingNode):
-        for key, value in node.value:
-            if not (isinstance(key, ScalarNode) and key.value == "<<"):
-                found.setdefault(id(value), node)
-                record_parents(value, found)
-    elif isinstance(node, SequenceNode):
-        for item in node.value:
-            record_parents(item, found)
+def record_parents(root: Node, found: dict[int, MappingNode]) -> None:
+    """Record each node's mapping parent, by ``id``; each node once (an alias is its anchor's
+    node, so a file of aliases of aliases costs its size, not its expansion)."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                if not (isinstance(key, ScalarNode) and key.value == "<<"):
+                    found.setdefault(id(value), node)
+                    stack.append(value)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)

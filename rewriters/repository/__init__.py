@@ -27,6 +27,7 @@ from rewriters.result import Rewrite, UnparsableInput
 from rewriters.versions import Minor
 
 CHANGELOG_CHANGE = "changelog: added an entry"
+TOO_DEEP = "nested too deeply to read"
 
 
 class FileChange(NamedTuple):
@@ -93,7 +94,9 @@ def read_facts(files: Mapping[str, str]) -> Facts:
 
 def rewrite_file(path: str, text: str, policy: Policy) -> Rewrite | None:
     """Rewrite ``text`` of the file at ``path``; None when no rewriter owns it or nothing
-    changes. Raises ``UnparsableInput`` naming ``path`` for a file its rewriter cannot parse."""
+    changes. Raises ``UnparsableInput`` naming ``path`` for a file its rewriter cannot parse,
+    also one nested deeper than the parsers recurse (a hostile file must not fail the whole
+    repository)."""
     rewriter = registry.owner_of(path)
     if rewriter is None:
         return None
@@ -101,6 +104,8 @@ def rewrite_file(path: str, text: str, policy: Policy) -> Rewrite | None:
         return rewriter.rewrite(text, policy)
     except UnparsableInput as error:
         raise UnparsableInput(path, error.line, error.reason) from None
+    except RecursionError:
+        raise UnparsableInput(path, None, TOO_DEEP) from None
 
 
 def rewrite_repository(
@@ -119,6 +124,8 @@ def rewrite_repository(
     policy = dataclasses.replace(policy, facts=read_facts(files))
     repository = _Repository(files, paths or list(files), policy, changelog_entry)
     _rewrite_files(repository)
+    skipped = {skip.path for skip in repository.skipped}
+    repository.files = {path: text for path, text in files.items() if path not in skipped}
     _announce(repository)
     for run in PASSES:
         run(repository)

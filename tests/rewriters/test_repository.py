@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rewriters import RepositoryRewrite, rewrite_repository
+import pytest
+
+from rewriters import RepositoryRewrite, Skipped, rewrite_repository
 from rewriters.policy import Facts
 from rewriters.repository import read_facts
 from rewriters.versions import Minor
@@ -134,3 +136,28 @@ def test_a_repository_that_needs_nothing_gets_no_notes():
     files = {"pyproject.toml": '[project]\nrequires-python = ">=3.11"\n'}
     result = rewrite_repository(files, POLICY, paths=[*files, "uv.lock"])
     assert result == RepositoryRewrite(result.policy, (), (), frozenset())
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    (
+        pytest.param("pyproject.toml", "x = " + "[" * 5000 + "]" * 5000 + "\n", id="toml"),
+        pytest.param("setup.py", "setup(x=" + "+".join(["1"] * 100_000) + ")\n", id="python"),
+    ),
+)
+def test_a_file_nested_too_deeply_is_skipped_not_fatal(path, text):
+    files = {path: text, ".github/workflows/ci.yml": WORKFLOW}
+    result = rewrite_repository(files, POLICY)
+    assert result.skipped == (Skipped(path, "nested too deeply to read"),)
+
+
+@pytest.mark.parametrize("path", (".github/workflows/ci.yml", ".gitlab-ci.yml", ".travis.yml"))
+def test_aliases_of_aliases_cost_the_file_not_its_expansion(path):
+    lines = ['.a0: &a0 ["3.9", "3.9", "3.9", "3.9", "3.9", "3.9", "3.9", "3.9", "3.9"]']
+    lines += [f".a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    lines += [
+        "job39: {image: 'python:3.9', tags: *a9}",
+        "job311: {image: 'python:3.11', tags: *a9}",
+    ]
+    result = rewrite_repository({path: "\n".join(lines) + "\n"}, POLICY)
+    assert result.skipped == ()
