@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
-from rewriters.ci import axes
+from rewriters.ci import axes, wheels
 from rewriters.ci.conditions import follow_names, on_condition, prune_steps
 from rewriters.ci.entries import collection, record_parents
 from rewriters.ci.lists import (
@@ -51,7 +51,6 @@ from rewriters.ci.values import (
     spot_edits,
     spots,
 )
-from rewriters.ci.wheels import is_wheel_key, rewrite_script, rewrite_setting
 from rewriters.ci.work import Place, Role, System, Work, is_python_key
 from rewriters.containers import images
 from rewriters.formats import yaml
@@ -62,9 +61,6 @@ from rewriters.rules import stale
 from rewriters.versions import Minor, parse_token, yaml_quote
 
 __all__ = ["System", "rewrite"]
-
-# keys whose value is a shell script that may assign cibuildwheel selectors
-_SCRIPT_KEYS = frozenset({"run", "script", "before_script", "before_install", "install"})
 
 # a quoted literal inside ``${{ … }}``: ``${{ matrix.interpreter || '3.9 3.10 3.11' }}``
 _EXPRESSION_RE = re.compile(r"\$\{\{(?:[^}]|\}(?!\}))*\}\}")
@@ -140,10 +136,10 @@ def _visit(work: Work, key: str, value: Node, place: Place) -> None:
         _expression_defaults(work, key, value)
     if work.system.workflow and _workflow(work, key, value, place):
         return
-    if is_wheel_key(key) and isinstance(value, ScalarNode):
-        rewrite_setting(work, place.parents[-1], key, value)
-    elif key in _SCRIPT_KEYS and isinstance(value, ScalarNode):
-        rewrite_script(work, value)
+    if wheels.setting(work, place.parents[-1], key, owner, value):
+        pass
+    elif key in wheels.SCRIPT_KEYS and wheels.rewrite_script(work, value):
+        _walk(work, value, place.down(key))  # the mapping items of a script list (``- ps: ...``)
     elif key in ("image", "container") and _image(work, key, value):
         pass
     elif key in work.system.collection_keys and _is_collection(value):
@@ -183,6 +179,8 @@ def _is_collection(node: Node) -> bool:
 
 def _versions(work: Work, key: str, value: Node, role: Role, place: Place) -> None:
     """A value under a key that names versions in ``role``."""
+    if role == "env":  # Travis ``env:`` strings may assign cibuildwheel selectors too
+        wheels.rewrite_script(work, value)
     if role == "python":
         python_value(work, key, value, place.owner, place.parents, place)
     elif isinstance(value, SequenceNode):

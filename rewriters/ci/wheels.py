@@ -1,34 +1,59 @@
-"""cibuildwheel settings in workflow ``env:`` maps: build and skip selectors, requires-python.
+"""cibuildwheel settings in CI files: build and skip selectors, requires-python.
 
-The same selectors assigned in a ``run:`` script (``CIBW_BUILD="cp39-*" cibuildwheel ...``)
-follow the same rules; an assignment left with no selector is noted, never cut from the
-command line.
+Found in every CI system's variables: a ``CIBW_BUILD:`` key of any mapping (GitHub Actions and
+CircleCI ``env:`` / ``environment:``, GitLab and Azure ``variables:``, AppVeyor
+``environment:``), Azure's ``- name: CIBW_BUILD`` / ``value:`` pairs and GitLab's
+``CIBW_BUILD: {value: ...}``; and assigned in scripts (``run:``, ``script:`` lines, Travis
+``env:`` strings): ``CIBW_BUILD="cp39-*" cibuildwheel``, ``export CIBW_SKIP='cp39-*'``,
+``echo "CIBW_BUILD=cp39-* cp310-*" >> $GITHUB_ENV``, PowerShell ``$env:CIBW_BUILD = "..."`` and
+cmd ``set CIBW_BUILD=...``.
 
-``CIBW_BUILD`` drops selectors naming only dropped versions but keeps building the
-minimum; ``CIBW_SKIP`` and ``CIBW_TEST_SKIP`` drop them outright (skipping a version
-that is no longer built is pointless); ``CIBW_PROJECT_REQUIRES_PYTHON`` is a specifier
-whose floor rises. The selector rules are ``rewriters.packaging.cibuildwheel``'s, shared with
-pyproject.toml.
+Selectors follow the one rule of ``rewriters.packaging.cibuildwheel`` (shared with
+pyproject.toml): a build list keeps building the minimum, skip lists lose what names only
+dropped versions. A variable left with no selector goes with its key in a mapping of several;
+otherwise, and in a script (never cut from a command line), it is noted.
+``CIBW_PROJECT_REQUIRES_PYTHON`` is a specifier whose floor rises.
 """
 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from rewriters.ci.lists import remove_spans
 from rewriters.ci.work import Work
 from rewriters.formats import yaml
-from rewriters.formats.yaml import MappingNode, ScalarNode
-from rewriters.packaging.cibuildwheel import _narrow_selector, _retarget_selector
+from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
+from rewriters.packaging.cibuildwheel import Narrowed, narrow, words_of
 from rewriters.result import Edit
 from rewriters.specifiers import raise_floor
-from rewriters.versions import Minor, join_names
+from rewriters.versions import join_names
 
-_SELECTOR_KEY_RE = re.compile(
-    r"CIBW_(?P<kind>BUILD|SKIP|TEST_SKIP)(?:_(?:LINUX|MACOS|WINDOWS|IOS|PYODIDE))?", re.IGNORECASE
-)
+_SELECTOR_KEY = r"CIBW_(?:BUILD|SKIP|TEST_SKIP)(?:_(?:LINUX|MACOS|WINDOWS|IOS|PYODIDE))?"
+_SELECTOR_KEY_RE = re.compile(_SELECTOR_KEY, re.IGNORECASE)
 _REQUIRES_KEY = "CIBW_PROJECT_REQUIRES_PYTHON"
+# keys whose value is a script, or a list of script lines, of some CI system
+SCRIPT_KEYS = frozenset(
+    {
+        "run",  # GitHub Actions, CircleCI
+        "command",  # CircleCI ``run: {command: ...}``
+        "script",  # GitLab, Travis, Bitbucket, Azure
+        "before_script",
+        "after_script",
+        "after-script",
+        "before_install",
+        "install",
+        "bash",  # Azure steps
+        "pwsh",
+        "powershell",
+        "ps",  # AppVeyor script items
+        "cmd",
+        "sh",
+        "build_script",
+        "test_script",
+        "before_build",
+        "before_test",
+    }
+)
 
 _Word = tuple[int, int, str]
 
@@ -38,71 +63,36 @@ def is_wheel_key(key: str) -> bool:
     return _SELECTOR_KEY_RE.fullmatch(key) is not None or key.upper() == _REQUIRES_KEY
 
 
-def rewrite_setting(work: Work, env: MappingNode, key: str, node: ScalarNode) -> None:
-    """Rewrite one cibuildwheel variable of an ``env:`` map."""
+def setting(work: Work, mapping: MappingNode, key: str, owner: str, node: Node) -> bool:
+    """Rewrite a cibuildwheel variable if ``key`` of ``mapping`` is one; True when it is.
+
+    ``CIBW_BUILD: ...`` is one; so is ``value:`` next to ``name: CIBW_BUILD`` (Azure) or under
+    ``CIBW_BUILD:`` (GitLab), which cannot go on its own when emptied."""
+    if not isinstance(node, ScalarNode):
+        return False
+    if is_wheel_key(key):
+        _rewrite_setting(work, mapping if len(mapping.value) > 1 else None, key, node)
+        return True
+    name = yaml.get(mapping, "name")
+    named = name.value if isinstance(name, ScalarNode) else owner
+    if key == "value" and isinstance(named, str) and is_wheel_key(named):
+        _rewrite_setting(work, None, named, node)
+        return True
+    return False
+
+
+def _rewrite_setting(work: Work, env: MappingNode | None, key: str, node: ScalarNode) -> None:
+    """One cibuildwheel variable; an emptied one goes with its key from ``env``, or is noted."""
     if key.upper() == _REQUIRES_KEY:
         _requires_python(work, key, node)
         return
     words = _words(work.text, node)
-    if words is None:
-        return
-    match = _SELECTOR_KEY_RE.fullmatch(key)
-    assert match is not None
-    _selectors(work, env, key, node, words, build=match["kind"].upper() == "BUILD")
-
-
-def _words(text: str, node: ScalarNode) -> list[_Word] | None:
-    """The selectors as spans of the file; None when the file spells them differently."""
-    start, end = yaml.scalar_span(text, node)
-    if node.style in ("'", '"'):
-        start, end = start + 1, end - 1
-    elif node.style is not None:
-        start = text.index("\n", start) + 1  # after the block header
-    words = [
-        (start + m.start(), start + m.end(), m[0]) for m in re.finditer(r"\S+", text[start:end])
-    ]
-    # ruamel marks the fold points of a folded scalar with BEL characters
-    return words if [w[2] for w in words] == node.value.replace("\a", "").split() else None
-
-
-class _Narrowed(NamedTuple):
-    """Selectors once dropped versions are out: the edits, the versions, whether none is left."""
-
-    edits: list[Edit]
-    dropped: set[Minor]
-    emptied: bool  # every selector named only dropped versions (never so for a build)
-
-
-def _narrow(work: Work, words: list[_Word], build: bool) -> _Narrowed | None:
-    """Drop selectors naming only dropped versions; a build left empty builds the minimum."""
-    gone: list[int] = []
-    edits: list[Edit] = []
-    names: set[Minor] = set()
-    for index, (start, end, word) in enumerate(words):
-        new, minors = _narrow_selector(word, work.policy)
-        names |= minors
-        if new is None:
-            gone.append(index)
-        elif new != word:
-            edits.append(Edit(start, end, new))
-    if not names:
-        return None
-    if build and len(gone) == len(words):
-        start, end, word = words[gone.pop()]
-        edits.append(Edit(start, end, _retarget_selector(word, work.policy)))
-    emptied = len(gone) == len(words)
-    return _Narrowed(edits if emptied else edits + remove_spans(words, gone), names, emptied)
-
-
-def _selectors(
-    work: Work, env: MappingNode, key: str, node: ScalarNode, words: list[_Word], build: bool
-) -> None:
-    narrowed = _narrow(work, words, build)
-    if narrowed is None:
+    narrowed = narrow([w[2] for w in words], work.policy, build=_is_build(key)) if words else None
+    if words is None or narrowed is None:
         return
     if not narrowed.emptied:
-        work.edits += narrowed.edits
-    elif len(env.value) > 1:
+        work.edits += _edits(words, narrowed)
+    elif env is not None:
         work.edits.append(yaml.remove_pair(work.text, env, node))
     else:
         work.notes.append(
@@ -113,28 +103,72 @@ def _selectors(
     work.dropped |= narrowed.dropped
 
 
+def _is_build(key: str) -> bool:
+    return key.upper().startswith("CIBW_BUILD")
+
+
+def _words(text: str, node: ScalarNode) -> list[_Word] | None:
+    """The selectors as spans of the file; None when the file spells them differently."""
+    start, end = yaml.scalar_span(text, node)
+    if node.style in ("'", '"'):
+        start, end = start + 1, end - 1
+    elif node.style is not None:
+        start = text.index("\n", start) + 1  # after the block header
+    words = words_of(text, start, end)
+    # ruamel marks the fold points of a folded scalar with BEL characters
+    return words if [w[2] for w in words] == node.value.replace("\a", "").split() else None
+
+
+def _edits(words: list[_Word], narrowed: Narrowed) -> list[Edit]:
+    """The edits writing what became of each selector."""
+    edits = [
+        Edit(start, end, new)
+        for (start, end, old), new in zip(words, narrowed.words, strict=True)
+        if new is not None and new != old
+    ]
+    gone = [i for i, new in enumerate(narrowed.words) if new is None]
+    return edits + remove_spans(words, gone)
+
+
+_VALUE = r"[^\"'\n$`\\]*"
 _ASSIGNMENT_RE = re.compile(
-    r"(?<![\w$])(?P<key>" + _SELECTOR_KEY_RE.pattern + r")="
-    r"(?:\"(?P<double>[^\"\n$`\\]*)\"|'(?P<single>[^'\n]*)'|(?P<bare>[^\s\"'$`;&|]+))",
+    # "KEY=a b": the quotes hold the whole assignment (echo "..." >> $GITHUB_ENV, cmd set "...")
+    rf"(?P<open>[\"'])(?P<quoted_key>{_SELECTOR_KEY})=(?P<quoted>{_VALUE})(?P=open)"
+    # PowerShell: $env:KEY = "a b"
+    rf"|\$env:(?P<ps_key>{_SELECTOR_KEY})[ \t]*=[ \t]*"
+    rf"(?:\"(?P<ps_double>{_VALUE})\"|'(?P<ps_single>[^'\n]*)')"
+    # cmd: set KEY=a b (the rest of the line)
+    rf"|(?<![\w$])set[ \t]+(?P<cmd_key>{_SELECTOR_KEY})=(?P<cmd>[^\n&|\"'$%]*)"
+    # POSIX shells: KEY="a b", KEY='a b', KEY=a
+    rf"|(?<![\w$:\"'])(?P<key>{_SELECTOR_KEY})="
+    rf"(?:\"(?P<double>{_VALUE})\"|'(?P<single>[^'\n]*)'|(?P<bare>[^\s\"'$`;&|]+))",
     re.IGNORECASE,
 )
+_VALUE_GROUPS = ("quoted", "ps_double", "ps_single", "cmd", "double", "single", "bare")
 
 
-def rewrite_script(work: Work, node: ScalarNode) -> None:
-    """Selectors assigned in a ``run:`` script, found in the file's own text of the script."""
+def rewrite_script(work: Work, node: Node) -> bool:
+    """Selectors assigned in a script: a scalar, or a list of script lines; True when ``node``
+    is one of these shapes."""
+    if isinstance(node, SequenceNode):
+        for item in node.value:
+            if not isinstance(item, MappingNode):
+                rewrite_script(work, item)
+        return True
+    if not isinstance(node, ScalarNode):
+        return False
     start, end = yaml.scalar_span(work.text, node)
     for match in _ASSIGNMENT_RE.finditer(work.text, start, end):
-        group = next(g for g in ("double", "single", "bare") if match[g] is not None)
-        offset = match.start(group)
-        words = [
-            (offset + m.start(), offset + m.end(), m[0]) for m in re.finditer(r"\S+", match[group])
-        ]
+        group = next(g for g in _VALUE_GROUPS if match[g] is not None)
+        key = match["quoted_key"] or match["ps_key"] or match["cmd_key"] or match["key"]
+        words = words_of(work.text, match.start(group), match.end(group))
         line = work.text.count("\n", 0, match.start()) + 1
-        _script_selectors(work, line, match["key"], words, build=match["kind"].upper() == "BUILD")
+        _script_selectors(work, line, key, words)
+    return True
 
 
-def _script_selectors(work: Work, line: int, key: str, words: list[_Word], build: bool) -> None:
-    narrowed = _narrow(work, words, build)
+def _script_selectors(work: Work, line: int, key: str, words: list[_Word]) -> None:
+    narrowed = narrow([w[2] for w in words], work.policy, build=_is_build(key))
     if narrowed is None:
         return
     if narrowed.emptied:
@@ -142,7 +176,7 @@ def _script_selectors(work: Work, line: int, key: str, words: list[_Word], build
             f"line {line}: {key} in the script only names dropped Pythons; remove it by hand"
         )
         return
-    work.edits += narrowed.edits
+    work.edits += _edits(words, narrowed)
     names = join_names(sorted(narrowed.dropped))
     work.changes.append(f"{key} in a script: dropped selectors for {names}")
     work.dropped |= narrowed.dropped

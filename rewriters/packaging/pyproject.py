@@ -165,6 +165,11 @@ POETRY_DEPENDENCY_TABLES: tuple[tuple[str, ...], ...] = (
     ("tool", "poetry", "dev-dependencies"),
     ("tool", "poetry", "group", "*", "dependencies"),
 )
+# [tool.cibuildwheel] and its platform tables, which take the same selectors
+CIBUILDWHEEL_TABLES: tuple[tuple[str, ...], ...] = (
+    ("tool", "cibuildwheel"),
+    *(("tool", "cibuildwheel", p) for p in ("linux", "macos", "windows", "ios", "pyodide")),
+)
 _poetry_python = condition(CONSTRAINT_RE, "the python constraint")
 _poetry_markers = condition(MARKER_COMPARISON_RE, "the marker")
 RULES: Rules = (
@@ -185,9 +190,11 @@ RULES: Rules = (
     (("tool", "tox", "env", "*", "base_python"), pins),
     (("tool", "tox", "env_run_base", "base_python"), pins),
     (("tool", "cibuildwheel", "project-requires-python"), _floor),
-    (("tool", "cibuildwheel", "build"), selectors),
-    (("tool", "cibuildwheel", "skip"), selectors),
-    (("tool", "cibuildwheel", "test-skip"), selectors),
+    *(
+        ((*table, key), selectors)
+        for table in CIBUILDWHEEL_TABLES
+        for key in ("build", "skip", "test-skip")
+    ),
     (("tool", "cibuildwheel", "overrides", "select"), override),
     (("tool", "uv", "pip", "python-version"), pin),
     (("tool", "pixi", "dependencies", "python"), _floor),

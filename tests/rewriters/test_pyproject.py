@@ -46,6 +46,9 @@ from tests.rewriters._check import check, fixture_pairs, noop
         ),
         pytest.param("[tool.cibuildwheel]\nskip = [1]\nbuild = false\n", id="cibuildwheel-odd"),
         pytest.param(
+            '[tool.cibuildwheel]\nskip = "cp39-*\\tpp*"\n', id="cibuildwheel-escapes-left-alone"
+        ),
+        pytest.param(
             '[[tool.hatch.envs.test.matrix]]\npython = ["3.11", "3.12", "pypy3.11"]\n',
             id="hatch-matrix-ok",
         ),
@@ -309,6 +312,28 @@ CASES = [
         '[tool.cibuildwheel]\nskip = ["cp3{9,10,11,12}-*", "cp3{,9}-x"]\n',
         '[tool.cibuildwheel]\nskip = ["cp3{11,12}-*"]\n',
         id="cibuildwheel-braces-keep-several",
+    ),
+    pytest.param(
+        '[tool.cibuildwheel]\nbuild = "cp39-* cp312-* cp313-*"\n',
+        '[tool.cibuildwheel]\nbuild = "cp311-* cp312-* cp313-*"\n',
+        id="cibuildwheel-build-keeps-building-the-minimum",
+    ),
+    pytest.param(
+        '[tool.cibuildwheel]\nbuild = "cp39-manylinux_x86_64 cp39-musllinux_x86_64 cp312-*"\n',
+        '[tool.cibuildwheel]\nbuild = "cp311-manylinux_x86_64 cp311-musllinux_x86_64 cp312-*"\n',
+        id="cibuildwheel-build-selectors-of-the-moved-version-all-move",
+    ),
+    pytest.param(
+        '[tool.cibuildwheel.linux]\nbuild = "cp3{9,10,12}-manylinux*"\n'
+        '[tool.cibuildwheel.macos]\nskip = ["cp39-macosx_x86_64", "pp*"]\n',
+        '[tool.cibuildwheel.linux]\nbuild = "cp3{11,12}-manylinux*"\n'
+        '[tool.cibuildwheel.macos]\nskip = ["pp*"]\n',
+        id="cibuildwheel-platform-tables",
+    ),
+    pytest.param(
+        '[[tool.cibuildwheel.overrides]]\nselect = "cp310-* cp311-*"\nbefore-build = "make"\n',
+        '[[tool.cibuildwheel.overrides]]\nselect = "cp311-*"\nbefore-build = "make"\n',
+        id="cibuildwheel-override-select-narrows",
     ),
     pytest.param(
         '[tool.uv.pip]\npython-version = "3.9"\n[tool.pixi.dependencies]\npython = ">=3.9,<3.14"\n',
@@ -804,11 +829,12 @@ def test_cibuildwheel_override_for_dropped_versions_is_a_note() -> None:
     before = (
         '[tool.cibuildwheel]\nskip = "cp39-*"\n'
         '[[tool.cibuildwheel.overrides]]\nselect = "cp39-* cp310-*"\nenvironment = {A = "1"}\n'
-        '[[tool.cibuildwheel.overrides]]\nselect = "cp39-* cp311-*"\n'
+        '[[tool.cibuildwheel.overrides]]\nselect = "cp312-*"\n'
         "[[tool.cibuildwheel.overrides]]\nselect = 3\n"
     )
     result = pyproject.rewrite(before, POLICY)
     assert result is not None
+    assert result.text == before.replace('skip = "cp39-*"', 'skip = ""')
     assert result.notes == (
         "[[tool.cibuildwheel.overrides]] select = 'cp39-* cp310-*' only names dropped Pythons; "
         "remove that override by hand",
