@@ -1,30 +1,54 @@
-"""tox env-name expressions: parse and expand brace groups, drop versions, move envs up.
+"""tox env names: which envs go, which move, and how an env expression is written afterwards.
+
+Shared by every tox configuration (tox.ini, setup.cfg's ``[tox:tox]``, tox.toml, pyproject's
+``[tool.tox]``): each file kind lists its envs and says what each env carries; ``decide`` answers
+for all of them by the rules every other version list follows.
+
+- The envs of an env list that differ only in their Python (``py39-django42`` and
+  ``py312-django42``; ``py39`` and ``py312``) form one list of versions, which shrinks by
+  ``rewriters.rules.shrink``: ``py39, py312`` becomes ``py311, py312``, as a CI matrix does, and
+  ``py39-freeze`` alone becomes ``py311-freeze``.
+- An env that would move although its Pythons are all dropped goes instead when it carries
+  something specific to them (``rewriters.rules.entry_goes``): a release of a library that only
+  dropped Pythons test while kept ones test other releases (``py39-django32`` next to
+  ``py312-django50``; ``django-v1.11``), or whatever the file kind finds keyed to it (tox.ini's
+  ``py39: pytest==8.3.5``, a pinned ``deps`` in its own section).
+- Other envs with a dropped Python (a section no list names) go, unless the same env at the new
+  minimum is one a list moved up.
 
 Env names are tox's generative expressions (``py3{9,10}-django{42}``, ``{3.9,3.10}-unit``,
-``py3{9-15}``).  Dropped members leave their brace group, which keeps its braces; an expression
-whose every env runs a dropped Python is dead and may move to the new minimum
-(``py39-freeze`` → ``py311-freeze``).
+``py3{9-15}``); ``render`` writes an expression back for what became of each env it names,
+editing only the members and factors that changed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from itertools import product
 from typing import NamedTuple
 
+from packaging.requirements import InvalidRequirement, Requirement
+
 from rewriters.policy import Policy
-from rewriters.versions import Minor, parse_token, retarget
+from rewriters.rules import entry_goes, shrink
+from rewriters.versions import Minor, Token, parse_token, retarget
 
 GROUP_RE = re.compile(r"(\{[^{}]*\})")
 RANGE_RE = re.compile(r"(?P<low>\d{1,2})(?P<dash>\s*-\s*)(?P<high>\d{1,2})")
-GENERIC_PYTHONS = frozenset({"py", "py3", "pypy", "pypy3"})
-VERSIONED_FACTOR_RE = re.compile(r"[A-Za-z][A-Za-z_]*\d+")
-# factors with digits that name a tool or platform, not a version of a dependency
+# a factor naming a release of something: ``django42``, ``pip22``, ``v1.11`` (of the factor before)
+RELEASE_RE = re.compile(r"(?P<library>[A-Za-z][A-Za-z_]*?)(?P<release>\d+(?:\.\d+)*)")
+# factors with digits that name a tool or platform, not a release of a dependency
 UNVERSIONED_FACTORS = frozenset(
     {"flake8", "pep8", "py2exe", "i18n", "l10n", "k8s", "s3", "utf8", "base64"}
     | {"win32", "win64", "x86", "x64", "amd64", "arm64", "aarch64"}
 )
+# requirement operators that hold a dependency at an old release
+PINNING_OPERATORS = frozenset({"==", "===", "~=", "<", "<="})
+
+
+# --- expressions -------------------------------------------------------------------------------
 
 
 class Group(NamedTuple):
@@ -36,14 +60,6 @@ class Group(NamedTuple):
 
 
 Part = str | Group
-
-
-class Fate(NamedTuple):
-    """What dropping versions does to one env expression."""
-
-    text: str  # the expression without the dropped members
-    dead: bool  # every env it names runs a dropped Python
-    dropped: frozenset[Minor]
 
 
 def parse_expression(text: str) -> list[Part] | None:
@@ -62,61 +78,213 @@ def parse_expression(text: str) -> list[Part] | None:
     return parts
 
 
-def _versions_of(member: str, group: Group) -> list[tuple[int, Minor]] | None:
-    """The (range number, version) pairs a member names, or None for a non-version member."""
-    stripped = member.strip()
-    match = RANGE_RE.fullmatch(stripped)
-    numbers = range(int(match["low"]), int(match["high"]) + 1) if match else [0]
-    found: list[tuple[int, Minor]] = []
-    for number in numbers:
-        name = f"{group.left}{number if match else stripped}{group.right}"
-        token = parse_token(name)
-        if token is None:
+def _choices(member: str) -> list[str]:
+    """What one member stands for: itself, or each number of a range (``9-11``)."""
+    match = RANGE_RE.fullmatch(member.strip())
+    if match is None:
+        return [member.strip()]
+    return [str(n) for n in range(int(match["low"]), int(match["high"]) + 1)]
+
+
+def names(expression: str) -> list[str]:
+    """Every env name an expression generates, in tox's order (``py3{9-10}`` → py39, py310)."""
+    parts = parse_expression(expression)
+    if parts is None:
+        return [expression]
+    return [cell.name for cell in _cells(parts)]
+
+
+def python_factor(name: str) -> tuple[int, Token] | None:
+    """The position and version of the first factor of an env name that names a Python."""
+    for index, factor in enumerate(name.split("-")):
+        token = parse_token(factor)
+        if token is not None:
+            return index, token
+    return None
+
+
+def runs_dropped(name: str, policy: Policy) -> bool:
+    """True for an env (or factor condition) naming a Python the policy drops."""
+    found = python_factor(name)
+    return found is not None and policy.drops(found[1].version)
+
+
+def moved_name(name: str, to: Minor, policy: Policy) -> str:
+    """``name`` with its Python factor moved to ``to`` (``py39-x`` → ``py311-x``)."""
+    found = python_factor(name)
+    assert found is not None
+    factors = name.split("-")
+    factors[found[0]] = retarget(found[1], to, policy.latest_patch)
+    return "-".join(factors)
+
+
+def pins_release(requirement: str) -> bool:
+    """True for a requirement held at a release (``pytest==8.3.5``, ``Django<2``), which an
+    env for an old Python carries because newer releases do not support it."""
+    try:
+        parsed = Requirement(requirement)
+    except InvalidRequirement:
+        return False
+    return any(spec.operator in PINNING_OPERATORS for spec in parsed.specifier)
+
+
+def matches(condition: str, name: str) -> bool:
+    """True when a factor condition (``py39-django``) holds for env ``name``."""
+    return set(condition.split("-")) <= set(name.split("-"))
+
+
+# --- the decision ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What becomes of each env: ``changed`` maps an env to its new name, or None when it goes;
+    ``known`` holds every env the configuration defines or lists."""
+
+    policy: Policy
+    changed: dict[str, str | None]
+    known: frozenset[str]
+    arrivals: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        moved = {new for new in self.changed.values() if new is not None}
+        object.__setattr__(self, "arrivals", frozenset(moved))
+
+    def after(self, name: str) -> str | None:
+        """An env's name afterwards (None: it goes). An env no list decided for goes with its
+        dropped Python, unless the same env at the new minimum is one a list moved up."""
+        if name in self.changed:
+            return self.changed[name]
+        if not runs_dropped(name, self.policy):
+            return name
+        moved = moved_name(name, self.policy.minimum, self.policy)
+        return moved if moved in self.arrivals else None
+
+    def condition_after(self, condition: str) -> str | None:
+        """A factor condition afterwards: one naming a dropped Python follows its env or goes;
+        one that held for known envs, all of which went, goes with them (``django111``)."""
+        if runs_dropped(condition, self.policy):
+            return self.after(condition)
+        held = [name for name in self.known if matches(condition, name)]
+        if held and not any(
+            (new := self.after(name)) is not None and matches(condition, new) for name in held
+        ):
             return None
-        found.append((number, token.version))
+        return condition
+
+
+def decide(
+    listed: Sequence[str],
+    defined: Iterable[str],
+    carries: Callable[[str], bool],
+    policy: Policy,
+) -> Verdict:
+    """What becomes of the envs of a tox configuration (see the module's rules).
+
+    ``listed`` are the env list's envs in order, ``defined`` the envs the file defines anyway
+    (sections, tables); ``carries`` says whether the file keys something to an env that only
+    the dropped Pythons need (a pin for it).
+    """
+    known = frozenset([*listed, *defined])
+    kept = {name for name in known if not runs_dropped(name, policy)}
+    changed: dict[str, str | None] = {}
+    for members in _alike(listed).values():
+        shrunk = shrink([token for _, token in members], policy)
+        for index in shrunk.removed:
+            changed[members[index][0]] = None
+        staying = kept - {members[index][0] for index in shrunk.moved}
+        for index, to in shrunk.moved.items():
+            name, token = members[index]
+            new = moved_name(name, to, policy)
+            specific = policy.drops(token.version) and (
+                cell_of_matrix(name, known, policy) or carries(name)
+            )
+            goes = entry_goes(always=specific, repeats=new in staying, named=False)
+            changed[name] = None if goes and policy.drops(token.version) else new
+    return Verdict(policy, changed, known)
+
+
+def _alike(listed: Sequence[str]) -> dict[tuple[str, ...], list[tuple[str, Token]]]:
+    """The listed envs with a Python, by all their other factors (``py39-x`` with ``py312-x``)."""
+    found: dict[tuple[str, ...], list[tuple[str, Token]]] = {}
+    for name in dict.fromkeys(listed):
+        python = python_factor(name)
+        if python is None:
+            continue
+        factors = name.split("-")
+        factors[python[0]] = ""
+        found.setdefault(tuple(factors), []).append((name, python[1]))
     return found
 
 
-def _member_after(member: str, group: Group, policy: Policy) -> tuple[str | None, set[Minor]]:
-    """A member with dropped versions taken out (None when nothing is left)."""
-    versions = _versions_of(member, group)
-    if versions is None:
-        return member, set()
-    dropped = {v for _, v in versions if policy.drops(v)}
-    kept = [n for n, v in versions if not policy.drops(v)]
-    if not kept:
-        return None, dropped
-    if not dropped:
-        return member, dropped
-    match = RANGE_RE.search(member)
-    assert match is not None  # only ranges keep some numbers and lose others
-    high = int(match["high"])
-    new = str(high) if kept[0] == high else f"{kept[0]}{match['dash']}{high}"
-    return member[: match.start()] + new + member[match.end() :], dropped
+def _releases(name: str) -> set[tuple[str, str]]:
+    """The (library, release) pairs an env's factors name (``django42`` → django, 42)."""
+    factors = name.split("-")
+    found: set[tuple[str, str]] = set()
+    for index, factor in enumerate(factors):
+        match = RELEASE_RE.fullmatch(factor)
+        if match is None or factor.lower() in UNVERSIONED_FACTORS or parse_token(factor):
+            continue
+        library = match["library"].lower()
+        if library == "v" and index:
+            library = f"{factors[index - 1].lower()}-v"
+        found.add((library, match["release"]))
+    return found
 
 
-def _join_members(original: Sequence[str], kept: Sequence[str]) -> str:
-    """Members joined back, the first taking the original first member's leading space."""
-    lead = original[0][: len(original[0]) - len(original[0].lstrip())]
-    return ",".join([lead + kept[0].lstrip(), *kept[1:]])
+def cell_of_matrix(name: str, known: Collection[str], policy: Policy) -> bool:
+    """True when an env pairs its dropped Python with a release of a library that only dropped
+    Pythons test, while kept Pythons test other releases of it: a compatibility-matrix cell
+    that exists for the old Python (``py39-django32`` next to ``py312-django50``)."""
+    mine = _releases(name)
+    if not mine:
+        return False
+    kept: set[tuple[str, str]] = set()
+    for other in known:
+        if not runs_dropped(other, policy):
+            kept |= _releases(other)
+    libraries = {library for library, _ in kept}
+    return any(release not in kept and release[0] in libraries for release in mine)
 
 
-def _group_after(group: Group, policy: Policy) -> tuple[str | None, set[Minor]]:
-    """The group's new text (with braces), or None when every member is gone."""
-    kept: list[str] = []
-    dropped: set[Minor] = set()
-    for member in group.members:
-        new, lost = _member_after(member, group, policy)
-        dropped |= lost
-        if new is not None:
-            kept.append(new)
-    if not kept:
-        return None, dropped
-    if not dropped:
-        return "{" + ",".join(group.members) + "}", dropped
-    if [k.strip() for k in kept] == [""]:
-        return "", dropped
-    return "{" + _join_members(group.members, kept) + "}", dropped
+# --- writing an expression back ----------------------------------------------------------------
+
+
+class Cell(NamedTuple):
+    """One env an expression generates: its name and the member (and range number) it takes
+    from each group, by group number."""
+
+    name: str
+    choices: tuple[tuple[int, str], ...]
+
+
+def _cells(parts: Sequence[Part]) -> list[Cell]:
+    options: list[list[tuple[int, str]]] = [
+        [(m, choice) for m, member in enumerate(part.members) for choice in _choices(member)]
+        for part in parts
+        if isinstance(part, Group)
+    ]
+    cells: list[Cell] = []
+    for picked in product(*options):
+        chosen = iter(picked)
+        pieces = [part if isinstance(part, str) else next(chosen)[1] for part in parts]
+        cells.append(Cell("".join(pieces), tuple(picked)))
+    return cells
+
+
+class Axis(NamedTuple):
+    """Where an expression names its Python: a group's members (``group`` is its number), or
+    one factor of a literal part (``part`` is its index, ``offset`` where the factor starts)."""
+
+    group: int | None
+    part: int = 0
+    offset: int = 0
+    factor: str = ""
+
+
+def _versions_of(member: str, group: Group) -> bool:
+    """True when a member forms a Python factor with the group's surroundings (``py3`` + ``9``)."""
+    return all(parse_token(group.left + c + group.right) for c in _choices(member))
 
 
 def _literal_factors(parts: Sequence[Part], index: int) -> list[tuple[int, str]]:
@@ -135,124 +303,205 @@ def _literal_factors(parts: Sequence[Part], index: int) -> list[tuple[int, str]]
     return factors
 
 
-def _dropped_factor(factor: str, policy: Policy) -> Minor | None:
-    token = parse_token(factor)
-    if token is not None and policy.drops(token.version):
-        return token.version
-    return None
-
-
-def fate_of(expression: str, policy: Policy) -> Fate:
-    """Take dropped versions out of one env expression."""
-    parts = parse_expression(expression)
-    if parts is None:
-        return Fate(expression, False, frozenset())
-    pieces: list[str] = []
-    dead = False
-    dropped: set[Minor] = set()
-    for index, part in enumerate(parts):
-        if isinstance(part, Group):
-            new, lost = _group_after(part, policy)
-            dead = dead or new is None
-            dropped |= lost
-            pieces.append(new if new is not None else "{}")
-            continue
-        for _, factor in _literal_factors(parts, index):
-            version = _dropped_factor(factor, policy)
-            if version is not None:
-                dead = True
-                dropped.add(version)
-        pieces.append(part)
-    return Fate("".join(pieces), dead, frozenset(dropped))
-
-
-def _retarget_literal(parts: Sequence[Part], index: int, policy: Policy) -> str:
-    text = parts[index]
-    assert isinstance(text, str)
-    for offset, factor in reversed(_literal_factors(parts, index)):
-        token = parse_token(factor)
-        if token is not None and policy.drops(token.version):
-            new = retarget(token, policy.minimum, policy.latest_patch)
-            text = text[:offset] + new + text[offset + len(factor) :]
-    return text
-
-
-def _minimum_member(group: Group, policy: Policy) -> str | None:
-    """The member naming the new minimum in this group's spelling (``py3{9}`` → ``11``)."""
-    member = group.members[0].strip()  # an emptied group holds only version members
-    versions = _versions_of(member, group)
-    assert versions
-    middle = str(versions[0][0]) if RANGE_RE.fullmatch(member) else member
-    token = parse_token(group.left + middle + group.right)
-    assert token is not None
-    new = retarget(token, policy.minimum, policy.latest_patch)
-    if new.startswith(group.left) and new.endswith(group.right):
-        return new[len(group.left) : len(new) - len(group.right)]
-    return None
-
-
-def retarget_expression(expression: str, policy: Policy) -> str | None:
-    """A dead expression moved to the new minimum (``py39-x`` → ``py311-x``), if spellable."""
-    parts = parse_expression(expression)
-    assert parts is not None  # only parsed expressions can be dead
-    pieces: list[str] = []
+def _axis(parts: Sequence[Part]) -> Axis | None:
+    groups = [part for part in parts if isinstance(part, Group)]
+    for number, group in enumerate(groups):
+        if any(_versions_of(member, group) for member in group.members):
+            return Axis(number)
     for index, part in enumerate(parts):
         if isinstance(part, str):
-            pieces.append(_retarget_literal(parts, index, policy))
-            continue
-        new, _ = _group_after(part, policy)
-        if new is None:
-            member = _minimum_member(part, policy)
-            if member is None:
-                return None
-            new = member
-        pieces.append(new)
-    return "".join(pieces)
-
-
-def moved_or_gone(text: str, policy: Policy, renamed: set[str]) -> str | None:
-    """A dead env reference follows its env if the env list moved it up (``renamed``), else goes."""
-    moved = retarget_expression(text, policy)
-    if moved is not None and expand(moved) <= renamed:
-        return moved
+            for offset, factor in _literal_factors(parts, index):
+                if parse_token(factor) is not None:
+                    return Axis(None, index, offset, factor)
     return None
 
 
-def expand(expression: str) -> set[str]:
-    """Every env name an expression generates (``py3{9-10}`` → ``py39``, ``py310``)."""
-    choices: list[list[str]] = []
-    for index, piece in enumerate(GROUP_RE.split(expression)):
-        if index % 2 == 0:
-            choices.append([piece])
-            continue
-        members: list[str] = []
-        for member in piece[1:-1].split(","):
-            match = RANGE_RE.fullmatch(member.strip())
-            if match is None:
-                members.append(member.strip())
-            else:
-                members += [str(n) for n in range(int(match["low"]), int(match["high"]) + 1)]
-        choices.append(members)
-    return {"".join(c) for c in product(*choices)}
+class Rendered(NamedTuple):
+    """An expression written back: its new text (None when every env it named goes), the
+    dropped versions it named, and whether a move could not be spelled in it."""
+
+    text: str | None
+    dropped: frozenset[Minor]
+    unspellable: bool = False
 
 
-def runs_python(name: str) -> bool:
-    """True for an env name with a Python factor (``py311-x``, ``py``, ``pypy3``)."""
-    return any(parse_token(f) or f in GENERIC_PYTHONS for f in name.split("-"))
+Slot = tuple[int, str]  # (member, choice) of the axis group; (0, factor) for a literal
 
 
-def _is_versioned_factor(factor: str) -> bool:
-    return (
-        VERSIONED_FACTOR_RE.fullmatch(factor) is not None
-        and factor.lower() not in UNVERSIONED_FACTORS
-        and parse_token(factor) is None
+class _Outcome(NamedTuple):
+    """What ``_settle`` decided for one expression, ready to be spelled."""
+
+    removed: set[tuple[int, int]]  # (group, member) removed from non-axis groups
+    fates: dict[Slot, Minor | None]  # each axis slot's version afterwards (None: it goes)
+    own: dict[Slot, Minor]  # each axis slot's version before
+
+
+def render(expression: str, after: Callable[[str], str | None], policy: Policy) -> Rendered:
+    """``expression`` written back for what ``after`` says of each env (or factor condition)
+    it names: members of dropped Pythons go or move, a group member whose envs all go goes."""
+    parts = parse_expression(expression)
+    if parts is None:
+        return Rendered(expression, frozenset())
+    cells = _cells(parts)
+    outcomes = {cell: after(cell.name) for cell in cells}
+    dropped = frozenset(
+        version
+        for cell, new in outcomes.items()
+        if new != cell.name and (version := _version(cell.name)) and policy.drops(version)
     )
+    if all(new == cell.name for cell, new in outcomes.items()):
+        return Rendered(expression, dropped)
+    if all(new is None for new in outcomes.values()):
+        return Rendered(None, dropped)
+    axis = _axis(parts)
+    outcome = _settle(parts, axis, outcomes)
+    text, unspellable = _spell(parts, axis, outcome, policy)
+    return Rendered(text, dropped, unspellable)
 
 
-def pins_other_versions(expression: str) -> bool:
-    """True when every env also names a version of something else (``py39-dj32``, ``-pip22``).
+def _slot(parts: Sequence[Part], axis: Axis | None, cell: Cell) -> Slot | None:
+    if axis is None:
+        return None
+    if axis.group is None:
+        return (0, axis.factor)
+    member, choice = cell.choices[axis.group]
+    group = [p for p in parts if isinstance(p, Group)][axis.group]
+    return (member, choice) if _versions_of(group.members[member], group) else None
 
-    Such an env is one cell of a compatibility matrix: it goes with its Python rather than
-    moving up to a Python the other version may not support.
-    """
-    return all(any(_is_versioned_factor(f) for f in name.split("-")) for name in expand(expression))
+
+def _version(name: str) -> Minor | None:
+    found = python_factor(name)
+    return None if found is None else found[1].version
+
+
+def _settle(parts: Sequence[Part], axis: Axis | None, outcomes: dict[Cell, str | None]) -> _Outcome:
+    """Which non-axis members go (every env with them goes), and each axis slot's fate over
+    the envs left: when those disagree, a slot that some env keeps stays, else it goes."""
+    groups = [p for p in parts if isinstance(p, Group)]
+    removed = {
+        (g, m)
+        for g, group in enumerate(groups)
+        if axis is None or g != axis.group
+        for m in range(len(group.members))
+        if all(new is None for cell, new in outcomes.items() if cell.choices[g][0] == m)
+    }
+    seen: dict[Slot, set[Minor | None]] = {}
+    own: dict[Slot, Minor] = {}
+    for cell, new in outcomes.items():
+        slot = _slot(parts, axis, cell)
+        if slot is None or any((g, m) in removed for g, (m, _) in enumerate(cell.choices)):
+            continue
+        version = _version(cell.name)
+        assert version is not None
+        own[slot] = version
+        seen.setdefault(slot, set()).add(None if new is None else _version(new))
+    fates: dict[Slot, Minor | None] = {}
+    for slot, versions in seen.items():
+        if len(versions) == 1:
+            fates[slot] = next(iter(versions))
+        else:
+            fates[slot] = own[slot] if own[slot] in versions else None
+    return _Outcome(removed, fates, own)
+
+
+def _spell(
+    parts: Sequence[Part], axis: Axis | None, outcome: _Outcome, policy: Policy
+) -> tuple[str | None, bool]:
+    """The expression's new text from ``_settle``'s outcome, and whether a move was unspellable."""
+    pieces: list[str] = []
+    unspellable = False
+    number = -1
+    for index, part in enumerate(parts):
+        if isinstance(part, Group):
+            number += 1
+            if axis is None or axis.group != number:
+                pieces.append(_spell_group(part, number, outcome))
+                continue
+            text, lost = _spell_axis_group(part, number, outcome, policy)
+            if text is None:
+                return None, lost
+            unspellable |= lost
+            pieces.append(text)
+        elif axis is not None and axis.group is None and axis.part == index:
+            fate = outcome.fates.get((0, axis.factor))
+            if fate is None:
+                return None, unspellable
+            token = parse_token(axis.factor)
+            assert token is not None
+            new = (
+                axis.factor if fate == token.version else retarget(token, fate, policy.latest_patch)
+            )
+            pieces.append(part[: axis.offset] + new + part[axis.offset + len(axis.factor) :])
+        else:
+            pieces.append(part)
+    return "".join(pieces), unspellable
+
+
+def _spell_group(group: Group, number: int, outcome: _Outcome) -> str:
+    """A non-axis group without its removed members (braces kept); one is always left, as
+    an expression whose every env goes is not spelled at all."""
+    kept = [m for i, m in enumerate(group.members) if (number, i) not in outcome.removed]
+    if len(kept) == len(group.members):
+        return "{" + ",".join(group.members) + "}"
+    return "{" + _join_members(group.members, kept) + "}"
+
+
+def _spell_axis_group(
+    group: Group, number: int, outcome: _Outcome, policy: Policy
+) -> tuple[str | None, bool]:
+    """The Python group with each member's new versions; a group left with a single moved
+    member (or only the empty one) loses its braces."""
+    new_members: list[str] = []
+    unchanged = 0
+    unspellable = False
+    for index, member in enumerate(group.members):
+        if not _versions_of(member, group):
+            new_members.append(member)
+            unchanged += 1
+            continue
+        slots = [(index, choice) for choice in _choices(member)]
+        if all(outcome.fates[s] == outcome.own[s] for s in slots):
+            new_members.append(member)
+            unchanged += 1
+            continue
+        fates = [outcome.fates[s] for s in slots]
+        unchanged += any(outcome.fates[s] == outcome.own[s] for s in slots)
+        spelled = _spell_member(group, member, [f for f in fates if f is not None], policy)
+        if spelled is None:
+            unspellable = True
+            new_members.append(member)
+        elif spelled:
+            new_members.append(spelled)
+    if not new_members:
+        return None, unspellable
+    if [m.strip() for m in new_members] == [""]:
+        return "", unspellable
+    if len(new_members) == 1 and not unchanged and not unspellable:
+        return new_members[0].strip(), unspellable
+    return "{" + _join_members(group.members, new_members) + "}", unspellable
+
+
+def _spell_member(group: Group, member: str, versions: list[Minor], policy: Policy) -> str | None:
+    """A member naming ``versions`` in its own spelling ("" when none is left): a range keeps
+    its dash; None when the group's surroundings cannot spell one of them (``py2{7}``)."""
+    if not versions:
+        return ""
+    base = parse_token(group.left + _choices(member)[0] + group.right)
+    assert base is not None
+    spelled: list[str] = []
+    for version in sorted(set(versions)):
+        new = retarget(base, version, policy.latest_patch)
+        if not (new.startswith(group.left) and new.endswith(group.right)):
+            return None
+        spelled.append(new[len(group.left) : len(new) - len(group.right)])
+    lead = member[: len(member) - len(member.lstrip())]
+    match = RANGE_RE.fullmatch(member.strip())
+    if match is not None and len(spelled) > 1:
+        return f"{lead}{spelled[0]}{match['dash']}{spelled[-1]}"
+    return lead + ",".join(spelled)
+
+
+def _join_members(original: Sequence[str], kept: Sequence[str]) -> str:
+    """Members joined back, the first taking the original first member's leading space."""
+    lead = original[0][: len(original[0]) - len(original[0].lstrip())]
+    return ",".join([lead + kept[0].lstrip(), *kept[1:]])

@@ -1,18 +1,21 @@
 """tox.ini: env lists, factor conditions, gh-actions maps, basepython and per-env sections.
 
-Env names are handled by ``rewriters.environments.tox_envs``.  An env that only runs on dropped
-Pythons goes
-when the env list already has its move-up, or when it is a compatibility-matrix cell
-(``py39-dj32``) and other envs still run a Python; otherwise it moves to the new minimum
-(``py39-freeze`` → ``py311-freeze``), and its ``[testenv:...]`` section follows.  A setting line
-conditioned only on dropped factors goes; a section for a dropped env goes unless something
-refers to it.  setup.cfg's ``[tox:tox]`` reuses ``rewrite_sections``.
+What becomes of each env is ``rewriters.environments.tox_envs.decide``'s answer, the same for
+every tox configuration: the env list shrinks by the list rule (``py39, py312`` → ``py311,
+py312``; ``py39-freeze`` alone → ``py311-freeze``), and an env whose Pythons are all dropped
+goes rather than moves when this file keys something to it that only those Pythons need: a
+``deps`` line conditioned on its dropped Python (``py39: pytest==8.3.5``), a pinned ``deps`` in
+a section of its own, or a release of a library only dropped Pythons test
+(``py39-django32``). Sections, factor-conditional lines, ``depends`` and ``labels`` follow
+their envs: renamed with a moved env, gone with a removed one (a section something refers to
+stays, with a note). setup.cfg's ``[tox:tox]`` reuses ``rewrite_sections``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 
 from rewriters.environments import tox_envs
 from rewriters.formats import ini as _ini
@@ -58,41 +61,64 @@ def _apply_items(
     plan.edits.append(Edit(value.start, value.start + len(body), rebuilt))
 
 
-def _dead_item(item: Item, covered: set[str], policy: Policy, plan: Plan) -> str | None:
-    """A dead env list item moves to the new minimum (added to ``covered``), or goes (None)
-    when that env is listed already or it is a matrix cell and another env runs a Python."""
-    if tox_envs.pins_other_versions(item.text) and any(tox_envs.runs_python(n) for n in covered):
-        return None
-    moved = tox_envs.retarget_expression(item.text, policy)
-    if moved is None:
-        plan.notes.append(f"env list: cannot spell Python {policy.minimum} in {item.text!r}")
-        return item.text
-    names = tox_envs.expand(moved)
-    if names <= covered:
-        return None
-    covered |= names
-    plan.renamed |= names
-    return moved
+def _envlists(sections: Sequence[Section]) -> Iterator[tuple[str, Entry]]:
+    """The env list entries of the ``[tox]`` (or ``[tox:tox]``) section, with their place."""
+    for section in sections:
+        if section.name in TOX_SECTIONS:
+            for entry in section.entries:
+                if entry.name() in ENVLIST_KEYS:
+                    yield f"[{section.name}] {entry.key}", entry
 
 
-def rewrite_envlist(where: str, entry: Entry, policy: Policy, plan: Plan) -> None:
-    """Drop versions from ``envlist``; an env left with no Python moves to the minimum or goes."""
-    lines = [(v, split_items(_body(v), v.start)) for v in entry.values]
-    fates = {i.start: tox_envs.fate_of(i.text, policy) for _, items in lines for i in items}
-    covered: set[str] = set()
-    for fate in fates.values():
-        covered |= set() if fate.dead else tox_envs.expand(fate.text)
-    for value, items in lines:
-        new: dict[int, str | None] = {}
-        for index, item in enumerate(items):
-            fate = fates[item.start]
-            if fate.dead:
-                new[index] = _dead_item(item, covered, policy, plan)
-            elif fate.text != item.text:
-                new[index] = fate.text
-        new = {i: t for i, t in new.items() if t != items[i].text}
+def _listed(entry: Entry) -> Iterator[str]:
+    """The env names an env list entry generates, in order."""
+    for value in entry.values:
+        for item in split_items(_body(value), value.start):
+            yield from tox_envs.names(item.text)
+
+
+def _section_envs(section: Section) -> list[str]:
+    """The env names a ``[testenv:...]`` section is for."""
+    items = split_items(section.name.removeprefix("testenv:"), 0)
+    return [name for item in items for name in tox_envs.names(item.text)]
+
+
+def _carries(sections: Sequence[Section], policy: Policy, name: str) -> bool:
+    """True when a ``deps`` line is keyed to env ``name`` for its dropped Python only: a line
+    conditioned on dropped Pythons (``py39: pytest==8.3.5``), or a pinned requirement in a
+    section only for envs of dropped Pythons (``[testenv:py39-old]`` ``deps = attrs<22``)."""
+    for section in sections:
+        envs = _section_envs(section) if section.name.startswith("testenv:") else []
+        if section.name != "testenv" and name not in envs:
+            continue
+        alone = bool(envs) and all(tox_envs.runs_dropped(env, policy) for env in envs)
+        deps = (v for e in section.entries if e.name() == "deps" for v in e.values)
+        for value in deps:
+            items = condition_items(value)
+            conditions = [c for i in items or () for c in tox_envs.names(i.text)]
+            if conditions and not any(tox_envs.matches(c, name) for c in conditions):
+                continue
+            if conditions and all(tox_envs.runs_dropped(c, policy) for c in conditions):
+                return True
+            requirement = INLINE_COMMENT_RE.sub("", value.text[_condition_end(value) + 1 :])
+            if alone and tox_envs.pins_release(requirement.strip()):
+                return True
+    return False
+
+
+def verdict_of(sections: Sequence[Section], policy: Policy) -> tox_envs.Verdict:
+    """What becomes of every env the file lists or has a section for."""
+    listed = [name for _, entry in _envlists(sections) for name in _listed(entry)]
+    defined = [n for s in sections if s.name.startswith("testenv:") for n in _section_envs(s)]
+    return tox_envs.decide(listed, defined, partial(_carries, sections, policy), policy)
+
+
+def rewrite_envlist(where: str, entry: Entry, verdict: tox_envs.Verdict, plan: Plan) -> None:
+    """Drop versions from ``envlist``: each env goes, moves or stays as ``verdict`` says."""
+    for value in entry.values:
+        items = split_items(_body(value), value.start)
+        new = _reference_items(items, verdict.after, verdict.policy, plan, where)
         if new:
-            plan.drop(where, set().union(*(fates[i.start].dropped for i in items)))
             _apply_items(entry, value, items, new, plan)
 
 
@@ -113,12 +139,14 @@ def _condition_end(value: Value) -> int:
     return value.text.find(":") if condition_items(value) is not None else -1
 
 
-def _rewrite_condition(where: str, entry: Entry, value: Value, policy: Policy, plan: Plan) -> bool:
-    """Drop dead factors from a line's condition; True when the line survives."""
+def _rewrite_condition(
+    where: str, entry: Entry, value: Value, after: After, policy: Policy, plan: Plan
+) -> bool:
+    """Drop the factors of gone envs from a line's condition; True when the line survives."""
     items = condition_items(value)
     if items is None:
         return True
-    new = _reference_items(items, policy, plan, where)
+    new = _reference_items(items, after, policy, plan, where)
     if not new:
         return True
     if _all_gone(items, new):
@@ -146,25 +174,32 @@ def _retarget_basepython(
     plan.changes.append(f"{where}: {content.strip()} → {new}")
 
 
+After = Callable[[str], str | None]
+
+
 def _reference_items(
-    items: Sequence[Item], policy: Policy, plan: Plan, where: str
+    items: Sequence[Item], after: After, policy: Policy, plan: Plan, where: str
 ) -> dict[int, str | None]:
-    """New text for env references (``depends``, section names) after dropping versions."""
+    """New text for env expressions (env list items, ``depends``, section names, conditions)
+    after what ``after`` says of each env or condition they name."""
     new: dict[int, str | None] = {}
     for index, item in enumerate(items):
-        fate = tox_envs.fate_of(item.text, policy)
-        plan.drop(where, fate.dropped)
-        if fate.dead:
-            new[index] = tox_envs.moved_or_gone(item.text, policy, plan.renamed)
-        elif fate.text != item.text:
-            new[index] = fate.text
+        rendered = tox_envs.render(item.text, after, policy)
+        plan.drop(where, rendered.dropped)
+        if rendered.unspellable:
+            plan.notes.append(f"env list: cannot spell Python {policy.minimum} in {item.text!r}")
+        if rendered.text == item.text:
+            continue
+        new[index] = rendered.text
+        if not rendered.dropped:
+            plan.changes.append(f"{where}: {item.text} went with its envs")
     return new
 
 
-def _rewrite_depends(where: str, entry: Entry, policy: Policy, plan: Plan) -> None:
+def _rewrite_depends(where: str, entry: Entry, verdict: tox_envs.Verdict, plan: Plan) -> None:
     for value in entry.values:
         items = split_items(_body(value), value.start)
-        new = _reference_items(items, policy, plan, where)
+        new = _reference_items(items, verdict.after, verdict.policy, plan, where)
         if new:
             _apply_items(entry, value, items, new, plan)
 
@@ -172,7 +207,11 @@ def _rewrite_depends(where: str, entry: Entry, policy: Policy, plan: Plan) -> No
 def _note_orphans(where: str, value: Value, separator: str, policy: Policy, plan: Plan) -> None:
     """A removed ``3.9: py39, mypy`` line also ran envs that may run nowhere now."""
     key, _, envs = value.text.partition(separator)
-    orphans = [i.text for i in split_items(envs, 0) if not tox_envs.fate_of(i.text, policy).dead]
+    orphans = [
+        i.text
+        for i in split_items(envs, 0)
+        if not all(tox_envs.runs_dropped(n, policy) for n in tox_envs.names(i.text))
+    ]
     if orphans:
         plan.notes.append(
             f"{where}: the removed {key.strip()} line also ran {', '.join(orphans)};"
@@ -180,13 +219,13 @@ def _note_orphans(where: str, value: Value, separator: str, policy: Policy, plan
         )
 
 
-def _rewrite_labels(where: str, entry: Entry, policy: Policy, plan: Plan) -> None:
-    """``labels = unit = py310, py311``: dropped envs leave each label."""
+def _rewrite_labels(where: str, entry: Entry, verdict: tox_envs.Verdict, plan: Plan) -> None:
+    """``labels = unit = py310, py311``: gone envs leave each label, moved ones are renamed."""
     for value in entry.values:
         name, equals, envs = value.text.partition("=")
         offset = value.start + len(name) + len(equals)
         items = split_items(envs, offset)
-        new = _reference_items(items, policy, plan, where) if equals else {}
+        new = _reference_items(items, verdict.after, verdict.policy, plan, where) if equals else {}
         if new and _all_gone(items, new):
             _ini.replace_value(entry, value, None, plan)
         elif new:
@@ -203,16 +242,24 @@ def _rewrite_gh_map(where: str, entry: Entry, policy: Policy, plan: Plan) -> Non
             _note_orphans(where, value, "=", policy, plan)
 
 
-def _rewrite_entry(section: Section, entry: Entry, policy: Policy, plan: Plan) -> None:
+def _dropped_only(condition: str, policy: Policy) -> str | None:
+    """A tox-gh-actions map key: a dropped version goes (its envs are not its to rename)."""
+    return None if tox_envs.runs_dropped(condition, policy) else condition
+
+
+def _rewrite_entry(section: Section, entry: Entry, verdict: tox_envs.Verdict, plan: Plan) -> None:
     where = f"[{section.name}] {entry.key}"
+    policy = verdict.policy
     if entry.name() == "depends":
-        _rewrite_depends(where, entry, policy, plan)
+        _rewrite_depends(where, entry, verdict, plan)
         return
+    mapped = _is_map_section(section.name)
+    after = partial(_dropped_only, policy=policy) if mapped else verdict.condition_after
     requirements = (value.text[_condition_end(value) + 1 :] for value in entry.values)
     dead = dead_projects(requirements, policy.minimum) if entry.name() == "deps" else set()
     for value in entry.values:
-        alive = _rewrite_condition(where, entry, value, policy, plan)
-        if not alive and _is_map_section(section.name):
+        alive = _rewrite_condition(where, entry, value, after, policy, plan)
+        if not alive and mapped:
             _note_orphans(where, value, ":", policy, plan)
         if alive and entry.name() in BASEPYTHON_KEYS:
             _retarget_basepython(where, entry, value, policy, plan)
@@ -225,7 +272,7 @@ def _rewrite_entry(section: Section, entry: Entry, policy: Policy, plan: Plan) -
 
 
 def _rewrite_env_header(
-    text: str, section: Section, taken: set[str], policy: Policy, plan: Plan
+    text: str, section: Section, taken: set[str], verdict: tox_envs.Verdict, plan: Plan
 ) -> bool:
     """Rename or delete a ``[testenv:...]`` section; True when the section stays.
 
@@ -234,7 +281,7 @@ def _rewrite_env_header(
     prefix = "testenv:"
     start = section.name_start + len(prefix)
     items = split_items(section.name[len(prefix) :], start)
-    new = _reference_items(items, policy, plan, f"[{section.name}]")
+    new = _reference_items(items, verdict.after, verdict.policy, plan, f"[{section.name}]")
     if not new:
         return True
     if not _all_gone(items, new):
@@ -242,11 +289,16 @@ def _rewrite_env_header(
         if prefix + rebuilt not in taken:
             taken.add(prefix + rebuilt)
             plan.edits.append(Edit(start, start + len(section.name) - len(prefix), rebuilt))
-            if any(tox_envs.fate_of(items[i].text, policy).dead for i in new if new[i] is not None):
-                plan.dropped_in.pop(f"[{section.name}]")  # the rename says it all
+            if any(_moves(items[i].text, verdict) for i in new if new[i] is not None):
+                plan.dropped_in.pop(f"[{section.name}]", None)  # the rename says it all
                 plan.changes.append(f"[{section.name}] → [{prefix}{rebuilt}]")
             return True
     return not _remove_section(text, section, plan)
+
+
+def _moves(expression: str, verdict: tox_envs.Verdict) -> bool:
+    """True when some env of ``expression`` moves to another Python."""
+    return any(verdict.after(n) not in (None, n) for n in tox_envs.names(expression))
 
 
 def _remove_section(text: str, section: Section, plan: Plan) -> bool:
@@ -254,10 +306,22 @@ def _remove_section(text: str, section: Section, plan: Plan) -> bool:
     if f"[{section.name}]" in text[: section.header.start] + text[section.header.stop :]:
         plan.notes.append(f"[{section.name}] is only for dropped Pythons but is referenced; kept")
         return False
-    plan.edits.append(Edit(*_ini.section_span(text, section), ""))
+    start, stop = _ini.section_span(text, section)
+    plan.edits.append(Edit(_comment_above(text, start), stop, ""))
     plan.dropped_in.pop(f"[{section.name}]", None)
     plan.changes.append(f"[{section.name}]: removed")
     return True
+
+
+def _comment_above(text: str, start: int) -> int:
+    """Where a removed section starts once the comment lines right above its header (no
+    blank line between) go with it: they can only be about it."""
+    while start:
+        above = text.rfind("\n", 0, start - 1) + 1
+        if not text[above:start].strip().startswith(("#", ";")):
+            break
+        start = above
+    return start
 
 
 def _is_env_section(name: str) -> bool:
@@ -271,24 +335,22 @@ def _is_map_section(name: str) -> bool:
 
 def rewrite_sections(text: str, sections: Sequence[Section], policy: Policy, plan: Plan) -> None:
     """The tox part of a file: ``[tox]``/``[tox:tox]`` env lists first, then env sections."""
-    for section in sections:
-        if section.name in TOX_SECTIONS:
-            for entry in section.entries:
-                if entry.name() in ENVLIST_KEYS:
-                    rewrite_envlist(f"[{section.name}] {entry.key}", entry, policy, plan)
+    verdict = verdict_of(sections, policy)
+    for where, entry in _envlists(sections):
+        rewrite_envlist(where, entry, verdict, plan)
     taken = {s.name for s in sections}
     for section in sections:
         if section.name.startswith("testenv:") and not _rewrite_env_header(
-            text, section, taken, policy, plan
+            text, section, taken, verdict, plan
         ):
             continue
         for entry in section.entries:
             if _is_env_section(section.name) or _is_map_section(section.name):
-                _rewrite_entry(section, entry, policy, plan)
+                _rewrite_entry(section, entry, verdict, plan)
             elif section.name == "gh":
                 _rewrite_gh_map(f"[gh] {entry.key}", entry, policy, plan)
             elif section.name in TOX_SECTIONS and entry.name() == "labels":
-                _rewrite_labels(f"[{section.name}] labels", entry, policy, plan)
+                _rewrite_labels(f"[{section.name}] labels", entry, verdict, plan)
 
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rewriters import registry
 from rewriters.environments import tox_ini
 from rewriters.formats import ini as _ini
+from rewriters.policy import Facts
 from rewriters.result import BrokenOutput, UnparsableInput
 from rewriters.versions import Minor
 from tests.conftest import POLICY, POLICY_310
 from tests.rewriters._check import check, fixture_pairs, noop
+
+DECLARED = replace(POLICY, facts=Facts(newest=Minor(3, 13)))  # the project declares 3.13
 
 
 @pytest.mark.parametrize(
@@ -110,8 +115,13 @@ def test_noop(before):
         ),
         pytest.param(
             "[tox]\nenvlist = py3{,9,10}\n",
-            "[tox]\nenvlist = py3\n",
-            id="only the empty member left",
+            "[tox]\nenvlist = py3{,11}\n",
+            id="the empty member stays beside the minimum",
+        ),
+        pytest.param(
+            "[tox]\nenvlist = py3{,9}\n",
+            "[tox]\nenvlist = py3{,11}\n",
+            id="a single old member moves beside the empty one",
         ),
         pytest.param(
             "[tox]\nenvlist = {3.9,3.10,3.11,pypy3}-unit\n",
@@ -130,8 +140,8 @@ def test_noop(before):
         ),
         pytest.param(
             "[tox]\nenvlist = py3{8-10, 12}\n",
-            "[tox]\nenvlist = py3{12}\n",
-            id="range gone",
+            "[tox]\nenvlist = py3{11, 12}\n",
+            id="old range becomes the minimum",
         ),
         pytest.param(
             "[tox]\nenvlist = {,ci-}py{39,310,311,py3},fuzz\n",
@@ -260,6 +270,12 @@ def test_noop(before):
             id="last section goes",
         ),
         pytest.param(
+            "[testenv:lint]\ndeps = ruff\n\n# the oldest releases we support\n; keep in sync\n"
+            "[testenv:py39-oldest]\ndeps = attrs==21.3.0\n\n[testenv:docs]\n",
+            "[testenv:lint]\ndeps = ruff\n\n[testenv:docs]\n",
+            id="comments right above a removed section go with it",
+        ),
+        pytest.param(
             "[testenv:py39]\n[testenv:py311]\ndeps = x\n",
             "[testenv:py311]\ndeps = x\n",
             id="empty section goes",
@@ -299,6 +315,141 @@ def test_noop(before):
 )
 def test_rewrite(before, after):
     check(tox_ini, before, after, POLICY)
+
+
+# Envs whose Pythons are all dropped: each goes when the file keys something to those Pythons,
+# and moves to the new minimum only when it is plainly the oldest supported job.
+ENVS_OF_DROPPED_PYTHONS = (
+    pytest.param(
+        "[tox]\nenvlist = py39, py310, py312, py313, lint\n",
+        "[tox]\nenvlist = py311, py312, py313, lint\n",
+        id="the list keeps testing the oldest supported python, as a CI list does",
+    ),
+    pytest.param(
+        "[tox]\nenvlist = py3{9,10,12,13}-tests, lint\n",
+        "[tox]\nenvlist = py3{11,12,13}-tests, lint\n",
+        id="a brace list gives the expanded list's answer",
+    ),
+    pytest.param(
+        "[tox]\nenvlist =\n    py39\n    py312\n    py313\n\n"
+        "[testenv]\ndeps =\n    pytest>=8\n    docs: sphinx<8\n    py39: pytest==8.3.5\n"
+        "commands = pytest {posargs}\n",
+        "[tox]\nenvlist =\n    py312\n    py313\n\n"
+        "[testenv]\ndeps =\n    pytest>=8\n    docs: sphinx<8\ncommands = pytest {posargs}\n",
+        id="a pin keyed to the dropped python takes its env along",
+    ),
+    pytest.param(
+        "[tox]\nenvlist = py39, py312\n\n[testenv]\ndeps =\n    py39,py312: coverage==7.6.1\n",
+        "[tox]\nenvlist = py311, py312\n\n[testenv]\ndeps =\n    py311,py312: coverage==7.6.1\n",
+        id="a pin shared with a kept python moves with the env",
+    ),
+    pytest.param(
+        "[tox]\nenvlist = py312, py39-oldest\n\n"
+        "[testenv:py39-oldest]\ndescription = the oldest releases we support\n"
+        "deps =\n    attrs==21.3.0  # first with attrs.define\n    click==8.0.0\n"
+        "commands = pytest\n\n[testenv:lint]\ncommands = ruff check\n",
+        "[tox]\nenvlist = py312\n\n[testenv:lint]\ncommands = ruff check\n",
+        id="a section of its own with pinned deps goes with its env",
+    ),
+    pytest.param(
+        "[tox]\nenvlist = py312, py39-build\n\n"
+        "[testenv:py3{9,12}-build]\ndeps = build==1.2.2\ncommands = python -m build\n",
+        "[tox]\nenvlist = py312, py311-build\n\n"
+        "[testenv:py3{11,12}-build]\ndeps = build==1.2.2\ncommands = python -m build\n",
+        id="a pinned section shared with a kept python does not hold its env back",
+    ),
+    pytest.param(
+        "[tox]\nenvlist =\n    {py3.8,py3.9}-django-v{1.11,2.2}\n"
+        "    {py3.9,py3.12,py3.13}-django-v{4.2}\n    {py3.12,py3.13}-django-v{5.1}\n\n"
+        "[testenv]\ndeps =\n    django-v1.11: Django~=1.11.0\n    django-v2.2: Django~=2.2.0\n"
+        "    django-v4.2: Django~=4.2.0\n    django-v5.1: Django~=5.1.0\n"
+        "    django-v{1.11,2.2,4.2}: pytest-django<4.9\n",
+        "[tox]\nenvlist =\n    {py3.11,py3.12,py3.13}-django-v{4.2}\n"
+        "    {py3.12,py3.13}-django-v{5.1}\n\n"
+        "[testenv]\ndeps =\n    django-v4.2: Django~=4.2.0\n    django-v5.1: Django~=5.1.0\n"
+        "    django-v{4.2}: pytest-django<4.9\n",
+        id="library releases only dropped pythons test go with their conditions",
+    ),
+    pytest.param(
+        "[tox]\nenvlist =\n    py39-{cli,django32}\n    py312-{cli,django50}\n",
+        "[tox]\nenvlist =\n    py311-{cli}\n    py312-{cli,django50}\n",
+        id="a matrix cell leaves its group while its row moves up",
+    ),
+    pytest.param(
+        "[tox]\nenvlist = py{39,312}-django{32,50}, py311-django50\n",
+        "[tox]\nenvlist = py{312}-django{32,50}, py311-django50\n",
+        id="a member whose envs disagree goes",
+    ),
+    pytest.param(
+        "[tox]\nenvlist = py{39}-{a,b}-{x,y}, py312\n\n"
+        "[testenv]\ndeps =\n    py39-a-x: attrs==21.3.0\n",
+        "[tox]\nenvlist = py312\n\n[testenv]\ndeps =\n",
+        id="envs of a group that disagree beyond one member go",
+    ),
+    pytest.param(
+        "[tox]\nenvlist = py39-{a,b}-{x,y}, py312\n\n"
+        "[testenv]\ndeps =\n    py39-a-x: attrs==21.3.0\n",
+        "[tox]\nenvlist = py312\n\n[testenv]\ndeps =\n",
+        id="envs of a literal python that disagree go",
+    ),
+    pytest.param(
+        "[tox]\nenvlist = {unit,docs}-x-py39, py312\n",
+        "[tox]\nenvlist = {unit,docs}-x-py311, py312\n",
+        id="python factor after the groups",
+    ),
+    pytest.param(
+        "[tox]\nenvlist = py3{,9,10}, py311\n",
+        "[tox]\nenvlist = py3, py311\n",
+        id="only the empty member left",
+    ),
+    pytest.param(
+        "[tox]\nenvlist = py39-cov, py312\nlabels =\n    ci = py39-cov, py312\n\n"
+        "[testenv:report]\ndepends = py39-cov\n",
+        "[tox]\nenvlist = py311-cov, py312\nlabels =\n    ci = py311-cov, py312\n\n"
+        "[testenv:report]\ndepends = py311-cov\n",
+        id="labels and depends follow a moved env",
+    ),
+)
+
+
+@pytest.mark.parametrize(("before", "after"), ENVS_OF_DROPPED_PYTHONS)
+def test_envs_of_dropped_pythons(before, after):
+    check(tox_ini, before, after, POLICY)
+
+
+def test_extras_on_the_oldest_python_move_with_their_pins():
+    # twisted24 is tested on the oldest Python only, and no kept Python tests another twisted:
+    # the env is the oldest supported job for that extra, not a cell of a compatibility matrix
+    before = (
+        "[tox]\nenvlist =\n    py39\n    py310\n    py311\n    py39-{xdist,twisted24,twisted25}\n\n"
+        "[testenv]\ndeps =\n    xdist: pytest-xdist>=3\n    twisted24: twisted<25\n"
+        "    twisted25: twisted>=25\n"
+    )
+    after = before.replace("    py39\n", "").replace("py39-{", "py310-{")
+    check(tox_ini, before, after, POLICY_310)
+
+
+def test_a_window_of_versions_moves_up_as_in_ci():
+    before = "[tox]\nenvlist = py3{10,11}-compat, py3{11,12,13}\n"
+    after = "[tox]\nenvlist = py3{11,12}-compat, py3{11,12,13}\n"
+    check(tox_ini, before, after, DECLARED)
+
+
+def test_a_rename_never_duplicates_a_section():
+    # the window moves py310 up to 3.11 and py311 to 3.12: [testenv:py310] cannot take the
+    # name [testenv:py311] still holds, so it goes
+    before = (
+        "[tox]\nenvlist = py3{10,11}, lint\n[testenv:py310]\ndeps = a\n[testenv:py311]\ndeps = b\n"
+    )
+    after = "[tox]\nenvlist = py3{11,12}, lint\n[testenv:py312]\ndeps = b\n"
+    check(tox_ini, before, after, DECLARED)
+
+
+def test_a_member_kept_by_some_envs_stays():
+    # the window of "compat" moves py311-compat up to 3.12, while py311 stays for "unit"
+    before = "[tox]\nenvlist = py3{10,11}-{compat,unit}, py3{12,13}-unit\n"
+    after = "[tox]\nenvlist = py3{11}-{compat,unit}, py3{12,13}-unit\n"
+    check(tox_ini, before, after, DECLARED)
 
 
 def test_minimum_310_keeps_310():
@@ -374,10 +525,10 @@ def test_same_change_is_reported_once():
 
 
 def test_unspellable_minimum_is_left_with_a_note():
-    before = "[tox]\nenvlist = py2{6,7}, py39, lint\n"
+    before = "[tox]\nenvlist = py2{6,7}, lint\n"
     result = tox_ini.rewrite(before, POLICY)
     assert result is not None
-    assert result.text == "[tox]\nenvlist = py2{6,7}, py311, lint\n"
+    assert result.text == "[tox]\nenvlist = py2{7}, lint\n"
     assert result.notes == ("env list: cannot spell Python 3.11 in 'py2{6,7}'",)
 
 
