@@ -39,6 +39,7 @@ from rewriters.packaging.dependencies import (
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite
 from rewriters.specifiers import (
+    RaisedFloor,
     classifier_for,
     classifier_version,
     raise_floor,
@@ -76,8 +77,7 @@ def _floor(out: Out, text: str, entry: _toml.Entry) -> None:
         return
     start, end = _toml.inner(text, entry.value)
     spec = text[start:end]
-    raised = None if _ceiling_too_low(spec, out.policy) else raise_floor(spec, out.policy)
-    shifted = shift_window(spec, out.policy) if raised is None else None
+    raised, shifted = _moved_floor(spec, out.policy)
     moved = raised or shifted
     if moved is None:
         if _mentions_dropped(spec, out.policy):
@@ -94,6 +94,12 @@ def _floor(out: Out, text: str, entry: _toml.Entry) -> None:
             f"{label(entry.path)} {spec!r} admitted only dropped Pythons; molt moved the window "
             f"up to {new!r}, as wide as before: check it"
         )
+
+
+def _moved_floor(spec: str, policy: Policy) -> tuple[RaisedFloor | None, RaisedFloor | None]:
+    """The floor raised, or else (a range admitting only dropped versions) the window moved."""
+    raised = None if _ceiling_too_low(spec, policy) else raise_floor(spec, policy)
+    return raised, shift_window(spec, policy) if raised is None else None
 
 
 def _keep_zero_patch(old: str, new: str, minimum: Minor) -> str:
@@ -135,6 +141,24 @@ def _classifiers(out: Out, text: str, entry: _toml.Entry) -> None:
     out.dropped.update(names)
 
 
+def _poetry_classifiers(out: Out, text: str, entry: _toml.Entry) -> None:
+    """``[tool.poetry] classifiers`` lose dropped versions as ``[project]``'s do, when the
+    Python the project declares moves (Poetry adds its own classifiers from that constraint)."""
+    if _python_moves(text, out.policy):
+        _classifiers(out, text, entry)
+
+
+def _python_moves(text: str, policy: Policy) -> bool:
+    """Whether the Python the project declares (Poetry's ``python``, ``requires-python``)
+    moves up."""
+    for path, value in _toml.entries(text):
+        if path in DECLARED_PYTHON_KEYS and value.kind == "string":
+            spec = text[slice(*_toml.inner(text, value))]
+            if any(_moved_floor(spec, policy)):
+                return True
+    return False
+
+
 def _classifier(text: str, item: _toml.Value) -> Minor | None:
     if item.kind != "string":
         return None
@@ -172,11 +196,16 @@ CIBUILDWHEEL_TABLES: tuple[tuple[str, ...], ...] = (
 )
 _poetry_python = condition(CONSTRAINT_RE, "the python constraint")
 _poetry_markers = condition(MARKER_COMPARISON_RE, "the marker")
+# where a project declares the Pythons it supports
+DECLARED_PYTHON_KEYS: tuple[tuple[str, ...], ...] = (
+    ("project", "requires-python"),
+    ("tool", "poetry", "dependencies", "python"),
+    ("tool", "poetry", "dependencies", "python", "version"),
+)
 RULES: Rules = (
-    (("project", "requires-python"), _floor),
+    *((key, _floor) for key in DECLARED_PYTHON_KEYS),
     (("project", "classifiers"), _classifiers),
-    (("tool", "poetry", "dependencies", "python"), _floor),
-    (("tool", "poetry", "dependencies", "python", "version"), _floor),
+    (("tool", "poetry", "classifiers"), _poetry_classifiers),
     *((key, pin) for key in PIN_KEYS),
     (("tool", "isort", "py_version"), partial(pin, bare=True)),
     (("tool", "hatch", "envs", "*", "python"), partial(pin, bare=True)),

@@ -46,6 +46,16 @@ from tests.rewriters._check import check, fixture_pairs, noop
         ),
         pytest.param("[tool.cibuildwheel]\nskip = [1]\nbuild = false\n", id="cibuildwheel-odd"),
         pytest.param(
+            '[tool.poetry]\nclassifiers = ["Programming Language :: Python :: 3.9"]\n'
+            '[tool.poetry.dependencies]\npython = "^3.11"\n',
+            id="poetry-classifiers-when-python-stays",
+        ),
+        pytest.param(
+            '[tool.poetry]\nclassifiers = ["Programming Language :: Python :: 3.9"]\n'
+            "[tool.poetry.dependencies]\npython = 3\n",
+            id="poetry-classifiers-when-python-is-odd",
+        ),
+        pytest.param(
             '[tool.cibuildwheel]\nskip = "cp39-*\\tpp*"\n', id="cibuildwheel-escapes-left-alone"
         ),
         pytest.param(
@@ -92,6 +102,18 @@ from tests.rewriters._check import check, fixture_pairs, noop
 def test_noop(before: str) -> None:
     noop(pyproject, before, POLICY)
 
+
+OLD_CLASSIFIERS = (
+    '    "Programming Language :: Python :: 3.9",\n    "Programming Language :: Python :: 3.10",\n'
+)
+POETRY_CLASSIFIERS = (
+    '[tool.poetry]\nname = "tidewater"\nclassifiers = [\n'
+    '    "Development Status :: 5 - Production/Stable",\n'
+    "{old}"
+    '    "Programming Language :: Python :: 3.11",\n'
+    '    "Programming Language :: Python :: 3.12",\n'
+    "]\n\n[tool.poetry.dependencies]\npython = {python}\n"
+)
 
 CASES = [
     # requires-python
@@ -207,6 +229,23 @@ CASES = [
         '[tool.poetry.dependencies]\npython = { version = "^3.9" }\n',
         '[tool.poetry.dependencies]\npython = { version = "^3.11" }\n',
         id="poetry-table-form",
+    ),
+    pytest.param(
+        POETRY_CLASSIFIERS.format(python='"^3.9"', old=OLD_CLASSIFIERS),
+        POETRY_CLASSIFIERS.format(python='"^3.11"', old=""),
+        id="poetry-classifiers-follow-python",
+    ),
+    pytest.param(
+        POETRY_CLASSIFIERS.format(python='{ version = ">=3.10,<4" }', old=OLD_CLASSIFIERS),
+        POETRY_CLASSIFIERS.format(python='{ version = ">=3.11,<4" }', old=""),
+        id="poetry-classifiers-follow-python-table",
+    ),
+    pytest.param(
+        '[project]\nrequires-python = ">=3.9"\n'
+        '[tool.poetry]\nclassifiers = ["Programming Language :: Python :: 3.9"]\n',
+        '[project]\nrequires-python = ">=3.11"\n'
+        '[tool.poetry]\nclassifiers = ["Programming Language :: Python :: 3.11"]\n',
+        id="poetry-classifiers-follow-requires-python",
     ),
     # tools
     pytest.param(
