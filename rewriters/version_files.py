@@ -17,8 +17,6 @@ from rewriters.policy import Policy
 from rewriters.result import BrokenOutput, Edit, Record, Rewrite
 from rewriters.versions import Minor, join_names, parse_token, retarget
 
-PATTERNS: tuple[str, ...] = (".python-version", "runtime.txt", ".tool-versions")
-
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 WORD_RE = re.compile(r"[^\s#]+")
 TOOL_LINE_RE = re.compile(r"[ \t]*python[ \t]+(?=[^\s#])")

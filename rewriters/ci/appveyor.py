@@ -13,8 +13,6 @@ from rewriters.ci import engine
 from rewriters.policy import Policy
 from rewriters.result import Rewrite
 
-PATTERNS: tuple[str, ...] = ("appveyor.yml", ".appveyor.yml")
-
 SYSTEM = engine.System(
     collection_keys=frozenset({"matrix", "exclude", "allow_failures"}),
     name_keys=frozenset({"name", "ID", "APPVEYOR_JOB_NAME", "JOB_NAME"}),

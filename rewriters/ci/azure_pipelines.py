@@ -13,15 +13,6 @@ from rewriters.ci import engine
 from rewriters.policy import Policy
 from rewriters.result import Rewrite
 
-PATTERNS: tuple[str, ...] = (
-    "azure-pipelines*.yml",
-    "azure-pipelines*.yaml",
-    ".azure-pipelines/*.yml",
-    ".azure-pipelines/*.yaml",
-    "ci/azure*.yml",
-    "ci/azure*.yaml",
-)
-
 SYSTEM = engine.System(
     collection_keys=frozenset({"matrix"}),
     pins_under={"inputs": frozenset({"versionSpec"})},

@@ -11,8 +11,6 @@ from rewriters.ci import engine
 from rewriters.policy import Policy
 from rewriters.result import Rewrite
 
-PATTERNS: tuple[str, ...] = ("bitbucket-pipelines.yml",)
-
 SYSTEM = engine.System(collection_keys=frozenset({"parallel"}))
 
 

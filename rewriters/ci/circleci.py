@@ -13,8 +13,6 @@ from rewriters.ci import engine
 from rewriters.policy import Policy
 from rewriters.result import Rewrite
 
-PATTERNS: tuple[str, ...] = (".circleci/config.yml", ".circleci/config.yaml")
-
 _VERSION_KEYS = frozenset({"version", "tag"})
 
 SYSTEM = engine.System(

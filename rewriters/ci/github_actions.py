@@ -12,13 +12,6 @@ from rewriters.ci import engine
 from rewriters.policy import Policy
 from rewriters.result import Rewrite
 
-PATTERNS: tuple[str, ...] = (
-    ".github/workflows/*.yml",
-    ".github/workflows/*.yaml",
-    "action.yml",
-    "action.yaml",
-)
-
 SYSTEM = engine.System(collection_keys=frozenset(), workflow=True)
 
 

@@ -21,13 +21,6 @@ from rewriters.ci import engine
 from rewriters.policy import Policy
 from rewriters.result import Rewrite
 
-PATTERNS: tuple[str, ...] = (
-    ".gitlab-ci.yml",
-    ".gitlab-ci.yaml",
-    "*.gitlab-ci.yml",
-    ".gitlab/ci/*.yml",
-)
-
 SYSTEM = engine.System(
     collection_keys=frozenset({"matrix"}),
     root_jobs_except=frozenset(

@@ -13,8 +13,6 @@ from rewriters.ci import engine
 from rewriters.policy import Policy
 from rewriters.result import Rewrite
 
-PATTERNS: tuple[str, ...] = (".travis.yml",)
-
 SYSTEM = engine.System(
     env_keys=frozenset({"env", "global", "jobs", "matrix"}),
     collection_keys=frozenset({"include", "exclude", "allow_failures"}),

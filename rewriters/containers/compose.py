@@ -19,13 +19,6 @@ from rewriters.policy import Policy
 from rewriters.result import Edit, Record, Rewrite, apply_edits
 from rewriters.versions import needs_quotes_in_yaml, yaml_quote
 
-PATTERNS = (
-    "docker-compose*.yml",
-    "docker-compose*.yaml",
-    "compose*.yml",
-    "compose*.yaml",
-)
-
 _PYTHON_ARG = re.compile(r"(?i)(?:BASE_|DEFAULT_)?PY(?:THON)?(?:[_-]?(?:VER|VERSION|MINOR))?")
 
 

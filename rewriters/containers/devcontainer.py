@@ -19,12 +19,6 @@ from rewriters.formats.jsonc import check_parses as check_parses  # re-exported:
 from rewriters.policy import Policy
 from rewriters.result import Edit, Record, Rewrite
 
-PATTERNS = (
-    ".devcontainer/devcontainer.json",
-    ".devcontainer/*/devcontainer.json",
-    ".devcontainer.json",
-)
-
 _PYTHON_ARG = re.compile(
     r"(?i)(?:BASE_|DEFAULT_)?PY(?:THON)?(?:[_-]?(?:VER|VERSION|MINOR))?|VARIANT"
 )

@@ -24,17 +24,6 @@ from rewriters.policy import Policy
 from rewriters.result import BrokenOutput, Edit, Record, Rewrite, UnparsableInput, apply_edits
 from rewriters.versions import Minor
 
-PATTERNS = (
-    "Dockerfile",
-    "Dockerfile.*",
-    "Dockerfile-*",
-    "Dockerfile_*",
-    "*.Dockerfile",
-    "*.dockerfile",
-    "Containerfile",
-    "Containerfile.*",
-)
-
 _INSTRUCTION = re.compile(r"[ \t]*([A-Za-z]+)(?=[ \t]|$)")
 _FROM = re.compile(r"(?i)FROM(?:[ \t]+--\S+)*[ \t]+(?P<image>[^\s#]+)")
 _ARG = re.compile(r"""(?P<name>\w+)=(?P<q>["']?)(?P<value>[^\s"']*)(?P=q)""")

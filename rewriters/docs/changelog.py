@@ -22,25 +22,6 @@ from rewriters.policy import Policy
 from rewriters.result import Rewrite
 from rewriters.versions import Minor, join_names
 
-PATTERNS: tuple[str, ...] = (
-    "CHANGELOG*",
-    "CHANGES*",
-    "HISTORY*",
-    "NEWS*",
-    "RELEASE*NOTES*",
-    "docs/changelog*",
-    "docs/*/changelog*",
-    "docs/changes*",
-    "docs/history*",
-    "docs/news*",
-    "docs/*release*notes*",
-    "docs/*release-notes/*",
-    "docs/*whatsnew*",
-    "docs/*whats-new*",
-    "docs/*whats_new*",
-    "towncrier.toml",
-)
-
 CHANGELOG_NAME_RE = re.compile(r"(?:change[-_]?log|changes|history|news)(?:\.\w+)?", re.IGNORECASE)
 ATX_RE = re.compile(r"(#{1,6})[ \t]+(\S.*?)[ \t#]*$")
 ADORNMENT_RE = re.compile(r"([=\-~^*+#\"'`:._])\1{2,}[ \t]*$")

@@ -17,14 +17,6 @@ from rewriters.policy import Policy
 from rewriters.result import Edit, Record, Rewrite
 from rewriters.versions import Minor
 
-PATTERNS: tuple[str, ...] = (
-    "README*",
-    "CONTRIBUTING*",
-    "INSTALL*",
-    "docs/*.md",
-    "docs/*.rst",
-)
-
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 FENCE_RE = re.compile(r"[ \t]{0,3}(?:`{3,}|~{3,})")
 # "Example::" or a code directive opens an rst literal block; ".. note::" does not.

@@ -20,8 +20,6 @@ from rewriters.versions import (
     yaml_quote,
 )
 
-PATTERNS: tuple[str, ...] = (".readthedocs.yaml", ".readthedocs.yml", "readthedocs.yml")
-
 _KEYS = (("build", "tools", "python"), ("python", "version"))
 
 

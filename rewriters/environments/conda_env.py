@@ -22,12 +22,6 @@ from rewriters.result import Edit, Record, Rewrite
 from rewriters.specifiers import raise_floor
 from rewriters.versions import Minor
 
-PATTERNS: tuple[str, ...] = tuple(
-    pattern
-    for extension in ("yml", "yaml")
-    for pattern in (f"*environment*.{extension}", f"requirements*.{extension}", f"ci/*.{extension}")
-)
-
 _ENTRY = re.compile(r"(?P<channel>[\w.-]+::)?python(?P<spec>(?:[\s=<>!~].*)?)", re.DOTALL)
 # ``=3.9``, ``==3.9.18``, `` 3.9.*``: one version, conda's fuzzy ``=`` or exact ``==``
 _PIN = re.compile(r"(?P<op>\s*==?\s*|\s+)(?P<minor>[23]\.\d{1,2})(?P<rest>\.\*|\.\d+)?\s*")

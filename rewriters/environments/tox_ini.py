@@ -27,8 +27,6 @@ from rewriters.specifiers import dead_projects
 from rewriters.tools import tool_ini
 from rewriters.versions import parse_token, retarget
 
-PATTERNS: tuple[str, ...] = ("tox.ini",)
-
 TOX_SECTIONS = frozenset({"tox", "tox:tox"})
 ENVLIST_KEYS = ("envlist", "env_list")
 BASEPYTHON_KEYS = ("basepython", "base_python")

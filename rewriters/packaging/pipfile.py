@@ -11,8 +11,6 @@ from rewriters.policy import Policy
 from rewriters.result import Rewrite
 from rewriters.tools.settings import Rules, apply_rules, pin
 
-PATTERNS: tuple[str, ...] = ("Pipfile",)
-
 RULES: Rules = ((("requires", "python_version"), pin), (("requires", "python_full_version"), pin))
 
 

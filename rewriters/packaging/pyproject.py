@@ -57,8 +57,6 @@ from rewriters.tools.settings import (
 )
 from rewriters.versions import Minor, join_names
 
-PATTERNS: tuple[str, ...] = ("pyproject.toml",)
-
 DOTTED_RE = re.compile(r"(?<![\d.])(\d)\.(\d{1,2})(?![\d])")
 ZERO_PATCH_RE = re.compile(r">=\s*\d+\.\d+\.0(?![\d.])")
 

@@ -21,14 +21,6 @@ from rewriters.specifiers import (
     without_marker,
 )
 
-PATTERNS: tuple[str, ...] = (
-    "*requirements*.txt",
-    "*requirements*.in",
-    "requirements/*.txt",
-    "requirements/*.in",
-    "*constraints*.txt",
-)
-
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 # pip reads "#" as a comment at the start of a line or after a blank
 COMMENT_RE = re.compile(r"(?:^|[ \t])#.*")

@@ -14,8 +14,6 @@ from rewriters.specifiers import classifier_for, classifier_version, dead_projec
 from rewriters.tools import tool_ini
 from rewriters.versions import Minor
 
-PATTERNS: tuple[str, ...] = ("setup.cfg",)
-
 
 def _rewrite_classifiers(entry: Entry, policy: Policy, plan: Plan) -> None:
     """Remove dropped ``Python :: 3.X`` classifiers; if none would be left, the minimum's."""

@@ -29,8 +29,6 @@ from rewriters.result import BrokenOutput, Edit, Record, Rewrite, UnparsableInpu
 from rewriters.specifiers import classifier_version, raise_floor
 from rewriters.versions import Minor, join_names
 
-PATTERNS: tuple[str, ...] = ("setup.py",)
-
 CLASSIFIER_VERSION_RE = re.compile(r"(?<=Python :: )\d+\.\d+")
 MESSAGE_VERSION_RE = re.compile(r"(?<![\w.])(?P<version>3\.\d+)(?:\.\d+)?(?!\.?\d)")
 

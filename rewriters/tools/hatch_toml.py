@@ -11,8 +11,6 @@ from rewriters.policy import Policy
 from rewriters.result import Rewrite
 from rewriters.tools.settings import Rules, apply_rules
 
-PATTERNS: tuple[str, ...] = ("hatch.toml",)
-
 HATCH_RULES: Rules = rules_under(("tool", "hatch"))
 
 

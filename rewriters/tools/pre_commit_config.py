@@ -30,8 +30,6 @@ from rewriters.versions import (
     yaml_quote,
 )
 
-PATTERNS: tuple[str, ...] = (".pre-commit-config.yaml", ".pre-commit-config.yml")
-
 _FLAG = re.compile(
     r"--(?P<plus>py\d{2,3})-plus"
     r"|(?P<name>--(?:python|target|py)-version)(?:=(?P<value>.+))?"

@@ -15,8 +15,6 @@ from rewriters.policy import Policy
 from rewriters.result import Edit, Record, Rewrite
 from rewriters.versions import parse_token, retarget
 
-PATTERNS: tuple[str, ...] = ("pyrightconfig.json",)
-
 
 def _python_version(where: str, config: dict[str, Value], policy: Policy, found: Record) -> None:
     """Move ``config``'s ``pythonVersion`` to the policy's minimum when the policy drops it."""

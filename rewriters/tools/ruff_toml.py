@@ -11,8 +11,6 @@ from rewriters.policy import Policy
 from rewriters.result import Rewrite
 from rewriters.tools.settings import Rules, apply_rules
 
-PATTERNS: tuple[str, ...] = ("ruff.toml", ".ruff.toml")
-
 RUFF_RULES: Rules = rules_under(("tool", "ruff"))
 
 

@@ -21,15 +21,6 @@ from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite
 from rewriters.versions import BARE_RE, Minor, parse_token, retarget
 
-PATTERNS: tuple[str, ...] = (
-    "mypy.ini",
-    ".mypy.ini",
-    "pylintrc",
-    ".pylintrc",
-    ".flake8",
-    ".isort.cfg",
-)
-
 
 class Pin(NamedTuple):
     """A tool setting naming the oldest Python: the sections it lives in, and its key."""

@@ -13,8 +13,6 @@ from rewriters.policy import Policy
 from rewriters.result import Rewrite
 from rewriters.tools.settings import Rules, apply_rules
 
-PATTERNS: tuple[str, ...] = ("uv.toml",)
-
 UV_RULES: Rules = rules_under(("tool", "uv"))
 
 

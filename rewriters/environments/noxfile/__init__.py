@@ -34,8 +34,6 @@ from rewriters.formats.python_ast import Display, Source, module_constants, pars
 from rewriters.policy import Policy
 from rewriters.result import BrokenOutput, Rewrite, UnparsableInput
 
-PATTERNS: tuple[str, ...] = ("noxfile.py",)
-
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop end-of-life Pythons from the sessions of a noxfile."""
