@@ -39,6 +39,7 @@ def test_owner_of(path, owner):
     module = registry.owner_of(path)
     assert module is not None
     assert module.__name__.rsplit(".", 1)[1] == owner
+    assert registry.module_of(path) == module.__name__
     assert registry.claims(path)
 
 
@@ -79,6 +80,7 @@ def test_first_row_that_matches_wins(path, owner):
 )
 def test_not_claimed(path):
     assert registry.owner_of(path) is None
+    assert registry.module_of(path) is None
     assert not registry.claims(path)
 
 
