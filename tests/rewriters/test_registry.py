@@ -125,6 +125,7 @@ def test_matching_imports_no_rewriter_and_owner_of_imports_its_own():
         "names = [row.module for row in registry.TABLE]\n"
         "loaded = lambda: ' '.join(sorted(set(names) & set(sys.modules)))\n"
         "assert registry.claims('tox.ini') and registry.claims('src/pyproject.toml')\n"
+        "assert registry.module_of('tox.ini') == 'rewriters.environments.tox_ini'\n"
         "print(loaded())\n"
         "registry.owner_of('tox.ini')\n"
         "print(loaded())\n"
