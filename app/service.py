@@ -21,13 +21,26 @@ def build(settings: Settings) -> Jobs:
     return Jobs(settings, make_huey(settings), app_clients(settings))
 
 
+class _Consumer(Consumer):  # type: ignore[misc]
+    """huey's consumer, listening for SIGINT and SIGTERM before it forks its workers.
+
+    huey installs its handlers only once every worker has started; a signal that came while
+    it forked raised KeyboardInterrupt inside the fork hooks, where it is ignored, and the
+    consumer then ran on. Children set their own handlers as they start.
+    """
+
+    def start(self) -> None:
+        self._set_signal_handlers()
+        super().start()
+
+
 def consumer(jobs: Jobs) -> Consumer:
     """A huey consumer that also runs the daily rescan.
 
     Its workers are processes: jobs parse YAML and wait on GitHub, and in threads they would
     share the web server's interpreter lock and slow the webhook acknowledgements down.
     """
-    return jobs.huey.create_consumer(workers=WORKERS, worker_type="process", periodic=True)
+    return _Consumer(jobs.huey, workers=WORKERS, worker_type="process", periodic=True)
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
