@@ -82,6 +82,9 @@ class Bench:
     def __init__(self, fake: FakeGitHub) -> None:
         self.fake = fake
         self.rows: list[Row] = []
+        # the caches a worker's job runner keeps between jobs (``app.jobs.Jobs``)
+        self.listings = gh.Listings(gh.LISTINGS_MAX)
+        self.needed_nothing = upgrade.NeededNothing(upgrade.NEEDED_NOTHING_MAX)
 
     def repo(self, name: str, files: Mapping[str, str]) -> str:
         """A repository ``octo/<name>`` holding ``files`` on ``main``; its full name."""
@@ -96,7 +99,10 @@ class Bench:
         client = gh.client_for_token("bench-token", self.fake.url, throttle=False)
         target = Target(full_name, "main")
         before = len(self.fake.requests)
-        outcome = upgrade.run(gh.Repository(client, full_name), target, TODAY, on_push=on_push)
+        repository = gh.Repository(client, full_name, listings=self.listings)
+        outcome = upgrade.run(
+            repository, target, TODAY, on_push=on_push, needed_nothing=self.needed_nothing
+        )
         if outcome is not expected:
             raise SystemExit(f"{scenario}: expected {expected.name}, got {outcome.name}")
         self.rows.append(Row(scenario, outcome, api_requests(self.fake, before)))
