@@ -318,11 +318,13 @@ def _axis(parts: Sequence[Part]) -> Axis | None:
 
 class Rendered(NamedTuple):
     """An expression written back: its new text (None when every env it named goes), the
-    dropped versions it named, and whether a move could not be spelled in it."""
+    dropped versions it named, whether a move could not be spelled in it, and each brace
+    group's members afterwards (None for a member that went), for writers of other syntaxes."""
 
     text: str | None
     dropped: frozenset[Minor]
     unspellable: bool = False
+    members: tuple[tuple[str | None, ...], ...] = ()
 
 
 Slot = tuple[int, str]  # (member, choice) of the axis group; (0, factor) for a literal
@@ -334,6 +336,13 @@ class _Outcome(NamedTuple):
     removed: set[tuple[int, int]]  # (group, member) removed from non-axis groups
     fates: dict[Slot, Minor | None]  # each axis slot's version afterwards (None: it goes)
     own: dict[Slot, Minor]  # each axis slot's version before
+
+
+class _Member(NamedTuple):
+    """A group member afterwards: its text (None: it went) and whether it keeps a version."""
+
+    text: str | None
+    keeps: bool = True
 
 
 def render(expression: str, after: Callable[[str], str | None], policy: Policy) -> Rendered:
@@ -349,14 +358,17 @@ def render(expression: str, after: Callable[[str], str | None], policy: Policy) 
         for cell, new in outcomes.items()
         if new != cell.name and (version := _version(cell.name)) and policy.drops(version)
     )
+    groups = [part.members for part in parts if isinstance(part, Group)]
     if all(new == cell.name for cell, new in outcomes.items()):
-        return Rendered(expression, dropped)
+        return Rendered(expression, dropped, members=tuple(groups))
     if all(new is None for new in outcomes.values()):
         return Rendered(None, dropped)
     axis = _axis(parts)
     outcome = _settle(parts, axis, outcomes)
-    text, unspellable = _spell(parts, axis, outcome, policy)
-    return Rendered(text, dropped, unspellable)
+    members, unspellable = _members_after(parts, axis, outcome, policy)
+    text = _spell(parts, axis, outcome, members, policy)
+    spelled = tuple(tuple(m.text for m in group) for group in members)
+    return Rendered(text, dropped, unspellable, spelled if text is not None else ())
 
 
 def _slot(parts: Sequence[Part], axis: Axis | None, cell: Cell) -> Slot | None:
@@ -404,28 +416,73 @@ def _settle(parts: Sequence[Part], axis: Axis | None, outcomes: dict[Cell, str |
     return _Outcome(removed, fates, own)
 
 
-def _spell(
+def _members_after(
     parts: Sequence[Part], axis: Axis | None, outcome: _Outcome, policy: Policy
-) -> tuple[str | None, bool]:
-    """The expression's new text from ``_settle``'s outcome, and whether a move was unspellable."""
-    pieces: list[str] = []
+) -> tuple[list[list[_Member]], bool]:
+    """Each group's members afterwards, and whether a move could not be spelled."""
+    groups = [p for p in parts if isinstance(p, Group)]
+    result: list[list[_Member]] = []
     unspellable = False
+    for number, group in enumerate(groups):
+        if axis is not None and axis.group == number:
+            members, lost = _axis_members(group, number, outcome, policy)
+            unspellable |= lost
+        else:
+            members = [
+                _Member(None if (number, i) in outcome.removed else m)
+                for i, m in enumerate(group.members)
+            ]
+        result.append(members)
+    return result, unspellable
+
+
+def _axis_members(
+    group: Group, number: int, outcome: _Outcome, policy: Policy
+) -> tuple[list[_Member], bool]:
+    """The Python group's members with their new versions; a member that cannot spell its
+    new version stays as it is."""
+    members: list[_Member] = []
+    unspellable = False
+    for index, member in enumerate(group.members):
+        slots = [(index, choice) for choice in _choices(member)]
+        if not _versions_of(member, group) or all(
+            outcome.fates[s] == outcome.own[s] for s in slots
+        ):
+            members.append(_Member(member))
+            continue
+        keeps = any(outcome.fates[s] == outcome.own[s] for s in slots)
+        versions = [v for s in slots if (v := outcome.fates[s]) is not None]
+        spelled = _spell_member(group, member, versions, policy)
+        unspellable |= spelled is None
+        if spelled is None:
+            members.append(_Member(member))
+        else:
+            members.append(_Member(spelled or None, keeps))
+    return members, unspellable
+
+
+def _spell(
+    parts: Sequence[Part],
+    axis: Axis | None,
+    outcome: _Outcome,
+    members: list[list[_Member]],
+    policy: Policy,
+) -> str | None:
+    """The expression's new text; None when its Python is left with no version."""
+    pieces: list[str] = []
+    groups = iter(members)
     number = -1
     for index, part in enumerate(parts):
         if isinstance(part, Group):
             number += 1
-            if axis is None or axis.group != number:
-                pieces.append(_spell_group(part, number, outcome))
-                continue
-            text, lost = _spell_axis_group(part, number, outcome, policy)
+            text = _spell_group(part, next(groups), axis is not None and axis.group == number)
             if text is None:
-                return None, lost
-            unspellable |= lost
+                return None
             pieces.append(text)
         elif axis is not None and axis.group is None and axis.part == index:
             fate = outcome.fates.get((0, axis.factor))
             if fate is None:
-                return None, unspellable
+                return None
             token = parse_token(axis.factor)
             assert token is not None
             new = (
@@ -434,51 +491,23 @@ def _spell(
             pieces.append(part[: axis.offset] + new + part[axis.offset + len(axis.factor) :])
         else:
             pieces.append(part)
-    return "".join(pieces), unspellable
+    return "".join(pieces)
 
 
-def _spell_group(group: Group, number: int, outcome: _Outcome) -> str:
-    """A non-axis group without its removed members (braces kept); one is always left, as
-    an expression whose every env goes is not spelled at all."""
-    kept = [m for i, m in enumerate(group.members) if (number, i) not in outcome.removed]
-    if len(kept) == len(group.members):
+def _spell_group(group: Group, members: list[_Member], python: bool) -> str | None:
+    """A group with its members afterwards (None when none is left): the Python group, left
+    with a single moved member (or only the empty one), loses its braces."""
+    left = [m for m in members if m.text is not None]
+    texts = [m.text for m in left if m.text is not None]
+    if not texts:
+        return None
+    if texts == list(group.members):
         return "{" + ",".join(group.members) + "}"
-    return "{" + _join_members(group.members, kept) + "}"
-
-
-def _spell_axis_group(
-    group: Group, number: int, outcome: _Outcome, policy: Policy
-) -> tuple[str | None, bool]:
-    """The Python group with each member's new versions; a group left with a single moved
-    member (or only the empty one) loses its braces."""
-    new_members: list[str] = []
-    unchanged = 0
-    unspellable = False
-    for index, member in enumerate(group.members):
-        if not _versions_of(member, group):
-            new_members.append(member)
-            unchanged += 1
-            continue
-        slots = [(index, choice) for choice in _choices(member)]
-        if all(outcome.fates[s] == outcome.own[s] for s in slots):
-            new_members.append(member)
-            unchanged += 1
-            continue
-        fates = [outcome.fates[s] for s in slots]
-        unchanged += any(outcome.fates[s] == outcome.own[s] for s in slots)
-        spelled = _spell_member(group, member, [f for f in fates if f is not None], policy)
-        if spelled is None:
-            unspellable = True
-            new_members.append(member)
-        elif spelled:
-            new_members.append(spelled)
-    if not new_members:
-        return None, unspellable
-    if [m.strip() for m in new_members] == [""]:
-        return "", unspellable
-    if len(new_members) == 1 and not unchanged and not unspellable:
-        return new_members[0].strip(), unspellable
-    return "{" + _join_members(group.members, new_members) + "}", unspellable
+    if python and [t.strip() for t in texts] == [""]:
+        return ""
+    if python and len(left) == 1 and not left[0].keeps:
+        return texts[0].strip()
+    return "{" + _join_members(group.members, texts) + "}"
 
 
 def _spell_member(group: Group, member: str, versions: list[Minor], policy: Policy) -> str | None:

@@ -305,21 +305,26 @@ def _remove_section(text: str, section: Section, plan: Plan) -> bool:
         plan.notes.append(f"[{section.name}] is only for dropped Pythons but is referenced; kept")
         return False
     start, stop = _ini.section_span(text, section)
-    plan.edits.append(Edit(_comment_above(text, start), stop, ""))
+    plan.edits.append(Edit(removal_start(text, start, stop), stop, ""))
     plan.dropped_in.pop(f"[{section.name}]", None)
     plan.changes.append(f"[{section.name}]: removed")
     return True
 
 
-def _comment_above(text: str, start: int) -> int:
-    """Where a removed section starts once the comment lines right above its header (no
-    blank line between) go with it: they can only be about it."""
-    while start:
-        above = text.rfind("\n", 0, start - 1) + 1
-        if not text[above:start].strip().startswith(("#", ";")):
-            break
-        start = above
+def removal_start(text: str, start: int, stop: int, comments: tuple[str, ...] = ("#", ";")) -> int:
+    """Where removing ``text[start:stop]`` (a section, a table) starts: the comment lines right
+    above it (no blank line between) go with it, as they can only be about it; a removal that
+    ends the file takes the blank lines above it too, so the file ends with one line break."""
+    while start and _line_above(text, start).strip().startswith(comments):
+        start -= len(_line_above(text, start))
+    while stop == len(text) and start and not _line_above(text, start).strip():
+        start -= len(_line_above(text, start))
     return start
+
+
+def _line_above(text: str, start: int) -> str:
+    """The whole line (with its break) that ends right before ``start``."""
+    return text[text.rfind("\n", 0, start - 1) + 1 : start]
 
 
 def _is_env_section(name: str) -> bool:

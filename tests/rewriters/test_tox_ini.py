@@ -276,6 +276,11 @@ def test_noop(before):
             id="comments right above a removed section go with it",
         ),
         pytest.param(
+            "[tox]\nenvlist = py311\n\n\n[testenv:py39]\ndeps = old\n",
+            "[tox]\nenvlist = py311\n",
+            id="the file still ends with one line break",
+        ),
+        pytest.param(
             "[testenv:py39]\n[testenv:py311]\ndeps = x\n",
             "[testenv:py311]\ndeps = x\n",
             id="empty section goes",
