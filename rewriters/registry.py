@@ -63,6 +63,7 @@ TABLE: tuple[Row, ...] = (
     Row("rewriters.packaging.setup_cfg", ("setup.cfg",)),
     Row("rewriters.packaging.setup_py", ("setup.py",)),
     Row("rewriters.environments.tox_ini", ("tox.ini",)),
+    Row("rewriters.environments.tox_toml", ("tox.toml",)),
     Row(
         "rewriters.tools.tool_ini",
         ("mypy.ini", ".mypy.ini", "pylintrc", ".pylintrc", ".flake8", ".isort.cfg"),
@@ -164,7 +165,7 @@ if TYPE_CHECKING:  # mypy holds every module of the table to the Rewriter protoc
     )
     from rewriters.containers import compose, devcontainer, dockerfile
     from rewriters.docs import changelog, prose, readthedocs
-    from rewriters.environments import conda_env, noxfile, tox_ini
+    from rewriters.environments import conda_env, noxfile, tox_ini, tox_toml
     from rewriters.packaging import pipfile, pyproject, requirements_txt, setup_cfg, setup_py
     from rewriters.tools import (
         hatch_toml,
@@ -187,6 +188,7 @@ if TYPE_CHECKING:  # mypy holds every module of the table to the Rewriter protoc
         setup_cfg,
         setup_py,
         tox_ini,
+        tox_toml,
         tool_ini,
         noxfile,
         pipfile,

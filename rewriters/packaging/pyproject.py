@@ -4,9 +4,9 @@ Handled: ``[project] requires-python`` and its ``Programming Language :: Python 
 classifiers, Poetry's ``python`` dependency, pixi's ``python``, the target version of ruff,
 black, mypy, pyright, basedpyright, pylint, isort, pytype, ty, pyrefly, refurb and ``uv pip``,
 hatch environment matrices and ``python`` pins, cibuildwheel ``build`` / ``skip`` /
-``test-skip`` selectors, native tox ``env_list`` / ``base_python`` and ``legacy_tox_ini`` (the
-embedded tox.ini goes through ``rewriters.environments.tox_ini`` and is spliced back into its
-string).
+``test-skip`` selectors, native tox ``[tool.tox]`` (``rewriters.environments.tox_toml``, as
+tox.toml) and ``legacy_tox_ini`` (the embedded tox.ini goes through
+``rewriters.environments.tox_ini`` and is spliced back into its string).
 
 Dependencies whose ``python_version`` marker the new minimum decides are
 ``rewriters.packaging.dependencies``'s.
@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from functools import partial
 
+from rewriters.environments import tox_toml
 from rewriters.formats import toml as _toml
 from rewriters.packaging.cibuildwheel import override, selectors
 from rewriters.packaging.dependencies import (
@@ -63,7 +64,7 @@ ZERO_PATCH_RE = re.compile(r">=\s*\d+\.\d+\.0(?![\d.])")
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Drop the versions ``policy`` retires from a pyproject.toml; None when nothing changes."""
-    return apply_rules(text, policy, RULES, "pyproject.toml")
+    return apply_rules(text, policy, RULES, "pyproject.toml", (NATIVE_TOX,))
 
 
 # -- requires-python and the like ----------------------------------------------------------
@@ -209,13 +210,9 @@ RULES: Rules = (
     (("tool", "hatch", "envs", "*", "python"), partial(pin, bare=True)),
     (("tool", "hatch", "envs", "*", "matrix", "python"), partial(pin_list, bare=True)),
     (("tool", "hatch", "envs", "*", "matrix", "pythons"), partial(pin_list, bare=True)),
-    (("tool", "tox", "env_list"), pin_list),
-    (("tool", "tox", "envlist"), pin_list),
     (("tool", "tox", "legacy_tox_ini"), legacy_tox),
     (("tool", "black", "target-version"), pins),
     (("tool", "black", "target_version"), pins),
-    (("tool", "tox", "env", "*", "base_python"), pins),
-    (("tool", "tox", "env_run_base", "base_python"), pins),
     (("tool", "cibuildwheel", "project-requires-python"), _floor),
     *(
         ((*table, key), selectors)
@@ -241,6 +238,9 @@ RULES: Rules = (
         condition(VERSION_INFO_RE, "the rule"),
     ),
 )
+
+# tox's own TOML settings under [tool.tox], read as tox.toml is
+NATIVE_TOX = partial(tox_toml.rewrite_config, prefix=("tool", "tox"))
 
 
 def rules_under(prefix: tuple[str, ...]) -> Rules:

@@ -28,6 +28,8 @@ class Out(Record):
 Handler = Callable[[Out, str, _toml.Entry], None]
 # (key path with "*" wildcards, handler): the explicit table each TOML kind declares
 Rules = tuple[tuple[tuple[str, ...], Handler], ...]
+# a rewrite that needs the whole document at once (tox's env list, tables and references)
+Pass = Callable[[Out, str, list[_toml.Entry]], None]
 
 
 def handler_for(rules: Rules, path: tuple[str, ...]) -> Handler | None:
@@ -40,14 +42,20 @@ def handler_for(rules: Rules, path: tuple[str, ...]) -> Handler | None:
     return None
 
 
-def apply_rules(text: str, policy: Policy, rules: Rules, kind: str) -> Rewrite | None:
-    """Run every matching handler over a TOML file of ``kind`` and apply what they found."""
+def apply_rules(
+    text: str, policy: Policy, rules: Rules, kind: str, passes: Sequence[Pass] = ()
+) -> Rewrite | None:
+    """Run every matching handler, then every pass, over a TOML file of ``kind`` and apply
+    what they found."""
     _toml.load(text)
     out = Out(policy=policy)
-    for entry in _toml.entries(text):
+    entries = _toml.entries(text)
+    for entry in entries:
         handler = handler_for(rules, entry.path)
         if handler is not None:
             handler(out, text, entry)
+    for run in passes:
+        run(out, text, entries)
     return out.finish(text, partial(checked, kind=kind))
 
 
@@ -111,7 +119,7 @@ def _reads_back_as(number: str) -> bool:
     return "." not in number or repr(float(number)) == number
 
 
-# -- lists of versions (black target-version, hatch matrices, tox env_list) -----------------
+# -- lists of versions (black target-version, hatch matrices, tox base_python) ------------
 
 
 def pin_list(out: Out, text: str, entry: _toml.Entry, *, bare: bool = False) -> None:
@@ -140,18 +148,14 @@ def pin_list(out: Out, text: str, entry: _toml.Entry, *, bare: bool = False) -> 
 def _list_item(
     text: str, item: _toml.Value, policy: Policy, *, bare: bool
 ) -> tuple[tuple[int, int], _Spelled] | None:
-    """A version (or a tox env whose first factor is a version) in one list element."""
+    """A version in one list element."""
     if item.kind != "string":
         return None
     start, end = _toml.inner(text, item)
-    raw = text[start:end]
-    spelled = _spelled(raw, policy, bare=bare)
-    if spelled is None and "-" in raw:
-        raw = raw.split("-", 1)[0]
-        spelled = _spelled(raw, policy, bare=bare)
+    spelled = _spelled(text[start:end], policy, bare=bare)
     if spelled is None:
         return None
-    return (start, start + len(raw)), spelled
+    return (start, end), spelled
 
 
 def pins(out: Out, text: str, entry: _toml.Entry) -> None:

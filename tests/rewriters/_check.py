@@ -51,6 +51,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "pyproject": tomllib.loads,
     "setup_cfg": _parse_ini,
     "tox_ini": _parse_ini,
+    "tox_toml": tomllib.loads,
     "tool_ini": _parse_ini,
     "setup_py": _parse_python,
     "noxfile": _parse_python,

@@ -410,7 +410,7 @@ CASES = [
     ),
     pytest.param(
         '[tool.tox]\nenv_list = ["py39", "py310-django42", "lint"]\n',
-        '[tool.tox]\nenv_list = ["py311-django42", "lint"]\n',
+        '[tool.tox]\nenv_list = ["py311", "py311-django42", "lint"]\n',
         id="tox-env-list-factors-keep-the-minimum",
     ),
     pytest.param(
