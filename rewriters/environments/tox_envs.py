@@ -145,10 +145,17 @@ class Verdict:
     changed: dict[str, str | None]
     known: frozenset[str]
     arrivals: frozenset[str] = field(init=False)
+    # the known envs by each of their factors, to find the envs a condition holds for
+    by_factor: dict[str, set[str]] = field(init=False)
 
     def __post_init__(self) -> None:
         moved = {new for new in self.changed.values() if new is not None}
         object.__setattr__(self, "arrivals", frozenset(moved))
+        by_factor: dict[str, set[str]] = {}
+        for name in self.known:
+            for factor in name.split("-"):
+                by_factor.setdefault(factor, set()).add(name)
+        object.__setattr__(self, "by_factor", by_factor)
 
     def after(self, name: str) -> str | None:
         """An env's name afterwards (None: it goes). An env no list decided for goes with its
@@ -165,7 +172,7 @@ class Verdict:
         one that held for known envs, all of which went, goes with them (``django111``)."""
         if runs_dropped(condition, self.policy):
             return self.after(condition)
-        held = [name for name in self.known if matches(condition, name)]
+        held = set.intersection(*(self.by_factor.get(f, set()) for f in condition.split("-")))
         if held and not any(
             (new := self.after(name)) is not None and matches(condition, new) for name in held
         ):
@@ -187,6 +194,7 @@ def decide(
     """
     known = frozenset([*listed, *defined])
     kept = {name for name in known if not runs_dropped(name, policy)}
+    released = {release for name in kept for release in _releases(name)}
     changed: dict[str, str | None] = {}
     for members in _alike(listed).values():
         shrunk = shrink([token for _, token in members], policy)
@@ -197,7 +205,7 @@ def decide(
             name, token = members[index]
             new = moved_name(name, to, policy)
             specific = policy.drops(token.version) and (
-                cell_of_matrix(name, known, policy) or carries(name)
+                cell_of_matrix(name, released) or carries(name)
             )
             goes = entry_goes(always=specific, repeats=new in staying, named=False)
             changed[name] = None if goes and policy.drops(token.version) else new
@@ -232,19 +240,13 @@ def _releases(name: str) -> set[tuple[str, str]]:
     return found
 
 
-def cell_of_matrix(name: str, known: Collection[str], policy: Policy) -> bool:
+def cell_of_matrix(name: str, released: Collection[tuple[str, str]]) -> bool:
     """True when an env pairs its dropped Python with a release of a library that only dropped
-    Pythons test, while kept Pythons test other releases of it: a compatibility-matrix cell
-    that exists for the old Python (``py39-django32`` next to ``py312-django50``)."""
-    mine = _releases(name)
-    if not mine:
-        return False
-    kept: set[tuple[str, str]] = set()
-    for other in known:
-        if not runs_dropped(other, policy):
-            kept |= _releases(other)
-    libraries = {library for library, _ in kept}
-    return any(release not in kept and release[0] in libraries for release in mine)
+    Pythons test, while kept Pythons test other releases of it (``released``: the releases
+    the envs of kept Pythons name): a compatibility-matrix cell that exists for the old
+    Python (``py39-django32`` next to ``py312-django50``)."""
+    libraries = {library for library, _ in released}
+    return any(r not in released and r[0] in libraries for r in _releases(name))
 
 
 # --- writing an expression back ----------------------------------------------------------------

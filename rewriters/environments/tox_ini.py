@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
+from typing import NamedTuple
 
 from rewriters.environments import tox_envs
 from rewriters.formats import ini as _ini
@@ -81,25 +82,47 @@ def _section_envs(section: Section) -> list[str]:
     return [name for item in items for name in tox_envs.names(item.text)]
 
 
-def _carries(sections: Sequence[Section], policy: Policy, name: str) -> bool:
+class _Keyed(NamedTuple):
+    """A section's ``deps`` lines as ``_carries`` reads them: the envs the section is for
+    (None for ``[testenv]``, every env), whether all of them run dropped Pythons, and each
+    line's factor conditions with whether its requirement pins a release."""
+
+    envs: frozenset[str] | None
+    alone: bool
+    lines: tuple[tuple[tuple[str, ...], bool], ...]
+
+
+def _keyed(sections: Sequence[Section], policy: Policy) -> list[_Keyed]:
+    found: list[_Keyed] = []
+    for section in sections:
+        if section.name != "testenv" and not section.name.startswith("testenv:"):
+            continue
+        envs = _section_envs(section) if section.name != "testenv" else []
+        alone = bool(envs) and all(tox_envs.runs_dropped(env, policy) for env in envs)
+        lines = []
+        for value in (v for e in section.entries if e.name() == "deps" for v in e.values):
+            conditions = tuple(
+                c for i in condition_items(value) or () for c in tox_envs.names(i.text)
+            )
+            requirement = INLINE_COMMENT_RE.sub("", value.text[_condition_end(value) + 1 :])
+            lines.append((conditions, tox_envs.pins_release(requirement.strip())))
+        found.append(_Keyed(frozenset(envs) if envs else None, alone, tuple(lines)))
+    return found
+
+
+def _carries(keyed: Sequence[_Keyed], policy: Policy, name: str) -> bool:
     """True when a ``deps`` line is keyed to env ``name`` for its dropped Python only: a line
     conditioned on dropped Pythons (``py39: pytest==8.3.5``), or a pinned requirement in a
     section only for envs of dropped Pythons (``[testenv:py39-old]`` ``deps = attrs<22``)."""
-    for section in sections:
-        envs = _section_envs(section) if section.name.startswith("testenv:") else []
-        if section.name != "testenv" and name not in envs:
+    for section in keyed:
+        if section.envs is not None and name not in section.envs:
             continue
-        alone = bool(envs) and all(tox_envs.runs_dropped(env, policy) for env in envs)
-        deps = (v for e in section.entries if e.name() == "deps" for v in e.values)
-        for value in deps:
-            items = condition_items(value)
-            conditions = [c for i in items or () for c in tox_envs.names(i.text)]
+        for conditions, pinned in section.lines:
             if conditions and not any(tox_envs.matches(c, name) for c in conditions):
                 continue
             if conditions and all(tox_envs.runs_dropped(c, policy) for c in conditions):
                 return True
-            requirement = INLINE_COMMENT_RE.sub("", value.text[_condition_end(value) + 1 :])
-            if alone and tox_envs.pins_release(requirement.strip()):
+            if section.alone and pinned:
                 return True
     return False
 
@@ -108,7 +131,8 @@ def verdict_of(sections: Sequence[Section], policy: Policy) -> tox_envs.Verdict:
     """What becomes of every env the file lists or has a section for."""
     listed = [name for _, entry in _envlists(sections) for name in _listed(entry)]
     defined = [n for s in sections if s.name.startswith("testenv:") for n in _section_envs(s)]
-    return tox_envs.decide(listed, defined, partial(_carries, sections, policy), policy)
+    carries = partial(_carries, _keyed(sections, policy), policy)
+    return tox_envs.decide(listed, defined, carries, policy)
 
 
 def rewrite_envlist(where: str, entry: Entry, verdict: tox_envs.Verdict, plan: Plan) -> None:
