@@ -12,6 +12,8 @@ module walks the file and finds, wherever they are:
 - an image naming Python (``python:3.9-slim``, ``cimg/python:3.9``): the tag moves to one
   that is built (``rewriters.containers.images``);
 - cibuildwheel selectors in variables and scripts (``rewriters.ci.wheels``);
+- interpreter names in the scripts of a job that runs on one dropped Python (``python3.9 -m
+  pip``), which follow its pin (``rewriters.ci.interpreters``);
 - entries: matrix entries, include entries, GitLab jobs, Azure ``strategy.matrix`` entries:
   an entry pinning an old version moves to the new minimum with its name, or goes when it would
   repeat another entry (``rewriters.ci.entries``);
@@ -29,7 +31,7 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
-from rewriters.ci import axes, wheels
+from rewriters.ci import axes, interpreters, wheels
 from rewriters.ci.conditions import follow_names, on_condition, prune_steps
 from rewriters.ci.entries import collection, record_parents
 from rewriters.ci.lists import (
@@ -85,6 +87,7 @@ def rewrite(text: str, policy: Policy, system: System) -> Rewrite | None:
             collection(work, document, "", place, _walk, _not_a_job(work, root))
         else:
             _walk(work, document, place)
+        interpreters.follow(work, document)
     return work.finish(text, yaml.load)
 
 

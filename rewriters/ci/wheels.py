@@ -147,24 +147,40 @@ _ASSIGNMENT_RE = re.compile(
 _VALUE_GROUPS = ("quoted", "ps_double", "ps_single", "cmd", "double", "single", "bare")
 
 
+def script_lines(node: Node) -> list[ScalarNode] | None:
+    """The lines of a script: a scalar, or a list of them (nested lists too; a node reached
+    through several aliases once); None for another shape."""
+    if isinstance(node, ScalarNode):
+        return [node]
+    if not isinstance(node, SequenceNode):
+        return None
+    found: list[ScalarNode] = []
+    seen: set[int] = set()
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) not in seen:
+            seen.add(id(current))
+            if isinstance(current, ScalarNode):
+                found.append(current)
+            elif isinstance(current, SequenceNode):
+                stack.extend(reversed(current.value))
+    return found
+
+
 def rewrite_script(work: Work, node: Node) -> bool:
     """Selectors assigned in a script: a scalar, or a list of script lines; True when ``node``
     is one of these shapes."""
-    if isinstance(node, SequenceNode):
-        for item in node.value:
-            if not isinstance(item, MappingNode):
-                rewrite_script(work, item)
-        return True
-    if not isinstance(node, ScalarNode):
-        return False
-    start, end = yaml.scalar_span(work.text, node)
-    for match in _ASSIGNMENT_RE.finditer(work.text, start, end):
-        group = next(g for g in _VALUE_GROUPS if match[g] is not None)
-        key = match["quoted_key"] or match["ps_key"] or match["cmd_key"] or match["key"]
-        words = words_of(work.text, match.start(group), match.end(group))
-        line = work.text.count("\n", 0, match.start()) + 1
-        _script_selectors(work, line, key, words)
-    return True
+    lines = script_lines(node)
+    for line in lines or ():
+        start, end = yaml.scalar_span(work.text, line)
+        for match in _ASSIGNMENT_RE.finditer(work.text, start, end):
+            group = next(g for g in _VALUE_GROUPS if match[g] is not None)
+            key = match["quoted_key"] or match["ps_key"] or match["cmd_key"] or match["key"]
+            words = words_of(work.text, match.start(group), match.end(group))
+            at = work.text.count("\n", 0, match.start()) + 1
+            _script_selectors(work, at, key, words)
+    return lines is not None
 
 
 def _script_selectors(work: Work, line: int, key: str, words: list[_Word]) -> None:

@@ -87,6 +87,14 @@ from tests.rewriters._check import check, noop
             id="bitbucket script lines",
         ),
         pytest.param(
+            gitlab_ci,
+            "wheels:\n  script:\n    - &build CIBW_BUILD='cp310-* cp312-*' cibuildwheel\n"
+            "    - [*build, *build]\n",
+            "wheels:\n  script:\n    - &build CIBW_BUILD='cp311-* cp312-*' cibuildwheel\n"
+            "    - [*build, *build]\n",
+            id="a line repeated through aliases",
+        ),
+        pytest.param(
             github_actions,
             "jobs:\n  w:\n    steps:\n"
             '      - run: echo "CIBW_BUILD=cp39-* cp310-* cp312-*" >> "$GITHUB_ENV"\n',
