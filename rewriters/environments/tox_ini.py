@@ -254,19 +254,39 @@ def _rewrite_labels(where: str, entry: Entry, verdict: tox_envs.Verdict, plan: P
             plan.edits.append(Edit(offset, value.end, rebuild_items(envs, offset, items, new)))
 
 
-def _rewrite_gh_map(where: str, entry: Entry, policy: Policy, plan: Plan) -> None:
-    """tox-gh's ``[gh] python = 3.9 = py39`` map: lines of dropped versions go."""
-    for value in entry.values:
-        token = parse_token(value.text.partition("=")[0].strip())
-        if "=" in value.text and token is not None and policy.drops(token.version):
+def _rewrite_map(
+    where: str, entry: Entry, separator: str, verdict: tox_envs.Verdict, plan: Plan
+) -> None:
+    """tox-gh-actions' and tox-travis' ``3.9: py39`` and tox-gh's ``3.9 = py39``: the line of a
+    dropped Python goes, or, when the envs it ran moved up to the new minimum and no line maps
+    the minimum yet, it becomes that line (``3.10: py310`` → ``3.11: py311``)."""
+    policy = verdict.policy
+    keys = [
+        parse_token(v.text.partition(separator)[0].strip()) if separator in v.text else None
+        for v in entry.values
+    ]
+    mapped = any(token is not None and token.version == policy.minimum for token in keys)
+    for value, token in zip(entry.values, keys, strict=True):
+        if token is None or not policy.drops(token.version):
+            continue
+        plan.drop(where, {token.version})
+        key, _, envs = value.text.partition(separator)
+        offset = value.start + len(key) + len(separator)
+        items = split_items(envs, offset)
+        new = {
+            i: tox_envs.render(item.text, verdict.after, policy).text
+            for i, item in enumerate(items)
+        }
+        new = {i: text for i, text in new.items() if text != items[i].text}
+        if mapped or not any(text is not None for text in new.values()):
             _ini.replace_value(entry, value, None, plan)
-            plan.drop(where, {token.version})
-            _note_orphans(where, value, "=", policy, plan)
-
-
-def _dropped_only(condition: str, policy: Policy) -> str | None:
-    """A tox-gh-actions map key: a dropped version goes (its envs are not its to rename)."""
-    return None if tox_envs.runs_dropped(condition, policy) else condition
+            _note_orphans(where, value, separator, policy, plan)
+            continue
+        mapped = True
+        spelled = retarget(token, policy.minimum, policy.latest_patch)
+        plan.edits.append(Edit(value.start, value.start + len(key.rstrip()), spelled))
+        plan.edits.append(Edit(offset, value.end, rebuild_items(envs, offset, items, new)))
+        plan.changes.append(f"{where}: {key.strip()} → {spelled}, with the envs that moved up")
 
 
 def _rewrite_entry(section: Section, entry: Entry, verdict: tox_envs.Verdict, plan: Plan) -> None:
@@ -275,14 +295,13 @@ def _rewrite_entry(section: Section, entry: Entry, verdict: tox_envs.Verdict, pl
     if entry.name() == "depends":
         _rewrite_depends(where, entry, verdict, plan)
         return
-    mapped = _is_map_section(section.name)
-    after = partial(_dropped_only, policy=policy) if mapped else verdict.condition_after
+    if _is_map_section(section.name):
+        _rewrite_map(where, entry, ":", verdict, plan)
+        return
     requirements = (value.text[_condition_end(value) + 1 :] for value in entry.values)
     dead = dead_projects(requirements, policy.minimum) if entry.name() == "deps" else set()
     for value in entry.values:
-        alive = _rewrite_condition(where, entry, value, after, policy, plan)
-        if not alive and mapped:
-            _note_orphans(where, value, ":", policy, plan)
+        alive = _rewrite_condition(where, entry, value, verdict.condition_after, policy, plan)
         if alive and entry.name() in BASEPYTHON_KEYS:
             _retarget_basepython(where, entry, value, policy, plan)
         elif alive and entry.name() == "deps":
@@ -375,7 +394,7 @@ def rewrite_sections(text: str, sections: Sequence[Section], policy: Policy, pla
             if _is_env_section(section.name) or _is_map_section(section.name):
                 _rewrite_entry(section, entry, verdict, plan)
             elif section.name == "gh":
-                _rewrite_gh_map(f"[gh] {entry.key}", entry, policy, plan)
+                _rewrite_map(f"[gh] {entry.key}", entry, "=", verdict, plan)
             elif section.name in TOX_SECTIONS and entry.name() == "labels":
                 _rewrite_labels(f"[{section.name}] labels", entry, verdict, plan)
 

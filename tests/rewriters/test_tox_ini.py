@@ -408,6 +408,19 @@ ENVS_OF_DROPPED_PYTHONS = (
         id="only the empty member left",
     ),
     pytest.param(
+        "[tox]\nenvlist = py39, py310, py312\n\n[gh-actions]\npython =\n    3.9: py39\n"
+        "    3.10: py310, mypy\n    3.12: py312\n",
+        "[tox]\nenvlist = py311, py312\n\n[gh-actions]\npython =\n    3.11: py311, mypy\n"
+        "    3.12: py312\n",
+        id="the gh-actions line of a moved env maps the minimum",
+    ),
+    pytest.param(
+        "[tox]\nenvlist = py39, py312\n\n[gh]\npython =\n    3.12 = py312\n    3.9 = py39, type\n",
+        "[tox]\nenvlist = py311, py312\n\n"
+        "[gh]\npython =\n    3.12 = py312\n    3.11 = py311, type\n",
+        id="the tox-gh line of a moved env maps the minimum",
+    ),
+    pytest.param(
         "[tox]\nenvlist = py39-cov, py312\nlabels =\n    ci = py39-cov, py312\n\n"
         "[testenv:report]\ndepends = py39-cov\n",
         "[tox]\nenvlist = py311-cov, py312\nlabels =\n    ci = py311-cov, py312\n\n"
