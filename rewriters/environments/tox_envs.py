@@ -95,12 +95,12 @@ def names(expression: str) -> list[str]:
 
 
 def python_factor(name: str) -> tuple[int, Token] | None:
-    """The position and version of the first factor of an env name that names a Python."""
-    for index, factor in enumerate(name.split("-")):
-        token = parse_token(factor)
-        if token is not None:
-            return index, token
-    return None
+    """The position and version of the factor of an env name that names its Python: the
+    first with a prefix (``py311``) if any, so ``django-3.2-py311`` runs 3.11, else the first
+    bare one (``3.9-unit``)."""
+    found = [(i, t) for i, f in enumerate(name.split("-")) if (t := parse_token(f)) is not None]
+    prefixed = [(i, t) for i, t in found if t.prefix]
+    return next(iter(prefixed or found), None)
 
 
 def runs_dropped(name: str, policy: Policy) -> bool:

@@ -54,6 +54,10 @@ DECLARED = replace(POLICY, facts=Facts(newest=Minor(3, 13)))  # the project decl
         pytest.param("[gh-actions:env]\nPLATFORM =\n    ubuntu-latest: linux\n", id="env map"),
         pytest.param("[testenv:py{311,312}]\ndeps = x\n", id="current section"),
         pytest.param("[testenv:lint]\ndepends = py311\n", id="current depends"),
+        pytest.param(
+            "[tox]\nenvlist = django-3.2-py312, django-4.2-py313\n",
+            id="a dotted release is not the python of an env that names one",
+        ),
     ),
 )
 def test_noop(before):
