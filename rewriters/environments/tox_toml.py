@@ -27,8 +27,6 @@ from rewriters.result import Edit, Rewrite
 from rewriters.tools.settings import Out, Rules, apply_rules, handler_for, label, pins
 from rewriters.versions import Minor, join_names
 
-PATTERNS: tuple[str, ...] = ("tox.toml",)
-
 ENV_LIST_KEYS = frozenset({("env_list",), ("envlist",)})
 # lists of env names that follow their envs
 REFERENCE_KEYS: tuple[tuple[str, ...], ...] = (
