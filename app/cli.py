@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -20,6 +21,7 @@ from app.repo_config import RepoConfig
 from rewriters import Policy
 
 if TYPE_CHECKING:
+    from app.package_index import PackageIndex
     from app.settings import Settings
 
 DESCRIPTION = (
@@ -44,6 +46,7 @@ DIFF_HEADING = "==> diff: {count} file(s) <=="
 PULL_REQUEST_HEADING = "==> pull request: {branch} <=="
 COLOURS = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}
 RESET = "\033[0m"
+INDEX_CACHE = "index-cache"  # under the data dir: the package index's answers
 # what ``add_subparsers`` returns, as typeshed spells it
 _Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -119,6 +122,13 @@ def _checkout_commands(commands: _Commands) -> None:
             "--strict",
             action="store_true",
             help="exit with status 1 when a file could not be read or parsed",
+        )
+        command.add_argument(
+            "--check-dependencies",
+            action="store_true",
+            help="check every pin against the package index ($MOLT_INDEX_URL, else PyPI; "
+            "answers cached in $MOLT_DATA_DIR): move pins that do not install on the new "
+            "minimum, list backports, held-back upgrades and the last release",
         )
 
 
@@ -215,13 +225,39 @@ def _policy(args: argparse.Namespace, config: RepoConfig, config_path: str) -> P
     return Policy.for_date(today, minimum)
 
 
-def _plan_for(root: Path, config: RepoConfig, policy: Policy) -> Plan:
-    """What the App would do to this checkout with this config: same files, same rules."""
+def _plan_for(
+    root: Path, config: RepoConfig, policy: Policy, index: PackageIndex | None = None
+) -> tuple[Plan, str]:
+    """What the App would do to this checkout with this config: same files, same rules; with
+    an ``index``, the dependencies checked too (their pull request section comes back)."""
     paths = checkout.all_paths(root)
     wanted = [p for p in paths if p != repo_config.PATH and not config.ignores(p)]
     files, unreadable = checkout.read_files(root, wanted)
     result = plan(files, policy, paths=paths, changelog_entry=config.add_changelog_entry)
-    return settle_unparsable(result._replace(skipped=tuple(sorted([*unreadable, *result.skipped]))))
+    result = settle_unparsable(
+        result._replace(skipped=tuple(sorted([*unreadable, *result.skipped])))
+    )
+    if index is None or not result.files:
+        return result, ""
+    from app import dependencies
+
+    result, report = dependencies.check_checkout(root, result, files, wanted, index)
+    return result, report.body_section()
+
+
+def _index(args: argparse.Namespace) -> AbstractContextManager[PackageIndex | None]:
+    """The package index for ``--check-dependencies``, cached in the data dir; else none."""
+    if not args.check_dependencies:
+        return nullcontext(None)
+    from app.package_index import IndexCache, PackageIndex
+    from app.settings import load_index_location
+
+    try:
+        where = load_index_location()
+    except SettingsError as error:
+        raise _Stop(2, f"molt: {error}") from None
+    cache = IndexCache(where.data_dir / INDEX_CACHE)
+    return PackageIndex(where.index_url.get_secret_value(), cache)
 
 
 def _colour(line: str, enabled: bool) -> str:
@@ -243,8 +279,11 @@ def _report_skipped(result: Plan, err: TextIO) -> None:
         err.write(SKIPPED.format(path=skip.path, reason=skip.reason) + "\n")
 
 
-def preview(root: Path, result: Plan, branch: str, out: TextIO, err: TextIO) -> None:
-    """Print the diff, then the pull request's branch, title and body, then what was skipped."""
+def preview(
+    root: Path, result: Plan, branch: str, out: TextIO, err: TextIO, dependencies: str = ""
+) -> None:
+    """Print the diff, then the pull request's branch, title and body (with the dependency
+    check's section, if any), then what was skipped."""
     _report_skipped(result, err)
     counts = {"path": root, "minimum": result.policy.minimum, "count": len(result.files)}
     if result.files:
@@ -252,7 +291,8 @@ def preview(root: Path, result: Plan, branch: str, out: TextIO, err: TextIO) -> 
         out.write(DIFF_HEADING.format(count=len(result.files)) + "\n")
         _write_diff(result, out, colour)
         out.write("\n" + PULL_REQUEST_HEADING.format(branch=branch) + "\n")
-        out.write(f"{pull_request.title(result)}\n\n{pull_request.body(result)}")
+        body = pull_request.body(result, dependencies=dependencies)
+        out.write(f"{pull_request.title(result)}\n\n{body}")
         if result.skipped:
             out.write("\n")
     if result.skipped:
@@ -286,10 +326,12 @@ def _on_checkout(args: argparse.Namespace) -> int:
     if not root.is_dir():
         raise _Stop(2, f"molt: {root}: not a directory")
     config, config_path = _config(root, args)
-    result = _plan_for(root, config, _policy(args, config, config_path))
+    policy = _policy(args, config, config_path)
+    with _index(args) as index:
+        result, dependencies = _plan_for(root, config, policy, index)
     if args.command == "preview":
         branch = f"{config.branch_prefix}python-{result.policy.minimum}"
-        preview(root, result, branch, sys.stdout, sys.stderr)
+        preview(root, result, branch, sys.stdout, sys.stderr, dependencies)
     else:
         apply(root, result, sys.stdout, sys.stderr)
     return 1 if args.strict and result.skipped else 0

@@ -154,19 +154,23 @@ def body(
     app: bool = False,
     login: str | None = None,
     chosen: Overrides = Overrides(),  # noqa: B008  (an immutable NamedTuple)
+    dependencies: str = "",
 ) -> str:
     """The pull request body: what changed per file, why, and what is left to do by hand.
 
     A pull request molt opens (``app``) ends with the marker line; when the App's ``login``
     is known, it also carries the rebase check-box, the choices made by command and the
-    comment commands.
+    comment commands. ``dependencies`` is the dependency check's section
+    (``app.dependencies.DependencyReport.body_section``), placed after what changed.
     """
     parts = [INTRO.format(minimum=plan.policy.floor)]
     if login is not None:
         parts.extend(_chosen(login, chosen))
     if plan.dropped:
         parts.append(_why(plan))
-    parts.extend([_changed(plan), _by_hand(plan)])
+    parts.append(_changed(plan))
+    parts.extend([dependencies] if dependencies else [])
+    parts.append(_by_hand(plan))
     if login is not None:
         parts.extend([REBASE_BOX, COMMANDS.format(table=command_help(login))])
     if app or login is not None:

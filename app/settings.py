@@ -1,8 +1,10 @@
-"""Settings: the App's id, private key, webhook secret, GitHub API URL, data dir and queue URL.
+"""Settings: the App's id, private key, webhook secret, GitHub API URL, data dir, queue URL and
+package index URL.
 
 Read from `MOLT_*` environment variables and an optional `.env` file, once, by `load_settings()`
-(or `load_github_url()` for `molt register`, which runs before the App exists); the result is
-passed down. Nothing here reads the environment at import time.
+(or `load_github_url()` for `molt register`, which runs before the App exists, and
+`load_index_location()` for `molt preview --check-dependencies`); the result is passed down.
+Nothing here reads the environment at import time.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.errors import SettingsError
+from app.package_index import DEFAULT_INDEX_URL
 
 ENV_PREFIX = "MOLT_"
 GITHUB_URL = "https://api.github.com"
@@ -59,7 +62,27 @@ class GitHubLocation(BaseSettings):
         return url.rstrip("/")
 
 
-class Settings(GitHubLocation):
+class IndexLocation(BaseSettings):
+    """Where the package index is (PyPI's simple API, a mirror, or a private index with its
+    credentials in the URL) and the data dir its answers are cached in."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, extra="ignore", env_ignore_empty=True, frozen=True
+    )
+
+    index_url: SecretStr = SecretStr(DEFAULT_INDEX_URL)
+    data_dir: Path = Path("molt-data")
+
+    @field_validator("index_url")
+    @classmethod
+    def _check_index_url(cls, value: SecretStr) -> SecretStr:
+        parts = urlsplit(value.get_secret_value())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{env_name('index_url')} is not an http(s) URL")
+        return value
+
+
+class Settings(GitHubLocation, IndexLocation):
     """Everything the App needs to run; secrets are `SecretStr` and never shown by `repr`."""
 
     app_id: int = Field(gt=0)
@@ -147,6 +170,15 @@ def load_github_url() -> str:
     try:
         # `_env_file` as in `load_settings`: registration writes the `.env`, it never reads one.
         return GitHubLocation(_env_file=None).github_url  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise SettingsError(describe(exc)) from None
+
+
+def load_index_location() -> IndexLocation:
+    """`MOLT_INDEX_URL` and `MOLT_DATA_DIR` from the environment (no `.env`), else PyPI and
+    `molt-data`. Raises `SettingsError` when the URL is not an http(s) URL."""
+    try:
+        return IndexLocation(_env_file=None)  # type: ignore[call-arg]
     except ValidationError as exc:
         raise SettingsError(describe(exc)) from None
 

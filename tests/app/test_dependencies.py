@@ -764,3 +764,108 @@ def test_check_checkout_reads_lock_files_and_python_files(tmp_path, index):
             "installs)",
         ),
     )
+
+
+# --- molt preview and the pull request body -----------------------------------------------
+
+
+def write_checkout(root, files):
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+
+
+def preview(root, capsys, *options):
+    from app.cli import main
+
+    status = main(["preview", str(root), "--min-python", "3.11", *options])
+    return status, capsys.readouterr().out
+
+
+def test_molt_preview_checks_dependencies(fake_index, tmp_path, monkeypatch, capsys):
+    checkout_dir = tmp_path / "checkout"
+    write_checkout(checkout_dir, {**REPOSITORY, **REPOSITORY_SOURCES})
+    monkeypatch.setenv("MOLT_INDEX_URL", fake_index.url)
+    monkeypatch.setenv("MOLT_DATA_DIR", str(tmp_path / "data"))
+    status, out = preview(checkout_dir, capsys, "--check-dependencies")
+    assert status == 0
+    assert "+numpy==1.23.2  # arrays\n+pandas==1.5.0\n" in out
+    assert "+RUN pip install numpy==1.23.2\n" in out
+    section = out.split("### Dependencies on Python 3.11\n\n")[1].split("\n\n### ")[0]
+    assert section.startswith("3 pinned release(s) checked against the package index")
+    assert "- `tomli` (required in `pyproject.toml`, `requirements.txt`)" in section
+    assert "Imported at `src/inkwell/cli.py:1`, `src/inkwell/config.py:6`." in section
+    assert "| numpy | `<2.3,>=1.21` | 2.3.4 | Python >=3.11 |" in section
+    assert section.endswith("Python 3.9 and 3.10 users can keep using inkwell 4.2.x.")
+    assert (
+        out.index("### What changed")
+        < out.index("### Dependencies")
+        < out.index("### Left to do by hand")
+    )
+    assert list((tmp_path / "data" / "index-cache").glob("*.json"))
+
+
+def test_molt_preview_without_the_flag_asks_no_index(fake_index, tmp_path, monkeypatch, capsys):
+    write_checkout(tmp_path, REPOSITORY)
+    monkeypatch.setenv("MOLT_INDEX_URL", fake_index.url)
+    status, out = preview(tmp_path, capsys)
+    assert status == 0
+    assert "### Dependencies" not in out
+    assert "+numpy==1.21.6" not in out
+    assert fake_index.requests == []
+
+
+def test_molt_preview_with_the_index_down_says_so_once(fake_index, tmp_path, monkeypatch, capsys):
+    write_checkout(tmp_path / "checkout", REPOSITORY)
+    fake_index.fail_next(503)
+    monkeypatch.setenv("MOLT_INDEX_URL", fake_index.url)
+    monkeypatch.setenv("MOLT_DATA_DIR", str(tmp_path / "data"))
+    status, out = preview(tmp_path / "checkout", capsys, "--check-dependencies")
+    assert status == 0
+    assert '+requires-python = ">=3.11"' in out
+    assert out.count("The package index check was skipped") == 1
+    assert "answered 503): no pin was checked for Python 3.11." in out
+
+
+def test_molt_apply_moves_the_pins(fake_index, tmp_path, monkeypatch, capsys):
+    from app.cli import main
+
+    write_checkout(tmp_path / "checkout", {"requirements.txt": "numpy==1.21.6\n"})
+    monkeypatch.setenv("MOLT_INDEX_URL", fake_index.url)
+    monkeypatch.setenv("MOLT_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "checkout" / ".python-version").write_text("3.9\n")
+    args = ["apply", str(tmp_path / "checkout"), "--min-python", "3.11", "--check-dependencies"]
+    assert main(args) == 0
+    assert (tmp_path / "checkout" / "requirements.txt").read_text() == "numpy==1.23.2\n"
+
+
+def test_a_malformed_index_url_stops_the_command(tmp_path, monkeypatch, capsys):
+    from app.cli import main
+
+    monkeypatch.setenv("MOLT_INDEX_URL", "ftp://user:secret@example.invalid/simple")
+    assert main(["preview", str(tmp_path), "--check-dependencies"]) == 2
+    err = capsys.readouterr().err
+    assert err == "molt: MOLT_INDEX_URL is not an http(s) URL\n"
+
+
+def test_the_section_sits_between_what_changed_and_what_is_left(index):
+    from app import pull_request
+
+    result, report = check_plan(plan(REPOSITORY, POLICY), REPOSITORY, index)
+    body = pull_request.body(result, dependencies=report.body_section())
+    assert "\n\n" + report.body_section() + "\n\n### Left to do by hand\n\n" in body
+    assert pull_request.body(result, dependencies="") == pull_request.body(result)
+
+
+def test_the_index_location_defaults_to_pypi_and_hides_credentials(monkeypatch, tmp_path):
+    from app.package_index import DEFAULT_INDEX_URL
+    from app.settings import load_index_location
+
+    monkeypatch.delenv("MOLT_INDEX_URL", raising=False)
+    monkeypatch.delenv("MOLT_DATA_DIR", raising=False)
+    assert load_index_location().index_url.get_secret_value() == DEFAULT_INDEX_URL
+    monkeypatch.setenv("MOLT_INDEX_URL", "https://molt:s3cret@index.example.invalid/simple/")
+    monkeypatch.setenv("MOLT_DATA_DIR", str(tmp_path))
+    where = load_index_location()
+    assert "s3cret" not in repr(where)
+    assert where.data_dir == tmp_path
