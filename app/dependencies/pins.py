@@ -24,30 +24,24 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from rewriters.ci import (
-    appveyor,
-    azure_pipelines,
-    bitbucket_pipelines,
-    circleci,
-    github_actions,
-    gitlab_ci,
-    travis,
-)
-from rewriters.containers import dockerfile
 from rewriters.formats import toml as _toml
-from rewriters.packaging import pipfile, pyproject, requirements_txt
-from rewriters.registry import is_skipped, owner_of
+from rewriters.registry import is_skipped, module_of
+from rewriters.repository import scope
 from rewriters.repository.lockfiles import notes as lock_notes
 from rewriters.result import UnparsableInput
 
-CI_OWNERS = (
-    github_actions,
-    gitlab_ci,
-    travis,
-    circleci,
-    azure_pipelines,
-    appveyor,
-    bitbucket_pipelines,
+# the rewriters whose files name pins this module reads, by import name (none is imported)
+CI_REWRITERS = frozenset(
+    f"rewriters.ci.{name}"
+    for name in (
+        "github_actions",
+        "gitlab_ci",
+        "travis",
+        "circleci",
+        "azure_pipelines",
+        "appveyor",
+        "bitbucket_pipelines",
+    )
 )
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "pylock.toml", "Pipfile.lock")
 
@@ -165,16 +159,16 @@ def _read(path: str, text: str) -> Iterator[Found]:
     if name in LOCK_FILES or (name.startswith("pylock.") and name.endswith(".toml")):
         yield from _lock_file(path, text)
         return
-    owner = owner_of(path)
-    if owner is requirements_txt:
+    owner = module_of(path)
+    if owner == "rewriters.packaging.requirements_txt":
         yield from _requirements_file(path, text)
-    elif owner is pyproject:
+    elif owner == "rewriters.packaging.pyproject":
         yield from _toml_file(path, text, PYPROJECT_LISTS, POETRY_TABLES)
-    elif owner is pipfile:
+    elif owner == "rewriters.packaging.pipfile":
         yield from _toml_file(path, text, (), PIPFILE_TABLES)
-    elif owner is dockerfile:
+    elif owner == "rewriters.containers.dockerfile":
         yield from _install_commands(path, text, Kind.IMAGE)
-    elif any(owner is ci for ci in CI_OWNERS):
+    elif owner in CI_REWRITERS:
         yield from _install_commands(path, text, Kind.COMMAND)
 
 
@@ -205,7 +199,8 @@ def _pin_span(text: str, start: int, end: int, version: Version | None) -> tuple
 
 def _requirements_file(path: str, text: str) -> Iterator[Found]:
     """Requirement lines; a generated file (pip-compile, hashes) is a lock file."""
-    locked = requirements_txt._generated(text) or bool(lock_notes({path: text}))
+    hashed = "--hash" in text
+    locked = hashed or scope.generated(text) or bool(lock_notes({path: text}))
     kind = Kind.LOCKED if locked else Kind.DIRECT
     continued = False
     for match in LINE_RE.finditer(text):
