@@ -80,6 +80,10 @@ REPLIES: Mapping[Outcome, str] = {
     Outcome.INVALID_CONFIG: (
         "`.github/molt.yml` is invalid; the failed `molt` check on the default branch says why."
     ),
+    Outcome.UNREADABLE: (
+        "The file that declares the minimum Python does not parse, so molt changes nothing; "
+        "the failed `molt` check on the default branch says where."
+    ),
 }
 
 

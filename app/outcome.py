@@ -20,6 +20,7 @@ class Outcome(enum.Enum):
 
     SKIPPED = "skipped: archived, fork, empty or no Python"
     INVALID_CONFIG = "invalid .github/molt.yml: reported in a check run"
+    UNREADABLE = "the file declaring the minimum Python does not parse: reported in a check run"
     NOTHING = "nothing to change"
     IGNORED = "the molt pull request was closed unmerged: ignored"
     UP_TO_DATE = "the pull request is up to date"

@@ -9,10 +9,10 @@ from typing import NamedTuple
 
 from app import publish, pull_request, repo_config
 from app.errors import ConfigError, Conflict
-from app.github import Pull, Repository, Tree
+from app.github import UNREADABLE_CHECK_TITLE, Pull, Repository, Tree
 from app.memory import LRU
 from app.outcome import Done, Outcome, Target
-from app.plan import Plan, plan, reads
+from app.plan import DECLARES_MINIMUM, Plan, plan, reads
 from app.pull_request import Overrides
 from app.repo_config import RepoConfig
 from rewriters import Policy
@@ -183,6 +183,12 @@ def _apply(
 ) -> Done:
     policy = policy_for(today, prepared.config, chosen)
     result = _plan(prepared, policy)
+    unreadable = [skip for skip in result.skipped if skip.path in DECLARES_MINIMUM]
+    if unreadable:
+        # not "nothing to do": an open pull request stays until the file parses again
+        message = "\n".join(f"{skip.path}: {skip.reason}" for skip in unreadable)
+        repo.report_config_error(target.default_branch, message, UNREADABLE_CHECK_TITLE)
+        return Done(Outcome.UNREADABLE)
     if not result.files:
         if chosen.minimum is not None and how.command:
             return Done(Outcome.NOTHING)  # a minimum that drops nothing changes nothing

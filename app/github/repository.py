@@ -31,6 +31,9 @@ BOT_AUTHOR = "molt[bot]"
 BOT_EMAIL = "molt-bot@users.noreply.github.com"
 CHECK_NAME = "molt"
 CONFIG_CHECK_TITLE = ".github/molt.yml is invalid; molt opens no pull request until it is fixed"
+UNREADABLE_CHECK_TITLE = (
+    "The file declaring the minimum Python does not parse; molt changes nothing until it does"
+)
 OWN_LISTINGS = 4  # what a Repository made without shared listings remembers of its own
 
 
@@ -262,13 +265,16 @@ class Repository:
         with translated():
             self._repo.get_issue(number).create_comment(body)
 
-    def report_config_error(self, branch: str, message: str) -> None:
-        """A failed check run on the tip of ``branch`` saying what is wrong with the config."""
+    def report_config_error(
+        self, branch: str, message: str, title: str = CONFIG_CHECK_TITLE
+    ) -> None:
+        """A failed check run on the tip of ``branch`` saying what is wrong with the config
+        (or, with another ``title``, with a file molt must read)."""
         head = self.branch(branch)
         if head is None:
             return
         output: dict[str, str | list[dict[str, str | int]]] = {
-            "title": CONFIG_CHECK_TITLE,
+            "title": title,
             "summary": f"```\n{message}\n```",
         }
         with translated():

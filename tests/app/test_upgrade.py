@@ -231,6 +231,18 @@ def test_invalid_config_is_reported_in_a_check_run_and_opens_nothing(fake_github
     )
 
 
+def test_a_push_that_breaks_the_minimum_file_keeps_the_pull_request(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT, "tox.ini": TOX})
+    assert run(fake_github) is Outcome.OPENED
+    fake_github.push(REPO, {"pyproject.toml": "[project\n"}, "Break pyproject.toml")
+    assert run(fake_github, on_push=True) is Outcome.UNREADABLE
+    (pull,) = fake_github.pulls(REPO)
+    assert pull.state == "open"
+    (check,) = fake_github.check_runs(REPO)
+    assert (check.name, check.conclusion) == ("molt", "failure")
+    assert check.summary.startswith("```\npyproject.toml: line 1")
+
+
 def test_config_pins_minimum_and_ignores_paths(fake_github):
     config = 'minimum: "3.10"\nignore_paths: ["legacy/*"]\nlabels: []\n'
     files = {
