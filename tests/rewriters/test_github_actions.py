@@ -915,3 +915,24 @@ def test_a_folded_version_in_an_include_entry_moves():
     before = entry + "              3.9\n"
     after = entry + "              3.11\n"
     check(github_actions, before, after, POLICY)
+
+
+REUSABLE = """\
+on:
+  workflow_call:
+    inputs:
+      python-versions:
+        type: string
+        default: '[{defaults}]'
+jobs:
+  call:
+    uses: ./.github/workflows/test.yml
+    with:
+      python-versions: '[{passed}]'
+"""
+
+
+def test_reusable_workflow_inputs_and_their_defaults_are_version_lists():
+    before = REUSABLE.format(defaults='"3.9", "3.10", "3.11"', passed='"3.10", "3.12"')
+    after = REUSABLE.format(defaults='"3.11"', passed='"3.11", "3.12"')
+    check(github_actions, before, after, POLICY)
