@@ -9,7 +9,6 @@ import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeAlias
 from urllib.parse import urlsplit
@@ -69,6 +68,8 @@ class _Formatter(argparse.HelpFormatter):
 
 
 def _version() -> str:
+    from importlib import metadata  # only --version needs it: kept off every run's start-up
+
     try:
         return metadata.version("molt-bot")
     except metadata.PackageNotFoundError:  # run from a source tree that was never installed
