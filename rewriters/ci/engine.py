@@ -1,6 +1,6 @@
 """The one rewrite of every CI system's YAML: one walk, the same answer to the same shape.
 
-Each CI system module gives its ``PATTERNS`` and a ``System`` saying what is its own; this
+Each CI system module gives a ``System`` saying what is its own (its paths are the registry's); this
 module walks the file and finds, wherever they are:
 
 - a Python value: one version (``PYTHON_VERSION: "3.9"``, ``python: 3.9``,
