@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rewriters.ci.work import is_python_key, is_tox_key
+from rewriters.ci.work import is_python_key, is_tox_key, key_words
 from rewriters.formats import yaml
 from rewriters.formats.yaml import Node, ScalarNode
 from rewriters.policy import Policy
@@ -85,8 +85,7 @@ def _plausible(token: Token, policy: Policy) -> bool:
 
 
 def _names_other(key: str) -> bool:
-    words = re.split(r"[-_ .]+", re.sub(r"(?<=[a-z])(?=[A-Z])", "_", key).lower())
-    return any(word in _OTHER_WORDS for word in words)
+    return any(word in _OTHER_WORDS for word in key_words(key))
 
 
 def _values(node: Node) -> list[str]:

@@ -303,12 +303,9 @@ def _image(work: Work, key: str, node: Node) -> bool:
     retag = images.retag_scalar(work.text, node, work.policy)
     if retag is None:
         return True
-    work.notes += retag.notes
+    images.record(work, retag, retag.edits, f"line {work.line(node)}: image {retag.change}")
     if retag.edits:
-        work.edits += retag.edits
-        work.changes.append(f"line {work.line(node)}: image {retag.change}")
         work.pins.add(retag.old)
-        work.dropped.add(retag.old)
     return True
 
 

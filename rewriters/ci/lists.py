@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from rewriters.ci.values import ASSIGNMENT_RE
 from rewriters.ci.work import Role, Work, is_python_key, is_tox_key, known
 from rewriters.formats import yaml
 from rewriters.formats.yaml import Node, ScalarNode, SequenceNode
@@ -28,7 +29,6 @@ from rewriters.versions import (
 
 _EMBEDDED_LIST_RE = re.compile(r"\[([^\[\]]*)\]")
 QUOTED_ITEM_RE = re.compile(r"([\"'])([^\"'\n]*)\1")
-_ASSIGNMENT_RE = re.compile(r"(?P<name>[A-Za-z_][\w.]*)=(?P<value>[^\s\"']+)")
 
 
 def list_quote(nodes: list[Node], default: str) -> str:
@@ -51,7 +51,7 @@ def item_version(value: str, role: Role) -> Token | None:
     made to a Python or tox variable (``TOXENV=py39 PYTHON=3.9``)."""
     if role != "env":
         return list_version(value, tox=role == "tox")
-    for match in _ASSIGNMENT_RE.finditer(value):
+    for match in ASSIGNMENT_RE.finditer(value):
         name = match["name"]
         if is_python_key(name) or is_tox_key(name):
             token = list_version(match["value"], tox=not is_python_key(name))

@@ -27,7 +27,7 @@ _NODOT_RE = re.compile(
 )
 
 
-_ASSIGNMENT_RE = re.compile(r"(?P<name>[A-Za-z_][\w.]*)=(?P<value>[^\s\"']+)")
+ASSIGNMENT_RE = re.compile(r"(?P<name>[A-Za-z_][\w.]*)=(?P<value>[^\s\"']+)")
 
 
 DEFAULT_KEYS = frozenset({"default", "options", "values"})
@@ -87,7 +87,7 @@ def word_spots(value: str, policy: Policy, tox: bool) -> list[Spot]:
 def assignment_spots(value: str, policy: Policy) -> list[Spot]:
     """``TOXENV=py39 PYTHON=3.9``: the versions assigned to Python or tox variables."""
     found = []
-    for match in _ASSIGNMENT_RE.finditer(value):
+    for match in ASSIGNMENT_RE.finditer(value):
         name, start = match["name"], match.start("value")
         if is_python_key(name):
             found += [

@@ -32,20 +32,22 @@ _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 Role = Literal["python", "tox", "env"]
 
 
-def _parts(key: str) -> list[str]:
+def key_words(key: str) -> list[str]:
+    """A key's words, lower-cased: ``python-version``, ``PYTHON_VERSION`` and
+    ``pythonVersion`` all read ``["python", "version"]``."""
     return [part for part in re.split(r"[-_ .]+", _CAMEL_RE.sub("_", key).lower()) if part]
 
 
 def is_python_key(key: str) -> bool:
     """True for keys whose name says Python version: ``python-version``, ``py``,
     ``PYTHON_VERSION``, ``pythonVersions`` (a ``…-file`` key names a file, not a version)."""
-    parts = _parts(key)
+    parts = key_words(key)
     return "file" not in parts and any(part in _PYTHON_WORDS for part in parts)
 
 
 def is_tox_key(key: str) -> bool:
     """True for keys naming tox envs (``toxenv``, ``env``) or wheel builds (``only``)."""
-    return any(part in _TOX_WORDS for part in _parts(key))
+    return any(part in _TOX_WORDS for part in key_words(key))
 
 
 class Place(NamedTuple):
