@@ -55,9 +55,12 @@ class RepoConfig(BaseModel):
     branch_prefix: str = "molt/"
     add_changelog_entry: bool = True
     schedule: Literal["daily", "weekly", "monthly"] = "daily"
-    # Validated but not acted on: the GitHub API subset molt is built and tested against has no
-    # merge (or auto-merge) endpoint, so molt never merges its own pull request.
     automerge: bool = False
+    update_lock_files: bool = True
+    modernise: bool = False
+    tracking_issue: str | None = Field(
+        default=None, pattern=r"^[\w.-]+/[\w.-]+$", description="OWNER/REPO of the tracking issue"
+    )
     draft: bool = False
     rebase_when: Literal["conflicted", "behind", "never"] = "conflicted"
 
