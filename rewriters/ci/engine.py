@@ -88,7 +88,7 @@ def rewrite(text: str, policy: Policy, system: System) -> Rewrite | None:
         else:
             _walk(work, document, place)
         interpreters.follow(work, document)
-    return work.finish(text, yaml.load)
+    return work.finish(text, yaml.check_parses)
 
 
 def _not_a_job(work: Work, root: Place) -> Callable[[str, Node], bool]:
