@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import fnmatch
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
@@ -14,6 +16,9 @@ from ruamel.yaml.error import YAMLError
 from app.errors import ConfigError
 from rewriters.policy import load_releases
 from rewriters.versions import Minor
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 PATH = ".github/molt.yml"
 NOT_RELEASED = "not a released CPython 3 minor version"
@@ -42,41 +47,60 @@ def check_minimum(text: str, today: date | None = None) -> Minor:
     return version
 
 
-class RepoConfig(BaseModel):
+class _Check:
+    """A check on one key, told to pydantic only when a file is validated (see ``parse``).
+
+    ``RepoConfig`` is a plain dataclass so that a run without ``.github/molt.yml`` never
+    imports pydantic (a fifth of ``molt apply``'s start-up).
+    """
+
+    def __init__(self, check: Callable[[Any], Any]) -> None:
+        self.check = check
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+
+def _minimum_is_a_minor(value: str | None) -> str | None:
+    if value is not None:
+        check_minimum(value)
+    return value
+
+
+def _prefix_is_a_ref_part(value: str) -> str:
+    if not value or " " in value or ".." in value or value.startswith("/"):
+        raise ValueError("must be a branch name prefix such as 'molt/'")
+    return value
+
+
+def _names_a_repository(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"[\w.-]+/[\w.-]+", value):
+        raise ValueError("must name a repository as OWNER/REPO")
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class RepoConfig:
     """What a maintainer can set in ``.github/molt.yml``; every key is optional."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
-    minimum: str | None = Field(default=None, description="pin the new minimum, e.g. '3.11'")
+    minimum: Annotated[str | None, _Check(_minimum_is_a_minor)] = None  # e.g. '3.11'
     ignore_paths: tuple[str, ...] = ()
     labels: tuple[str, ...] = ("dependencies", "python")
     reviewers: tuple[str, ...] = ()
     assignees: tuple[str, ...] = ()
-    branch_prefix: str = "molt/"
+    branch_prefix: Annotated[str, _Check(_prefix_is_a_ref_part)] = "molt/"
     add_changelog_entry: bool = True
     schedule: Literal["daily", "weekly", "monthly"] = "daily"
     automerge: bool = False
     update_lock_files: bool = True
     modernise: bool = False
-    tracking_issue: str | None = Field(
-        default=None, pattern=r"^[\w.-]+/[\w.-]+$", description="OWNER/REPO of the tracking issue"
-    )
+    tracking_issue: Annotated[str | None, _Check(_names_a_repository)] = None  # OWNER/REPO
     draft: bool = False
     rebase_when: Literal["conflicted", "behind", "never"] = "conflicted"
-
-    @field_validator("minimum", mode="before")
-    @classmethod
-    def _minimum_is_a_minor(cls, value: object) -> object:
-        if isinstance(value, str):
-            check_minimum(value)
-        return value
-
-    @field_validator("branch_prefix")
-    @classmethod
-    def _prefix_is_a_ref_part(cls, value: str) -> str:
-        if not value or " " in value or ".." in value or value.startswith("/"):
-            raise ValueError("must be a branch name prefix such as 'molt/'")
-        return value
 
     def ignores(self, path: str) -> bool:
         """True when ``path`` matches one of ``ignore_paths``: molt leaves the file alone."""
@@ -112,6 +136,8 @@ def _config_error(error: ValidationError, document: Any, path: str) -> ConfigErr
     for item in error.errors():
         key = ".".join(str(p) for p in item["loc"]) or "(top level)"
         message = str(item["msg"]).removeprefix("Value error, ")
+        if item["type"] == "unexpected_keyword_argument":
+            message = "not a setting molt knows (the README lists them)"
         problems.append((key, _line_of(document, item["loc"]), message))
     (key, line, reason), *others = problems
     for other_key, other_line, other_reason in others:
@@ -138,7 +164,9 @@ def parse(text: str | None, path: str = PATH) -> RepoConfig:
     if not isinstance(document, CommentedMap):
         raise ConfigError("expected a mapping of settings at the top level", path=path)
     _raw_minimum(document, text)
+    from pydantic import TypeAdapter, ValidationError
+
     try:
-        return RepoConfig.model_validate(dict(document))
+        return TypeAdapter(RepoConfig).validate_python(dict(document))
     except ValidationError as error:
         raise _config_error(error, document, path) from None

@@ -78,7 +78,7 @@ rebase_when: conflicted
         ),
         pytest.param(
             "\nreviewer: [alice]\n",
-            ".github/molt.yml:2: reviewer: Extra inputs are not permitted",
+            ".github/molt.yml:2: reviewer: not a setting molt knows (the README lists them)",
             id="typo-key",
         ),
         pytest.param(
