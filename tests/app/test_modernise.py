@@ -1,0 +1,360 @@
+"""The modernisation: ruff's version rules and molt's fallback imports on whole source files,
+and backport requirements dropped when their last import goes."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from app.modernise import FALLBACK, Modernisation, modernise
+from rewriters import Skipped
+from rewriters.versions import Minor
+
+MINIMUM = Minor.parse("3.11")
+
+
+def run(sources, packaging=None, minimum=MINIMUM) -> Modernisation:
+    return modernise(sources, packaging or {}, minimum)
+
+
+def check(before: str, after: str, minimum: Minor = MINIMUM, path: str = "src/pkg/mod.py"):
+    """``before`` becomes ``after``; ``after`` parses and a second run changes nothing."""
+    result = run({path: before}, minimum=minimum)
+    assert [(f.path, f.after) for f in result.files] == [(path, after)]
+    ast.parse(after)
+    assert run({path: after}, minimum=minimum).files == ()
+    return result
+
+
+DEAD_BRANCHES = '''\
+"""Compatibility shims."""
+
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+if sys.version_info < (3, 10):
+    from typing_extensions import TypeAlias
+else:
+    from typing import TypeAlias
+
+if sys.version_info >= (3,):
+    text_type = str
+
+if sys.version_info[:2] < (3, 9):
+    def removeprefix(text: str, prefix: str) -> str:
+        return text[len(prefix):] if text.startswith(prefix) else text
+else:
+    def removeprefix(text: str, prefix: str) -> str:
+        return text.removeprefix(prefix)
+
+if sys.version_info > (3, 8, 1):
+    HAS_FIXED_ASYNCMOCK = True
+else:
+    HAS_FIXED_ASYNCMOCK = False
+
+if sys.version_info >= (3, 13):
+    from warnings import deprecated
+else:
+    from typing_extensions import deprecated
+
+
+def cache_dir() -> str:
+    if sys.version_info < (3, 8):  # no importlib.metadata
+        return "/tmp"
+    return "~/.cache"
+'''
+DEAD_BRANCHES_AFTER = '''\
+"""Compatibility shims."""
+
+import sys
+
+import tomllib
+
+from typing import TypeAlias
+
+text_type = str
+
+def removeprefix(text: str, prefix: str) -> str:
+    return text.removeprefix(prefix)
+
+HAS_FIXED_ASYNCMOCK = True
+
+if sys.version_info >= (3, 13):
+    from warnings import deprecated
+else:
+    from typing_extensions import deprecated
+
+
+def cache_dir() -> str:
+    return "~/.cache"
+'''
+
+FALLBACKS = '''\
+"""Read settings from pyproject.toml."""
+
+from __future__ import annotations
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11
+    import tomli as tomllib
+
+try:
+    from importlib.metadata import PackageNotFoundError, version
+except (ImportError, ModuleNotFoundError):
+    from importlib_metadata import PackageNotFoundError, version  # type: ignore[no-redef]
+
+try:
+    import zoneinfo
+except ImportError:
+    from backports import zoneinfo
+
+
+def settings(path):
+    try:
+        # the standard library first
+        from importlib.resources import files
+    except ImportError:
+        from importlib_resources import files
+    with open(path, "rb") as handle:
+        return tomllib.load(handle), files, zoneinfo
+
+
+try:
+    __version__ = version("inkwell")
+except PackageNotFoundError:
+    __version__ = "unknown"
+'''
+FALLBACKS_AFTER = '''\
+"""Read settings from pyproject.toml."""
+
+from __future__ import annotations
+
+import tomllib
+
+from importlib.metadata import PackageNotFoundError, version
+
+import zoneinfo
+
+
+def settings(path):
+    # the standard library first
+    from importlib.resources import files
+    with open(path, "rb") as handle:
+        return tomllib.load(handle), files, zoneinfo
+
+
+try:
+    __version__ = version("inkwell")
+except PackageNotFoundError:
+    __version__ = "unknown"
+'''
+
+TYPING = """\
+from __future__ import annotations, print_function, generator_stop
+
+from typing_extensions import Literal, Self, TypeIs, override
+
+
+class Node:
+    kind: Literal["leaf", "branch"]
+
+    def copy(self) -> Self:
+        return self
+"""
+TYPING_AFTER = """\
+from __future__ import annotations
+
+from typing_extensions import TypeIs, override
+from typing import Literal, Self
+
+
+class Node:
+    kind: Literal["leaf", "branch"]
+
+    def copy(self) -> Self:
+        return self
+"""
+
+STYLE_ONLY = """\
+from typing import Callable, Dict, Optional
+from datetime import timezone
+import asyncio
+
+
+def run(callback: Optional[Callable[[], None]], table: Dict[str, int]) -> None:
+    try:
+        asyncio.get_event_loop()
+    except asyncio.TimeoutError:
+        pass
+    print(timezone.utc)
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "counts"),
+    (
+        pytest.param(
+            DEAD_BRANCHES, DEAD_BRANCHES_AFTER, (("UP036", 6),), id="dead-version-branches"
+        ),
+        pytest.param(FALLBACKS, FALLBACKS_AFTER, ((FALLBACK, 4),), id="fallback-imports"),
+        pytest.param(TYPING, TYPING_AFTER, (("UP035", 1), ("UP010", 1)), id="typing-and-future"),
+    ),
+)
+def test_rewrite(before, after, counts):
+    assert check(before, after).counts == counts
+
+
+@pytest.mark.parametrize(
+    "before",
+    (
+        pytest.param(STYLE_ONLY, id="style-rules-are-not-run"),
+        pytest.param(
+            "try:\n    import importlib_metadata\nexcept ImportError:\n"
+            "    import importlib.metadata as importlib_metadata\n",
+            id="backport-first-is-a-choice",
+        ),
+        pytest.param(
+            "try:\n    import tomllib\nexcept ImportError:\n    tomllib = None\n"
+            "else:\n    HAVE_TOML = True\n",
+            id="try-with-else",
+        ),
+        pytest.param(
+            "try:\n    import tomllib\n    import yaml\nexcept ImportError:\n    yaml = None\n",
+            id="try-imports-more-than-the-standard-library",
+        ),
+        pytest.param(
+            "try:\n    import tomllib\nexcept Exception:\n    tomllib = None\n",
+            id="broader-handler",
+        ),
+        pytest.param(
+            "import sys\nif sys.version_info >= (3, 12):\n    X = 1\nelse:\n    X = 2\n",
+            id="branch-above-the-minimum",
+        ),
+        pytest.param(
+            "# Code generated by protoc. DO NOT EDIT.\nimport sys\n"
+            "if sys.version_info < (3, 8):\n    X = 1\n",
+            id="generated-file",
+        ),
+    ),
+)
+def test_noop(before):
+    assert run({"src/pkg/mod.py": before}).files == ()
+
+
+def test_a_name_the_minimum_lacks_keeps_its_fallback():
+    before = (
+        "try:\n    from importlib.metadata import packages_distributions\n"
+        "except ImportError:\n    from importlib_metadata import packages_distributions\n"
+    )
+    assert run({"m.py": before}, minimum=Minor.parse("3.9")).files == ()
+    check(before, "from importlib.metadata import packages_distributions\n", Minor.parse("3.10"))
+
+
+def test_crlf_and_nesting_are_kept():
+    before = (
+        "class Loader:\r\n    def load(self):\r\n        try:\r\n            import tomllib\r\n"
+        "        except ImportError:\r\n            import tomli as tomllib\r\n"
+        "        return tomllib\r\n"
+    )
+    after = (
+        "class Loader:\r\n    def load(self):\r\n        import tomllib\r\n"
+        "        return tomllib\r\n"
+    )
+    check(before, after)
+
+
+def test_a_file_that_does_not_parse_is_skipped_and_named():
+    result = run(
+        {"src/pkg/py2.py": "print 'hello'\n", "src/pkg/ok.py": "from __future__ import division\n"}
+    )
+    assert result.skipped == (
+        Skipped(
+            "src/pkg/py2.py",
+            "line 1: Missing parentheses in call to 'print'. Did you mean print(...)?",
+        ),
+    )
+    assert [(f.path, f.after) for f in result.files] == [("src/pkg/ok.py", "")]
+
+
+PYPROJECT = """\
+[project]
+name = "inkwell"
+requires-python = ">=3.11"
+dependencies = [
+    "markdown-it-py>=3.0",
+    "tomli>=1.1",  # Python < 3.11
+    "typing-extensions>=4.6",
+]
+"""
+SETUP_CFG = """\
+[metadata]
+name = inkwell
+
+[options]
+install_requires =
+    markdown-it-py>=3.0
+    tomli>=1.1
+"""
+REQUIREMENTS = "markdown-it-py==3.0.0\ntomli==2.0.1  # for Python 3.10\n"
+
+
+def test_a_backport_goes_with_its_last_import():
+    packaging = {
+        "pyproject.toml": PYPROJECT,
+        "setup.cfg": SETUP_CFG,
+        "requirements.txt": REQUIREMENTS,
+    }
+    sources = {
+        "src/inkwell/config.py": FALLBACKS,
+        "src/inkwell/nodes.py": TYPING,  # TypeIs and override still come from typing_extensions
+    }
+    result = run(sources, packaging)
+    changed = {f.path: (f.after, f.changes) for f in result.files}
+    assert changed["pyproject.toml"] == (
+        PYPROJECT.replace('    "tomli>=1.1",  # Python < 3.11\n', ""),
+        ("removed tomli>=1.1",),
+    )
+    assert changed["setup.cfg"] == (
+        SETUP_CFG.replace("    tomli>=1.1\n", ""),
+        ("removed tomli>=1.1",),
+    )
+    assert changed["requirements.txt"] == ("markdown-it-py==3.0.0\n", ("removed tomli==2.0.1",))
+    assert "typing-extensions>=4.6" in changed["pyproject.toml"][0]
+
+
+def test_a_backport_imported_unconditionally_elsewhere_stays():
+    sources = {"src/inkwell/config.py": FALLBACKS, "tools/bump.py": "import tomli\n"}
+    result = run(sources, {"pyproject.toml": PYPROJECT})
+    assert [f.path for f in result.files] == ["src/inkwell/config.py"]
+
+
+def test_a_backport_named_in_a_file_that_does_not_parse_stays():
+    sources = {"src/inkwell/config.py": FALLBACKS, "tools/old.py": "import tomli\nprint 1\n"}
+    result = run(sources, {"pyproject.toml": PYPROJECT})
+    assert [f.path for f in result.files] == ["src/inkwell/config.py"]
+
+
+def test_ruff_out_of_time_is_a_note_and_molts_own_rule_still_runs():
+    before = "try:\n    import tomllib\nexcept ImportError:\n    tomllib = None\n"
+    result = modernise({"m.py": before}, {}, MINIMUM, timeout=0.000001)
+    assert [f.after for f in result.files] == ["import tomllib\n"]
+    assert result.notes == (
+        "the modernisation was skipped: ruff did not finish within 1e-06 seconds",
+    )
+
+
+def test_a_compound_version_test_is_left_alone():
+    before = "import sys\nif sys.version_info < (3, 9) and sys.platform == 'win32':\n    X = 1\n"
+    assert run({"m.py": before}).files == ()
+
+
+def test_the_repositorys_own_ruff_config_is_not_read(tmp_path):
+    # --isolated: a pyproject.toml selecting every rule changes nothing
+    result = run({"m.py": STYLE_ONLY}, {"pyproject.toml": '[tool.ruff.lint]\nselect = ["ALL"]\n'})
+    assert result.files == ()
