@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from app import webhooks
+from app import dashboard, webhooks
 from app.deliveries import DeliveryStore
 from app.settings import Settings
 from app.webhooks import Enqueue, WebhookEvent
@@ -27,20 +27,27 @@ def create_app(
     *,
     queue_health: HealthCheck = lambda: "ok",
     deliveries: DeliveryStore | None = None,
+    workers_health: HealthCheck | None = None,
+    states: dashboard.StateStore | None = None,
 ) -> FastAPI:
     """The App's web server: webhooks go to `enqueue`, `/healthz` reports the store and queue.
 
-    `deliveries` defaults to the store in `settings.data_dir`.
+    `deliveries` defaults to the store in `settings.data_dir`. With the App's OAuth client set,
+    the dashboard (`GET /`) is served from `states` (default: the store beside the queue).
     """
     store = deliveries or DeliveryStore.in_data_dir(settings.data_dir)
     app = FastAPI(title="molt", docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(webhooks.create_router(settings.webhook_secret, enqueue, store))
     checks = {"deliveries": store.health, "queue": queue_health}
+    if workers_health is not None:  # where workers run beside the server
+        checks["workers"] = workers_health
 
     def healthz() -> JSONResponse:
         return health_response(checks)
 
     app.add_api_route("/healthz", healthz, methods=["GET"])
+    if settings.dashboard_enabled:
+        app.include_router(dashboard.router(settings, states or dashboard.open_store(settings)))
     return app
 
 

@@ -1,5 +1,5 @@
-"""Settings: the App's id, private key, webhook secret, GitHub API URL, data dir, queue URL and
-package index URL.
+"""Settings: the App's id, private key, webhook secret, GitHub API URL, data dir, queue URL,
+package index URL and the OAuth client the dashboard signs visitors in with.
 
 Read from `MOLT_*` environment variables and an optional `.env` file, once, by `load_settings()`
 (or `load_github_url()` for `molt register`, which runs before the App exists, and
@@ -91,6 +91,17 @@ class Settings(GitHubLocation, IndexLocation):
     webhook_secret: SecretStr
     data_dir: Path = Path("molt-data")
     queue_url: SecretStr = SecretStr("")
+    # Jobs: per-repository locks and running-job records are leases of this time-to-live,
+    # renewed while their worker lives; a job stops at the time limit; each worker process
+    # may map at most the memory ceiling (0: none); a failed job is retried after this delay,
+    # doubling.
+    lease_seconds: float = Field(default=60, gt=0)
+    job_time_limit: float = Field(default=600, gt=0)
+    job_memory_mb: int = Field(default=2048, ge=0)
+    retry_seconds: float = Field(default=30, gt=0)
+    # The dashboard's sign-in with GitHub: the App's OAuth client (empty: no dashboard).
+    client_id: str = ""
+    client_secret: SecretStr = SecretStr("")
 
     @field_validator("private_key")
     @classmethod
@@ -142,6 +153,11 @@ class Settings(GitHubLocation, IndexLocation):
             return self.private_key.get_secret_value()
         assert self.private_key_file is not None  # guaranteed by _check_one_private_key
         return _read_key_file(self.private_key_file)
+
+    @property
+    def dashboard_enabled(self) -> bool:
+        """True when the App's OAuth client id and secret are set, so visitors can sign in."""
+        return bool(self.client_id and self.client_secret.get_secret_value())
 
     @property
     def uses_redis(self) -> bool:

@@ -1,0 +1,143 @@
+"""A job's outcome as the repository's dashboard state, written to the store.
+
+Outcomes that leave a pull request open cost two more requests (molt's open pull request and
+its check runs); a repository that needs nothing costs none, unless its last known state was
+an open pull request, which one request finds merged or not.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from app import github as gh
+from app import pull_request
+from app.dashboard.states import RepoState, State
+from app.dashboard.store import StateStore
+from app.errors import GitHubError
+from app.github.checks import ci_state
+from app.outcome import Outcome, Target
+from rewriters import Policy
+from rewriters.versions import Minor
+
+log = logging.getLogger(__name__)
+
+WITH_PULL = frozenset(
+    {Outcome.OPENED, Outcome.UPDATED, Outcome.UP_TO_DATE, Outcome.REOPENED, Outcome.RETARGETED}
+)
+FAILED = frozenset({Outcome.UNREADABLE, Outcome.BLOCKED})
+_VERSION = re.compile(r"\b3\.\d+\b")
+
+
+class Recorder:
+    """Writes each job's result to the store; never fails the job (the work is done)."""
+
+    def __init__(
+        self,
+        store: StateStore,
+        clients: Callable[[int], gh.Client],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self._clients = clients
+        self._clock = clock
+
+    def record(
+        self,
+        installation_id: int,
+        repo: gh.Repository,
+        target: Target,
+        outcome: Outcome,
+        today: date,
+    ) -> None:
+        """Store what ``outcome`` means for ``target``'s row."""
+        try:
+            previous = self.store.get(target.full_name)
+            base = RepoState(
+                installation_id,
+                target.full_name,
+                State.UP_TO_DATE,
+                self._clock(),
+                floor=str(Policy.for_date(today).minimum),
+            )
+            client = self._clients(installation_id)
+            self.store.put(observe(client, repo, target, outcome, base, previous))
+        except Exception:  # the store or a look-up failed: the next job writes the row again
+            log.exception("%s: could not record the dashboard state", target.full_name)
+
+    def failed(self, installation_id: int, full_name: str, reason: str) -> None:
+        """Store that the job for ``full_name`` failed for ``reason`` (its last try)."""
+        try:
+            previous = self.store.get(full_name)
+            state = RepoState(installation_id, full_name, State.FAILED, self._clock(), reason)
+            if previous is not None:
+                state = previous._replace(state=State.FAILED, checked_at=state.checked_at)
+                state = state._replace(reason=reason)
+            self.store.put(state)
+        except Exception:
+            log.exception("%s: could not record the dashboard state", full_name)
+
+
+def observe(
+    client: gh.Client,
+    repo: gh.Repository,
+    target: Target,
+    outcome: Outcome,
+    base: RepoState,
+    previous: RepoState | None,
+) -> RepoState:
+    """The row ``outcome`` leaves: ``base`` (up to date, checked now) with what differs."""
+    earlier_pull = previous.pull_number if previous is not None else None
+    if outcome is Outcome.SKIPPED:
+        why = "archived" if target.archived else "fork" if target.fork else ""
+        return base._replace(state=State.NO_PYTHON, reason=why, floor=None)
+    if outcome is Outcome.INVALID_CONFIG:
+        return base._replace(state=State.INVALID_CONFIG, reason=outcome.value, floor=None)
+    if outcome in FAILED:
+        return base._replace(
+            state=State.FAILED, reason=outcome.value, pull_number=earlier_pull, floor=None
+        )
+    if outcome is Outcome.IGNORED:
+        return base._replace(state=State.IGNORED, pull_number=earlier_pull, floor=None)
+    if outcome in WITH_PULL:
+        return _with_open_pull(client, repo, base) or base._replace(state=State.OPEN, floor=None)
+    return _finished(repo, base, previous)
+
+
+def _with_open_pull(client: gh.Client, repo: gh.Repository, base: RepoState) -> RepoState | None:
+    ours = [p for p in repo.open_pulls() if p.own_head and pull_request.MARKER in p.body]
+    pull = max(ours, key=lambda p: p.number, default=None)
+    if pull is None:
+        return None
+    try:
+        ci = ci_state(client, repo.full_name, pull.head_sha)
+    except GitHubError:
+        ci = None
+    return base._replace(
+        state=State.OPEN,
+        pull_number=pull.number,
+        ci=ci,
+        oldest=oldest_dropped(pull.title),
+        floor=None,
+    )
+
+
+def _finished(repo: gh.Repository, base: RepoState, previous: RepoState | None) -> RepoState:
+    """Nothing to change (or the pull request closed as unneeded): merged, or up to date."""
+    if previous is None or previous.pull_number is None:
+        return base
+    if previous.state is State.MERGED:
+        return base._replace(state=State.MERGED, pull_number=previous.pull_number)
+    if previous.state is State.OPEN:
+        pull = repo.get_pull(previous.pull_number)
+        if pull is not None and pull.merged:
+            return base._replace(state=State.MERGED, pull_number=pull.number)
+    return base
+
+
+def oldest_dropped(title: str) -> str | None:
+    """The oldest version a molt title drops (``Drop Python 3.9 and 3.10`` → ``3.9``)."""
+    found = [Minor.parse(v) for v in _VERSION.findall(title)]
+    return str(min(found)) if found and title.startswith("Drop ") else None

@@ -1,0 +1,82 @@
+"""The few issue calls the tracking issue needs, and reading one file of a repository."""
+
+from __future__ import annotations
+
+import base64
+from typing import NamedTuple
+from urllib.parse import quote
+
+import github
+
+from app.errors import NotFound
+from app.github.failures import translated
+
+
+class Issue(NamedTuple):
+    """An issue as the tracking issue needs it."""
+
+    number: int
+    state: str
+    title: str
+    body: str
+
+
+def _issue(data: dict[str, object]) -> Issue:
+    return Issue(
+        int(str(data["number"])), str(data["state"]), str(data["title"]), str(data["body"] or "")
+    )
+
+
+def get_issue(client: github.Github, full_name: str, number: int) -> Issue | None:
+    """Issue ``number``, or None when it is gone."""
+    try:
+        with translated():
+            _, data = client.requester.requestJsonAndCheck(
+                "GET", f"/repos/{full_name}/issues/{number}"
+            )
+    except NotFound:
+        return None
+    return _issue(data)
+
+
+def find_issue(client: github.Github, full_name: str, marker: str) -> Issue | None:
+    """The newest issue (open or closed, among the latest 100) whose body holds ``marker``."""
+    with translated():
+        _, data = client.requester.requestJsonAndCheck(
+            "GET",
+            f"/repos/{full_name}/issues",
+            parameters={"state": "all", "per_page": 100, "sort": "created", "direction": "desc"},
+        )
+    found = [_issue(d) for d in data if "pull_request" not in d and marker in (d["body"] or "")]
+    return max(found, key=lambda issue: issue.number, default=None)
+
+
+def create_issue(client: github.Github, full_name: str, title: str, body: str) -> Issue:
+    """Open a new issue."""
+    with translated():
+        _, data = client.requester.requestJsonAndCheck(
+            "POST", f"/repos/{full_name}/issues", input={"title": title, "body": body}
+        )
+    return _issue(data)
+
+
+def edit_issue(client: github.Github, full_name: str, number: int, **changes: str) -> None:
+    """Change an issue's ``title``, ``body`` or ``state``."""
+    with translated():
+        client.requester.requestJsonAndCheck(
+            "PATCH", f"/repos/{full_name}/issues/{number}", input=changes
+        )
+
+
+def read_file(client: github.Github, full_name: str, path: str) -> str | None:
+    """The text of ``path`` on the default branch, or None when there is no such file."""
+    try:
+        with translated():
+            _, data = client.requester.requestJsonAndCheck(
+                "GET", f"/repos/{full_name}/contents/{quote(path)}"
+            )
+    except NotFound:
+        return None
+    if not isinstance(data, dict) or data.get("type") != "file":
+        return None
+    return base64.b64decode(str(data.get("content") or "")).decode("utf-8", "replace")
