@@ -23,6 +23,7 @@ class Outcome(enum.Enum):
     UNREADABLE = "the file declaring the minimum Python does not parse: reported in a check run"
     NOTHING = "nothing to change"
     IGNORED = "the molt pull request was closed unmerged: ignored"
+    WAITING = "outside the schedule of .github/molt.yml: a rescan in the window does it"
     UP_TO_DATE = "the pull request is up to date"
     OPENED = "opened a pull request"
     UPDATED = "updated the pull request"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from app import pull_request
+from app import automerge, pull_request
 from app.errors import Conflict
 from app.github import BOT_AUTHOR, BranchHead, Pull, Repository, Tree
 from app.outcome import Done, Outcome, Target
 from app.plan import FileChange, Plan
 from app.repo_config import RepoConfig
+
+log = logging.getLogger(__name__)
 
 CLOSED_COMMENT = (
     "Closing: the default branch no longer supports any Python older than {minimum}, "
@@ -173,8 +176,22 @@ def _publish_to(repo: Repository, change: Change, pull: Pull | None, steer: Stee
     opened = repo.open_pull(
         change.branch, target.default_branch, title, body, draft=change.config.draft
     )
-    repo.add_labels(opened.number, change.config.labels)
+    _opened(repo, change.config, opened)
     return Done(Outcome.OPENED, opened.number)
+
+
+def _opened(repo: Repository, config: RepoConfig, pull: Pull) -> None:
+    """What a new pull request gets once: labels, reviewers, assignees, auto-merge."""
+    repo.add_labels(pull.number, config.labels)
+    if config.reviewers:
+        try:
+            repo.request_reviews(pull.number, config.reviewers)
+        except Conflict as error:  # 422: someone who may not review here; the PR stands
+            log.warning("%s#%d: reviewers not requested: %s", repo.full_name, pull.number, error)
+    if config.assignees:
+        repo.assign(pull.number, config.assignees)
+    if config.automerge:
+        automerge.enable(repo, pull)
 
 
 def _retarget(repo: Repository, change: Change, old: Pull, steer: Steer) -> Done:
@@ -191,15 +208,18 @@ def _retarget(repo: Repository, change: Change, old: Pull, steer: Steer) -> Done
     return Done(Outcome.RETARGETED, done.number)
 
 
-def current_pull(repo: Repository, prefix: str) -> Pull | None:
-    """molt's open pull request, whatever its target: the newest, if ever there are several."""
-    ours = [
-        pull
-        for pull in repo.open_pulls()
-        if pull.own_head
+def is_molts(pull: Pull, prefix: str) -> bool:
+    """Whether ``pull`` is molt's: its branch here, named with ``prefix``, its body marked."""
+    return (
+        pull.own_head
         and pull.head_ref.startswith(f"{prefix}python-")
         and pull_request.MARKER in pull.body
-    ]
+    )
+
+
+def current_pull(repo: Repository, prefix: str) -> Pull | None:
+    """molt's open pull request, whatever its target: the newest, if ever there are several."""
+    ours = [pull for pull in repo.open_pulls() if is_molts(pull, prefix)]
     return max(ours, key=lambda pull: pull.number, default=None)
 
 

@@ -7,7 +7,7 @@ import fnmatch
 from datetime import date
 from typing import NamedTuple
 
-from app import publish, pull_request, repo_config
+from app import publish, pull_request, repo_config, schedule
 from app.errors import ConfigError, Conflict
 from app.github import UNREADABLE_CHECK_TITLE, Pull, Repository, Tree
 from app.memory import LRU
@@ -193,6 +193,8 @@ def _apply(
         if chosen.minimum is not None and how.command:
             return Done(Outcome.NOTHING)  # a minimum that drops nothing changes nothing
         return publish.close_unneeded(repo, current, str(policy.minimum))
+    if not how.command and not schedule.open_on(prepared.config.schedule, today):
+        return Done(Outcome.WAITING)  # closing is never held back; opening and regenerating are
     branch = f"{prepared.config.branch_prefix}python-{policy.minimum}"
     chosen = chosen._replace(keep=policy.keep)
     change = publish.Change(target, prepared.tree, result, prepared.config, branch, login, chosen)

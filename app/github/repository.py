@@ -1,20 +1,31 @@
 """One repository through the few calls molt makes: tree, files, one-commit pushes, pull
-requests, comments, labels and check runs."""
+requests, comments, labels, reviews, merges and check runs."""
 
 from __future__ import annotations
 
 import base64
 import logging
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import github
 import requests
+from github.IssueComment import IssueComment
 from github.PaginatedList import PaginatedList
 from github.PullRequest import PullRequest
 
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, GitHubError, NotFound
+from app.github.ci import (
+    CheckRun,
+    CheckSuite,
+    CommitStatus,
+    Review,
+    check_run,
+    check_suite,
+    commit_status,
+    review,
+)
 from app.github.contents import (
     MAX_FILE_BYTES,
     Listings,
@@ -48,6 +59,16 @@ class Pull(NamedTuple):
     body: str
     head_ref: str = ""
     own_head: bool = True  # the head branch is in this repository, not a fork
+    labels: tuple[str, ...] = ()
+    node_id: str = ""  # the GraphQL id, for enabling auto-merge
+    auto_merge: bool = False  # GitHub's auto-merge is enabled: GitHub merges it itself
+
+
+class Comment(NamedTuple):
+    """One comment in an issue's or pull request's thread."""
+
+    author: str
+    body: str
 
 
 class BranchHead(NamedTuple):
@@ -292,6 +313,111 @@ class Repository:
             with translated():
                 self._repo.get_issue(number).add_to_labels(*labels)
 
+    def remove_label(self, number: int, label: str) -> None:
+        """Take ``label`` off issue or pull request ``number``; one already gone is fine."""
+        try:
+            with translated():
+                self._client.requester.requestJsonAndCheck(
+                    "DELETE", f"{self._repo.url}/issues/{number}/labels/{quote(label, safe='')}"
+                )
+        except NotFound:
+            pass
+
+    def comments(self, number: int) -> list[Comment]:
+        """The thread of issue or pull request ``number``, oldest first, 100 per request."""
+        listing = PaginatedList(
+            IssueComment,
+            self._client.requester,
+            f"{self._repo.url}/issues/{number}/comments",
+            {"per_page": 100},
+        )
+        with translated():
+            return [Comment(c.user.login if c.user else "", c.body or "") for c in listing]
+
+    def request_reviews(self, number: int, reviewers: tuple[str, ...]) -> None:
+        """Ask ``reviewers`` (logins, or ``org/team`` for a team) to review pull ``number``."""
+        teams = [name.split("/", 1)[1] for name in reviewers if "/" in name]
+        people = [name for name in reviewers if "/" not in name]
+        with translated():
+            self._client.requester.requestJsonAndCheck(
+                "POST",
+                f"{self._repo.url}/pulls/{number}/requested_reviewers",
+                input={"reviewers": people, "team_reviewers": teams},
+            )
+
+    def assign(self, number: int, assignees: tuple[str, ...]) -> None:
+        """Assign issue or pull request ``number``; GitHub skips logins it cannot assign."""
+        with translated():
+            self._client.requester.requestJsonAndCheck(
+                "POST",
+                f"{self._repo.url}/issues/{number}/assignees",
+                input={"assignees": list(assignees)},
+            )
+
+    def reviews(self, number: int) -> list[Review]:
+        """The submitted reviews of pull request ``number``, oldest first."""
+        return [review(r) for r in self._every(f"/pulls/{number}/reviews", None)]
+
+    def check_suites(self, sha: str) -> list[CheckSuite]:
+        """Every App's check suite on commit ``sha``."""
+        return [check_suite(s) for s in self._every(f"/commits/{sha}/check-suites", "check_suites")]
+
+    def check_runs(self, sha: str) -> list[CheckRun]:
+        """The latest check run of each name on commit ``sha``."""
+        return [check_run(r) for r in self._every(f"/commits/{sha}/check-runs", "check_runs")]
+
+    def statuses(self, sha: str) -> list[CommitStatus]:
+        """The latest commit status of each context on ``sha`` (the combined status's list)."""
+        return [commit_status(s) for s in self._every(f"/commits/{sha}/status", "statuses")]
+
+    def _every(self, path: str, key: str | None) -> list[dict[str, Any]]:
+        """Every item of a listing under the repository, 100 per request; ``key`` names the
+        list inside an object answer (None: the answer is the list)."""
+        items: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            with translated():
+                _, data = self._client.requester.requestJsonAndCheck(
+                    "GET", f"{self._repo.url}{path}", parameters={"per_page": 100, "page": page}
+                )
+            batch = data if key is None else data[key]
+            items += batch
+            if len(batch) < 100:
+                return items
+            page += 1
+
+    def merge(self, number: int, sha: str) -> bool:
+        """Merge pull request ``number`` if its head is still ``sha``; False when GitHub
+        refuses (not mergeable, a branch protection rule, or the head moved)."""
+        try:
+            with translated():
+                self._client.requester.requestJsonAndCheck(
+                    "PUT", f"{self._repo.url}/pulls/{number}/merge", input={"sha": sha}
+                )
+        except GitHubError as error:
+            if error.status not in (405, 409, 422):
+                raise
+            log.info("%s#%d: GitHub did not merge: %s", self.full_name, number, error)
+            return False
+        return True
+
+    def enable_auto_merge(self, node_id: str) -> bool:
+        """Turn on GitHub's auto-merge for the pull request with GraphQL id ``node_id``;
+        False when GitHub refuses (auto-merge not allowed here, or nothing left to wait for)."""
+        try:
+            with translated():
+                self._client.requester.graphql_named_mutation(
+                    "enablePullRequestAutoMerge",
+                    {"pullRequestId": node_id},
+                    "pullRequest { number }",
+                )
+        except GitHubError as error:
+            if error.status != 400:  # PyGithub's status for an answer carrying GraphQL errors
+                raise
+            log.info("%s: GitHub did not enable auto-merge: %s", self.full_name, error)
+            return False
+        return True
+
 
 def _pull(pull: PullRequest) -> Pull:
     head_repo, base_repo = pull.head.repo, pull.base.repo
@@ -304,4 +430,7 @@ def _pull(pull: PullRequest) -> Pull:
         body=pull.body or "",
         head_ref=pull.head.ref,
         own_head=head_repo is not None and head_repo.id == base_repo.id,
+        labels=tuple(label.name for label in pull.labels),
+        node_id=pull.node_id,
+        auto_merge=pull.auto_merge is not None,
     )
