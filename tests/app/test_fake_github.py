@@ -576,8 +576,8 @@ def test_unknown_query_parameter_is_caught(fake, gh):
 
 def test_unknown_endpoint_is_recorded(fake, gh):
     with pytest.raises(github.UnknownObjectException):
-        gh.requester.requestJsonAndCheck("GET", "/repos/octo/demo/issues")
-    assert fake.take_errors() == ["GET /repos/octo/demo/issues: not in the OpenAPI subset"]
+        gh.requester.requestJsonAndCheck("GET", "/repos/octo/demo/releases")
+    assert fake.take_errors() == ["GET /repos/octo/demo/releases: not in the OpenAPI subset"]
 
 
 def test_off_spec_response_is_caught(fake, gh, monkeypatch):
@@ -631,3 +631,294 @@ def test_fixture_serves_and_logs(fake_github):
         ("GET", "/repos/solo/repo", 200),
         ("GET", "/repos/solo/repo/git/trees/main", 200),
     ]
+
+
+# --- issues, merging, reviews ------------------------------------------------------------------
+
+
+def open_pull(fake, repo, files=None, branch="feature", title="t"):
+    fake.push("octo/demo", files or {"x": "1\n"}, branch=branch)
+    return repo.create_pull(base="main", head=branch, title=title, body="")
+
+
+def test_tracking_issue_is_created_listed_and_edited_in_place(fake, repo):
+    issue = repo.create_issue("Python support", body="- [ ] demo", labels=["molt"])
+    assert (issue.number, issue.state, [lb.name for lb in issue.labels]) == (1, "open", ["molt"])
+    issue.edit(body="- [x] demo")
+    issue.add_to_assignees("alice")
+    assert [i.body for i in repo.get_issues(labels=["molt"])] == ["- [x] demo"]
+    assert [[u.login for u in i.assignees] for i in repo.get_issues(assignee="alice")] == [
+        ["alice"]
+    ]
+    assert list(repo.get_issues(labels=["other"])) == []
+    issue.edit(state="closed")
+    assert list(repo.get_issues()) == []
+    assert [i.title for i in repo.get_issues(state="closed")] == ["Python support"]
+    assert fake.issues("octo/demo")[0].body == "- [x] demo"
+
+
+def test_issue_list_carries_pull_requests_too(fake, gh, repo):
+    open_pull(fake, repo)
+    fake.add_issue("octo/demo", "Bug", user="alice")
+    _, listed = gh.requester.requestJsonAndCheck("GET", "/repos/octo/demo/issues")
+    assert [(i["number"], "pull_request" in i) for i in listed] == [(2, False), (1, True)]
+    assert [i.number for i in repo.get_issues(creator="alice")] == [2]
+
+
+def test_issue_without_title_is_422(gh):
+    with pytest.raises(GithubException) as caught:
+        gh.requester.requestJsonAndCheck("POST", "/repos/octo/demo/issues", input={"title": ""})
+    assert caught.value.status == 422
+    assert caught.value.data["errors"][0]["field"] == "title"
+
+
+def test_remove_label_leaves_the_rest_and_404s_when_absent(fake, repo):
+    pr = open_pull(fake, repo)
+    pr.add_to_labels("dependencies", "python")
+    pr.remove_from_labels("python")
+    assert fake.pulls("octo/demo")[0].labels == ["dependencies"]
+    with pytest.raises(GithubException) as caught:
+        pr.remove_from_labels("python")
+    assert (caught.value.status, caught.value.data["message"]) == (404, "Label does not exist")
+
+
+@pytest.mark.parametrize("method", ["merge", "squash", "rebase"])
+def test_merge_lands_the_head_on_base(fake, repo, method):
+    pr = open_pull(fake, repo, {"setup.py": "new\n"})
+    result = pr.merge(merge_method=method, sha=pr.head.sha)
+    assert result.merged
+    assert fake.branch_files("octo/demo")["setup.py"] == "new\n"
+    parents = fake.commits_on("octo/demo")[0].parents
+    assert len(parents) == (2 if method == "merge" else 1)
+    assert repo.get_pull(1).merged and repo.get_pull(1).merge_commit_sha == result.sha
+
+
+def test_merge_keeps_changes_made_on_base_meanwhile(fake, repo):
+    pr = open_pull(fake, repo, {"setup.py": "new\n"})
+    fake.push("octo/demo", {"other.txt": "base\n"})
+    pr.merge()
+    assert fake.branch_files("octo/demo")["other.txt"] == "base\n"
+    assert fake.branch_files("octo/demo")["setup.py"] == "new\n"
+
+
+def test_merge_refuses_a_moved_head_a_conflict_and_a_closed_pull(fake, repo):
+    pr = open_pull(fake, repo, {"setup.py": "new\n"})
+    with pytest.raises(GithubException) as caught:
+        pr.merge(sha="0" * 40)
+    assert caught.value.status == 409
+    fake.push("octo/demo", {"setup.py": "other\n"})
+    with pytest.raises(GithubException) as caught:
+        pr.merge()
+    assert caught.value.status == 405
+    pr.edit(state="closed")
+    with pytest.raises(GithubException) as caught:
+        pr.merge()
+    assert caught.value.status == 405
+
+
+def test_reviewers_are_requested_and_reviews_listed(fake, repo):
+    pr = open_pull(fake, repo)
+    pr.create_review_request(reviewers=["alice", "bob"])
+    assert [u.login for u in repo.get_pull(1).requested_reviewers] == ["alice", "bob"]
+    fake.add_review("octo/demo", 1, "alice", "APPROVED", "LGTM")
+    fake.add_review("octo/demo", 1, "bob", "CHANGES_REQUESTED")
+    reviews = [(r.user.login, r.state, r.commit_id) for r in pr.get_reviews()]
+    assert reviews == [
+        ("alice", "APPROVED", pr.head.sha),
+        ("bob", "CHANGES_REQUESTED", pr.head.sha),
+    ]
+    assert repo.get_pull(1).requested_reviewers == []
+
+
+def test_review_cannot_be_requested_from_the_author(fake, repo):
+    pr = open_pull(fake, repo)
+    with pytest.raises(GithubException) as caught:
+        pr.create_review_request(reviewers=["token-user"])
+    assert caught.value.status == 422
+
+
+def test_auto_merge_is_enabled_through_graphql(fake, repo):
+    fake.set_auto_merge_allowed("octo/demo")
+    pr = open_pull(fake, repo)
+    data = pr.enable_automerge(merge_method="SQUASH")
+    assert data["actor"]["login"] == "token-user"
+    assert fake.pulls("octo/demo")[0].auto_merge == ("token-user", "squash")
+    assert repo.get_pull(1).auto_merge["merge_method"] == "squash"
+    pr.disable_automerge()
+    assert fake.pulls("octo/demo")[0].auto_merge is None
+
+
+def test_auto_merge_refused_when_the_repository_does_not_allow_it(fake, repo):
+    pr = open_pull(fake, repo)
+    assert repo.allow_auto_merge is False
+    with pytest.raises(GithubException) as caught:
+        pr.enable_automerge()
+    assert caught.value.data["errors"][0]["message"] == (
+        "Pull request Auto merge is not allowed for this repository"
+    )
+    assert fake.pulls("octo/demo")[0].auto_merge is None
+
+
+def test_graphql_inline_input_and_unknown_node(fake, gh):
+    query = 'mutation { enablePullRequestAutoMerge(input: {pullRequestId: "nope"}) { actor } }'
+    with pytest.raises(github.UnknownObjectException):
+        gh.requester.graphql_query(query, {})
+    assert fake.requests[-1].path == "/graphql"
+
+
+def test_unknown_graphql_query_is_recorded(fake, gh):
+    with pytest.raises(GithubException):
+        gh.requester.graphql_query("query { viewer { login } }", {})
+    assert fake.take_errors()[0].startswith("POST /graphql: the fake serves no such query")
+
+
+# --- commits, checks, statuses -----------------------------------------------------------------
+
+
+def test_commit_lists_its_files_against_its_parent(fake, repo):
+    sha = fake.push("octo/demo", {"setup.py": "a\nb\n", "new.txt": "n\n", "src/pkg/core.py": None})
+    commit = repo.get_commit(sha)
+    files = {f.filename: (f.status, f.additions, f.deletions) for f in commit.files}
+    assert files == {
+        "setup.py": ("modified", 2, 2),
+        "new.txt": ("added", 1, 0),
+        "src/pkg/core.py": ("removed", 0, 1),
+    }
+    assert repo.get_commit("main").sha == sha
+    with pytest.raises(GithubException) as caught:
+        repo.get_commit("no-such-branch")
+    assert caught.value.status == 422
+
+
+def test_compare_counts_ahead_and_behind(fake, repo):
+    fake.push("octo/demo", {"x": "1\n"}, branch="feature")
+    fake.push("octo/demo", {"x": "2\n"}, branch="feature")
+    fake.push("octo/demo", {"y": "1\n"})
+    found = repo.compare("main", "feature")
+    assert (found.status, found.ahead_by, found.behind_by) == ("diverged", 2, 1)
+    assert [f.filename for f in found.files] == ["x"]
+    assert found.total_commits == len(list(found.commits)) == 2
+    assert repo.compare("main", "main").status == "identical"
+
+
+def test_check_runs_and_suites_for_a_ref(fake, repo):
+    head = repo.get_branch("main").commit.sha
+    fake.add_check_suite("octo/demo", "main", conclusion="failure")
+    fake.add_check_run("octo/demo", head, "tests", conclusion="failure")
+    fake.add_check_run("octo/demo", head, "tests", conclusion="success")  # a re-run
+    fake.add_check_run("octo/demo", head, "lint", status="in_progress", conclusion=None)
+    commit = repo.get_commit(head)
+    runs = [(r.name, r.status, r.conclusion) for r in commit.get_check_runs()]
+    assert runs == [("tests", "completed", "success"), ("lint", "in_progress", None)]
+    assert len(list(commit.get_check_runs(filter="all"))) == 3
+    assert [r.name for r in commit.get_check_runs(check_name="lint")] == ["lint"]
+    suites = list(commit.get_check_suites())
+    assert [(s.conclusion, s.head_branch, s.app.slug) for s in suites] == [
+        ("failure", "main", "github-actions")
+    ]
+
+
+def test_combined_status_is_the_worst_latest_per_context(fake, repo):
+    head = repo.get_branch("main").commit.sha
+    assert repo.get_commit(head).get_combined_status().state == "pending"
+    fake.add_status("octo/demo", head, "failure", "ci/tests")
+    fake.add_status("octo/demo", head, "success", "ci/tests")
+    fake.add_status("octo/demo", head, "success", "ci/docs")
+    combined = repo.get_commit(head).get_combined_status()
+    assert (combined.state, combined.total_count) == ("success", 2)
+    fake.add_status("octo/demo", "main", "error", "ci/docs")
+    assert repo.get_commit(head).get_combined_status().state == "failure"
+
+
+# --- signing in: users, their installations, the OAuth web flow ----------------------------------
+
+
+def test_user_token_sees_the_users_installations_and_repos(fake):
+    fake.add_installation(2, "other")
+    fake.add_repo("octo/secret", {"a": "b"}, installation_id=1)
+    fake.add_user("alice", installations=[1], repos=["octo/demo"], name="Alice")
+    with client(fake, Auth.Token(fake.user_token("alice"))) as gh:
+        me = gh.get_user()
+        assert (me.login, me.name) == ("alice", "Alice")
+        assert [i.id for i in me.get_installations()] == [1]
+        _, body = gh.requester.requestJsonAndCheck("GET", "/user/installations/1/repositories")
+        assert [r["full_name"] for r in body["repositories"]] == ["octo/demo"]
+        with pytest.raises(github.UnknownObjectException):
+            gh.requester.requestJsonAndCheck("GET", "/user/installations/2/repositories")
+
+
+def test_user_installations_need_a_user_token(fake, gh):
+    with pytest.raises(GithubException) as caught:
+        list(gh.get_user().get_installations())
+    assert caught.value.status == 403
+
+
+def test_oauth_web_flow_signs_in_as_the_chosen_user(fake, gh):
+    fake.add_user("alice", installations=[1])
+    fake.add_user("bob")
+    callback = "http://127.0.0.1:9/auth/callback"
+    oauth = gh.get_oauth_application(fake.oauth.client_id, fake.oauth.client_secret)
+    login_url = oauth.get_login_url(redirect_uri=callback, state="s1")
+    assert login_url.startswith(f"{fake.web_url}/login/oauth/authorize?")
+    with requests.get(login_url, timeout=5) as page:
+        assert page.status_code == 200
+        assert "Sign in as alice" in page.text and "Sign in as bob" in page.text
+    form = {"client_id": fake.oauth.client_id, "redirect_uri": callback, "state": "s1"}
+    with requests.post(
+        f"{fake.web_url}/login/oauth/authorize",
+        data=form | {"login": "alice"},
+        allow_redirects=False,
+        timeout=5,
+    ) as back:
+        assert back.status_code == 302
+    location = back.headers["Location"]
+    assert location.startswith(callback + "?")
+    query = parse_qs(location.partition("?")[2])
+    assert query["state"] == ["s1"]
+    token = oauth.get_access_token(query["code"][0])
+    assert token.type == "bearer"
+    with client(fake, Auth.Token(token.token)) as signed_in:
+        assert signed_in.get_user().login == "alice"
+    with pytest.raises(github.BadCredentialsException):  # a code works once
+        oauth.get_access_token(query["code"][0])
+    assert fake.errors == []
+
+
+def test_oauth_exchange_errors_are_200s_with_an_error_field(fake):
+    url = f"{fake.web_url}/login/oauth/access_token"
+    given = {"client_id": fake.oauth.client_id, "client_secret": "wrong", "code": "x"}
+    headers = {"Accept": "application/json"}
+    with requests.post(url, data=given, headers=headers, timeout=5) as answer:
+        assert (answer.status_code, answer.json()["error"]) == (
+            200,
+            "incorrect_client_credentials",
+        )
+    given["client_secret"] = fake.oauth.client_secret
+    with requests.post(url, json=given, headers=headers, timeout=5) as answer:
+        assert answer.json()["error"] == "bad_verification_code"
+    with requests.post(url, data=given, timeout=5) as answer:  # no Accept: form-encoded
+        assert parse_qs(answer.text)["error"] == ["bad_verification_code"]
+
+
+def test_oauth_cancel_and_unknown_client(fake):
+    fake.add_user("alice")
+    callback = "http://127.0.0.1:9/cb"
+    form = {"client_id": fake.oauth.client_id, "redirect_uri": callback, "state": "s"}
+    with requests.post(
+        f"{fake.web_url}/login/oauth/authorize",
+        data=form | {"deny": "1"},
+        allow_redirects=False,
+        timeout=5,
+    ) as back:
+        assert parse_qs(back.headers["Location"].partition("?")[2])["error"] == ["access_denied"]
+    with requests.get(
+        f"{fake.web_url}/login/oauth/authorize", params={"client_id": "nope"}, timeout=5
+    ) as page:
+        assert page.status_code == 404
+
+
+def test_oauth_redirect_must_sit_under_the_registered_callback(fake):
+    fake.oauth.callback_url = "http://127.0.0.1:9/auth/"
+    params = {"client_id": fake.oauth.client_id, "redirect_uri": "http://evil.example/"}
+    with requests.get(f"{fake.web_url}/login/oauth/authorize", params=params, timeout=5) as page:
+        assert page.status_code == 400

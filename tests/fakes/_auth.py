@@ -18,7 +18,8 @@ _JWT_MAX_LIFETIME = 600 + 60  # GitHub's ten minutes, plus PyGithub's 60 s of ba
 def authenticate(world: World, template: str, authorization: str) -> tuple[int | None, str]:
     """(installation id or None, acting login) for an ``Authorization`` header, or 401/403.
 
-    A token the fake never issued acts as a personal token that sees every repository.
+    A user-to-server token (from the OAuth web flow) acts as its user; a token the fake never
+    issued acts as a personal token. Both see every repository.
     """
     scheme, _, credential = authorization.partition(" ")
     if template == "/app" or template.startswith("/app/"):
@@ -33,7 +34,7 @@ def authenticate(world: World, template: str, authorization: str) -> tuple[int |
         raise HTTPError(401, "Bad credentials")
     token = world.tokens.get(credential)
     if token is None:
-        return None, PERSONAL_USER
+        return None, world.user_tokens.get(credential, PERSONAL_USER)
     if token.expires_at <= git.now():
         raise HTTPError(401, "Bad credentials")
     return token.installation_id, BOT

@@ -70,6 +70,24 @@ def create_commit(call: Call) -> Reply:
     return Reply(201, reply, {"Location": reply["url"]})
 
 
+def get_commit(call: Call) -> Reply:
+    repo, ref = repo_of(call), call.params["ref"]
+    sha = repo.store.resolve(ref)
+    if sha is None:
+        raise invalid(f"No commit found for SHA: {ref}")
+    return Reply(200, git_shapes.commit_with_files(call.api, repo, sha))
+
+
+def compare(call: Call) -> Reply:
+    """``base...head`` (or ``base..head``); either side may be ``owner:branch``."""
+    repo, basehead = repo_of(call), call.params["basehead"]
+    base_name, _, head_name = basehead.replace("...", "..").partition("..")
+    base, head = (repo.store.resolve(n.rpartition(":")[2]) for n in (base_name, head_name))
+    if base is None or head is None:
+        raise not_found()
+    return Reply(200, git_shapes.comparison(call.api, repo, basehead, base, head))
+
+
 def get_ref(call: Call) -> Reply:
     repo = repo_of(call)
     name = "refs/" + call.params["ref"]

@@ -1,8 +1,9 @@
-"""Git data as GitHub's JSON: blobs, trees, commits, refs, branches and contents."""
+"""Git data as GitHub's JSON: blobs, trees, commits, comparisons, refs, branches, contents."""
 
 from __future__ import annotations
 
 import base64
+import difflib
 from typing import Any
 
 from tests.fakes import git
@@ -56,6 +57,69 @@ def commit(api: str, repo: Repo, sha: str) -> JSON:
     return shape | {"verification": unsigned}
 
 
+def commit_with_files(api: str, repo: Repo, sha: str) -> JSON:
+    """``GET /repos/…/commits/{ref}``: the commit, its changes against its first parent."""
+    found = repo.store.commit(sha)
+    assert found is not None
+    parent = repo.store.commit(found.parents[0]) if found.parents else None
+    files = diff_entries(api, repo, parent.tree if parent else None, found.tree, sha)
+    added, removed = sum(f["additions"] for f in files), sum(f["deletions"] for f in files)
+    stats = {"additions": added, "deletions": removed, "total": added + removed}
+    return repo_commit(api, repo, sha) | {"files": files, "stats": stats}
+
+
+def comparison(api: str, repo: Repo, basehead: str, base: str, head: str) -> JSON:
+    """``GET /repos/…/compare/{base}...{head}``, as GitHub counts ahead and behind."""
+    store = repo.store
+    from_base, from_head = store.ancestors(base), store.ancestors(head)
+    ahead = [sha for sha in from_head if sha not in set(from_base)]
+    behind = [sha for sha in from_base if sha not in set(from_head)]
+    common = store.merge_base(base, head)
+    status = "diverged" if ahead and behind else "ahead" if ahead else "behind" if behind else ""
+    url = f"{api}/repos/{repo.full_name}/compare/{basehead}"
+    html = f"{WEB}/{repo.full_name}/compare/{basehead}"
+    shape: JSON = {"url": url, "html_url": html, "diff_url": f"{html}.diff"}
+    shape |= {"permalink_url": f"{WEB}/{repo.full_name}/compare/{base}...{head}"}
+    shape |= {"patch_url": f"{html}.patch", "status": status or "identical"}
+    shape |= {"ahead_by": len(ahead), "behind_by": len(behind), "total_commits": len(ahead)}
+    shape |= {"base_commit": repo_commit(api, repo, base)}
+    shape |= {"merge_base_commit": repo_commit(api, repo, common or base)}
+    shape |= {"commits": [repo_commit(api, repo, sha) for sha in reversed(ahead)]}
+    old = store.commit(common).tree if common and store.commit(common) else None
+    new = store.commit(head)
+    assert new is not None
+    return shape | {"files": diff_entries(api, repo, old, new.tree, head)}
+
+
+def diff_entries(api: str, repo: Repo, old_tree: str | None, new_tree: str, ref: str) -> list[JSON]:
+    """The ``files`` of a commit or a comparison: one entry per changed path, with line counts."""
+    old = repo.store.files(old_tree) if old_tree else {}
+    new = repo.store.files(new_tree)
+    entries = []
+    for path in sorted(old.keys() | new.keys()):
+        before, after = old.get(path), new.get(path)
+        if before == after:
+            continue
+        status = "added" if before is None else "removed" if after is None else "modified"
+        lines = difflib.ndiff(_lines(before), _lines(after))
+        counts = [line[0] for line in lines if line[:1] in "+-"]
+        added, removed = counts.count("+"), counts.count("-")
+        data = after if after is not None else before
+        assert data is not None
+        sha = git.object_id(git.Blob(data))
+        shape: JSON = {"sha": sha, "filename": path, "status": status}
+        shape |= {"additions": added, "deletions": removed, "changes": added + removed}
+        shape |= {"blob_url": f"{WEB}/{repo.full_name}/blob/{ref}/{path}"}
+        shape |= {"raw_url": f"{WEB}/{repo.full_name}/raw/{ref}/{path}"}
+        shape |= {"contents_url": f"{api}/repos/{repo.full_name}/contents/{path}?ref={ref}"}
+        entries.append(shape)
+    return entries
+
+
+def _lines(data: bytes | None) -> list[str]:
+    return [] if data is None else data.decode(errors="replace").splitlines()
+
+
 def ref(api: str, repo: Repo, name: str, sha: str) -> JSON:
     url = f"{api}/repos/{repo.full_name}/git/{name}"
     target = {"type": "commit", "sha": sha, "url": _git_url(api, repo, "commits", sha)}
@@ -65,7 +129,7 @@ def ref(api: str, repo: Repo, name: str, sha: str) -> JSON:
 def branch(api: str, repo: Repo, name: str, sha: str) -> JSON:
     url = f"{api}/repos/{repo.full_name}/branches/{name}"
     links = {"self": url, "html": f"{WEB}/{repo.full_name}/tree/{name}"}
-    shape: JSON = {"name": name, "commit": _repo_commit(api, repo, sha), "_links": links}
+    shape: JSON = {"name": name, "commit": repo_commit(api, repo, sha), "_links": links}
     return shape | {
         "protected": False,
         "protection": {"enabled": False},
@@ -125,7 +189,7 @@ def _parent(api: str, repo: Repo, sha: str) -> JSON:
     return {"sha": sha, "url": _git_url(api, repo, "commits", sha), "html_url": html}
 
 
-def _repo_commit(api: str, repo: Repo, sha: str) -> JSON:
+def repo_commit(api: str, repo: Repo, sha: str) -> JSON:
     """The ``commit`` schema (a commit as /repos/…/commits shows it), used inside a branch."""
     url = f"{api}/repos/{repo.full_name}/commits/{sha}"
     inner = commit(api, repo, sha)

@@ -1,14 +1,13 @@
-"""Routes for pull requests and what hangs off them: comments, labels, reactions, checks."""
+"""Routes for pull requests: open, edit, merge, reviewers and reviews; and who may do what."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from tests.fakes import _shapes as shapes
 from tests.fakes import git
 from tests.fakes._call import Call, HTTPError, Reply, invalid, not_found, page, repo_of
-from tests.fakes._state import CheckRun, Comment, Pull, Reaction, Repo
+from tests.fakes._state import Pull, Repo
 
 
 def list_pulls(call: Call) -> Reply:
@@ -88,73 +87,57 @@ def update_pull(call: Call) -> Reply:
     return Reply(200, shapes.pull(call.api, repo, pr, call.world))
 
 
-def list_comments(call: Call) -> Reply:
+def merge_pull(call: Call) -> Reply:
+    repo, body = repo_of(call), call.body or {}
+    pr = _pull(repo, call.params["pull_number"])
+    if pr.state != "open":
+        raise HTTPError(405, "Pull Request is not mergeable")
+    if body.get("sha") not in (None, pr.head_sha):
+        raise HTTPError(409, "Head branch was modified. Review and try the merge again.")
+    sha = merge(repo, pr, body.get("merge_method", "merge"), call.actor)
+    if sha is None:
+        raise HTTPError(405, "Pull Request is not mergeable")
+    return Reply(200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"})
+
+
+def merge(repo: Repo, pr: Pull, method: str, by: str) -> str | None:
+    """Merge (or squash, or rebase as one commit) the head into the base; None on a conflict."""
+    base, head = repo.branch(pr.base), repo.branch(pr.head) or pr.head_sha
+    assert base is not None
+    tree = repo.store.merge_trees(base, head)
+    if tree is None:
+        return None
+    parents = (base, head) if method == "merge" else (base,)
+    person = git.Person(by, f"{by}@example.com", git.now())
+    merged = f"Merge pull request #{pr.number}"
+    title = merged if method == "merge" else f"{pr.title} (#{pr.number})"
+    sha = repo.store.put(git.Commit(tree, parents, person, person, title))
+    repo.store.refs[f"refs/heads/{pr.base}"] = sha
+    pr.close()
+    pr.merged_at, pr.merge_commit_sha, pr.merged_by = pr.closed_at, sha, by
+    return sha
+
+
+def request_reviewers(call: Call) -> Reply:
     repo = repo_of(call)
-    number = _issue(repo, call.params["issue_number"])
-    since = call.arg("since")
-    found = [c for c in repo.comments if c.issue == number]
-    if since:
-        found = [c for c in found if c.updated_at >= datetime.fromisoformat(since)]
-    return page(call, [shapes.comment(call.api, repo, c) for c in found])
+    pr = _pull(repo, call.params["pull_number"])
+    wanted = call.body.get("reviewers", [])
+    if pr.user in wanted:
+        raise invalid("Review cannot be requested from pull request author.")
+    pr.requested_reviewers += [login for login in wanted if login not in pr.requested_reviewers]
+    return Reply(201, shapes.pull(call.api, repo, pr, call.world))
 
 
-def create_comment(call: Call) -> Reply:
+def list_reviews(call: Call) -> Reply:
     repo = repo_of(call)
-    number = _issue(repo, call.params["issue_number"])
-    when = git.now()
-    found = Comment(call.world.next_id(), number, call.body["body"], call.actor, when, when)
-    repo.comments.append(found)
-    reply = shapes.comment(call.api, repo, found)
-    return Reply(201, reply, {"Location": reply["url"]})
-
-
-def add_labels(call: Call) -> Reply:
-    repo = repo_of(call)
-    pr = _pull(repo, call.params["issue_number"])
-    for name in _label_names(call.body):
-        if name not in pr.labels:
-            pr.labels.append(name)
-    return Reply(200, shapes.pull(call.api, repo, pr, call.world)["labels"])
-
-
-def create_reaction(call: Call) -> Reply:
-    repo, comment_id = repo_of(call), int(call.params["comment_id"])
-    if not any(c.id == comment_id for c in repo.comments):
-        raise not_found()
-    content, world = call.body["content"], call.world
-    for old in world.reactions:
-        if (old.comment_id, old.content, old.user) == (comment_id, content, call.actor):
-            return Reply(200, shapes.reaction(call.api, old))
-    made = Reaction(world.next_id(), comment_id, content, call.actor, git.now())
-    world.reactions.append(made)
-    return Reply(201, shapes.reaction(call.api, made))
+    pr = _pull(repo, call.params["pull_number"])
+    return page(call, [shapes.review(call.api, repo, pr, r) for r in pr.reviews])
 
 
 def get_permission(call: Call) -> Reply:
     repo, login = repo_of(call), call.params["username"]
     level = repo.permissions.get(login, "admin" if login == repo.owner else "read")
     return Reply(200, shapes.permission(call.api, login, level))
-
-
-def create_check_run(call: Call) -> Reply:
-    repo, body = repo_of(call), call.body
-    output, status = body.get("output", {}), body.get("status", "queued")
-    when = git.now()
-    run = CheckRun(
-        call.world.next_id(),
-        body["name"],
-        body["head_sha"],
-        status,
-        body.get("conclusion"),
-        output.get("title"),
-        output.get("summary"),
-        body.get("details_url"),
-        body.get("external_id"),
-        when,
-        when if status == "completed" else None,
-    )
-    repo.check_runs.append(run)
-    return Reply(201, shapes.check_run(call.api, repo, run, call.world))
 
 
 def _pull_matches(repo: Repo, pr: Pull, call: Call) -> bool:
@@ -175,16 +158,3 @@ def _pull(repo: Repo, number: str) -> Pull:
     if found is None:
         raise not_found()
     return found
-
-
-def _issue(repo: Repo, number: str) -> int:
-    """Pull requests are issues too; plain issues have only a number here."""
-    if int(number) in repo.issues:
-        return int(number)
-    return _pull(repo, number).number
-
-
-def _label_names(body: Any) -> list[str]:
-    items = body.get("labels", []) if isinstance(body, dict) else body
-    items = [items] if isinstance(items, str) else items
-    return [item["name"] if isinstance(item, dict) else item for item in items]

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.fakes import _git_routes, _pull_routes, app_manifests
+from tests.fakes import (
+    _check_routes,
+    _git_routes,
+    _issue_routes,
+    _pull_routes,
+    _user_routes,
+    app_manifests,
+)
 from tests.fakes import _shapes as shapes
 from tests.fakes._call import Call, HTTPError, Reply, not_found, page
 from tests.fakes._state import RATE_LIMIT
@@ -66,15 +73,31 @@ HANDLERS: dict[str, Callable[[Call], Reply]] = {
     "repos/get-content": _git_routes.get_content,
     "repos/get-branch": _git_routes.get_branch,
     "repos/download-tarball-archive": _git_routes.tarball,
+    "repos/get-commit": _git_routes.get_commit,
+    "repos/compare-commits": _git_routes.compare,
     "pulls/list": _pull_routes.list_pulls,
     "pulls/create": _pull_routes.create_pull,
     "pulls/get": _pull_routes.get_pull,
     "pulls/update": _pull_routes.update_pull,
-    "issues/list-comments": _pull_routes.list_comments,
-    "issues/create-comment": _pull_routes.create_comment,
-    "issues/add-labels": _pull_routes.add_labels,
-    "reactions/create-for-issue-comment": _pull_routes.create_reaction,
+    "pulls/merge": _pull_routes.merge_pull,
+    "pulls/request-reviewers": _pull_routes.request_reviewers,
+    "pulls/list-reviews": _pull_routes.list_reviews,
     "repos/get-collaborator-permission-level": _pull_routes.get_permission,
-    "checks/create": _pull_routes.create_check_run,
+    "issues/list-for-repo": _issue_routes.list_issues,
+    "issues/create": _issue_routes.create_issue,
+    "issues/update": _issue_routes.update_issue,
+    "issues/add-assignees": _issue_routes.add_assignees,
+    "issues/add-labels": _issue_routes.add_labels,
+    "issues/remove-label": _issue_routes.remove_label,
+    "issues/list-comments": _issue_routes.list_comments,
+    "issues/create-comment": _issue_routes.create_comment,
+    "reactions/create-for-issue-comment": _issue_routes.create_reaction,
+    "checks/create": _check_routes.create_check_run,
+    "checks/list-for-ref": _check_routes.list_check_runs,
+    "checks/list-suites-for-ref": _check_routes.list_check_suites,
+    "repos/get-combined-status-for-ref": _check_routes.combined_status,
+    "users/get-authenticated": _user_routes.get_user,
+    "apps/list-installations-for-authenticated-user": _user_routes.list_installations,
+    "apps/list-installation-repos-for-authenticated-user": _user_routes.list_installation_repos,
     "rate-limit/get": get_rate_limit,
 }

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
-from tests.fakes import _routes, openapi
+from tests.fakes import _graphql, _oauth, _routes, openapi
 from tests.fakes import _shapes as shapes
 from tests.fakes._auth import authenticate
 from tests.fakes._call import Call, HTTPError, Reply
@@ -26,7 +26,8 @@ _SECONDARY = (
 )
 _PRIMARY = "API rate limit exceeded for installation ID {}."
 _DOWNLOADS = ("/_codeload/", "/_raw/")  # codeload.github.com and raw.githubusercontent.com
-_UNMETERED = ("/rate_limit", *_DOWNLOADS)
+_WEB = "/login/oauth/"  # github.com's sign-in pages, served beside the API
+_UNMETERED = ("/rate_limit", "/graphql", _WEB, *_DOWNLOADS)
 
 
 @dataclass
@@ -59,9 +60,15 @@ class Incoming(NamedTuple):
     path: str
     query: dict[str, list[str]]
     raw_query: str
-    body: Any
+    body: Any  # parsed JSON, or a dict for a form-encoded body
     authorization: str
     if_none_match: str | None
+    accept: str = ""
+
+    def form(self) -> dict[str, str]:
+        """Query and body fields together, last value wins (the OAuth pages take either)."""
+        fields = {key: values[-1] for key, values in self.query.items()}
+        return fields | (self.body if isinstance(self.body, dict) else {})
 
 
 class Wire:
@@ -105,6 +112,8 @@ class Wire:
     def _answer(self, incoming: Incoming, fault: Fault | None) -> Reply:
         if incoming.path.startswith(_DOWNLOADS):
             return self._download(incoming.path)
+        if incoming.path.startswith(_WEB) or incoming.path == "/graphql":
+            return fault.reply() if fault else self._outside_api(incoming)
         matched = self.api.match(incoming.method, incoming.path)
         if matched is None:
             self.errors.append(f"{incoming.method} {incoming.path}: not in the OpenAPI subset")
@@ -141,6 +150,27 @@ class Wire:
             self.errors.append(f"fake GitHub crashed on {op.method} {incoming.path}:\n{trace}")
             return _error(500, "Server Error")
 
+    def _outside_api(self, incoming: Incoming) -> Reply:
+        """The sign-in pages and GraphQL: no OpenAPI description to check them against."""
+        route = (incoming.method, incoming.path)
+        if route == ("GET", "/login/oauth/authorize"):
+            return _oauth.authorize_page(self.world, incoming.form())
+        if route == ("POST", "/login/oauth/authorize"):
+            return _oauth.grant(self.world, incoming.form())
+        if route == ("POST", "/login/oauth/access_token"):
+            return _oauth.access_token(self.world, incoming.form(), incoming.accept)
+        if route != ("POST", "/graphql"):
+            self.errors.append(f"{incoming.method} {incoming.path}: the fake does not serve it")
+            return _error(404, "Not Found")
+        try:
+            who = authenticate(self.world, "/graphql", incoming.authorization)
+            return Reply(200, _graphql.answer(self.world, *who, incoming.body))
+        except HTTPError as e:
+            return _error(e.status, e.message, e.errors)
+        except _graphql.Unsupported as e:
+            self.errors.append(str(e))
+            return Reply(200, {"errors": [{"message": str(e)}]})
+
     def _take_fault(self, incoming: Incoming) -> Fault | None:
         fault = next((f for f in self.faults if f.matches(incoming.method, incoming.path)), None)
         if fault is not None:
@@ -152,6 +182,8 @@ class Wire:
     def _meter(self, incoming: Incoming, reply: Reply) -> Reply:
         """GitHub's rate-limit headers on every answer; 304s and /rate_limit are free."""
         world = self.world
+        if incoming.path.startswith(_WEB):
+            return reply
         if reply.status != 304 and not incoming.path.startswith(_UNMETERED):
             world.rate_used += 1
         remaining = max(RATE_LIMIT - world.rate_used, 0)
@@ -205,8 +237,9 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        form = self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded")
         try:
-            body = json.loads(raw) if raw else None
+            body = _form(raw) if form else json.loads(raw) if raw else None
         except ValueError:
             with self.server.wire.lock:
                 self.server.wire.errors.append(f"{self.command} {url.path}: body is not JSON")
@@ -214,7 +247,8 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         query = parse_qs(url.query, keep_blank_values=True)
         auth, etag = self.headers.get("Authorization", ""), self.headers.get("If-None-Match")
-        return Incoming(self.command, url.path, query, url.query, body, auth, etag)
+        accept = self.headers.get("Accept", "")
+        return Incoming(self.command, url.path, query, url.query, body, auth, etag, accept)
 
     def _write(self, reply: Reply) -> None:
         if isinstance(reply.body, bytes):
@@ -225,7 +259,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         for key, value in reply.headers.items():
             self.send_header(key, value)
-        if data:
+        if data and "Content-Type" not in reply.headers:
             self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -239,6 +273,10 @@ def _error(
     headers: dict[str, str] | None = None,
 ) -> Reply:
     return Reply(status, shapes.error(message, errors), headers or {})
+
+
+def _form(raw: bytes) -> dict[str, str]:
+    return {key: values[-1] for key, values in parse_qs(raw.decode()).items()}
 
 
 def _conditional(incoming: Incoming, reply: Reply) -> Reply:

@@ -8,7 +8,17 @@ from datetime import datetime
 from typing import Any
 
 from tests.fakes import git
-from tests.fakes._state import CheckRun, Comment, Installation, Pull, Reaction, Repo, World
+from tests.fakes._state import (
+    Comment,
+    Installation,
+    Issue,
+    Pull,
+    Reaction,
+    Repo,
+    Review,
+    User,
+    World,
+)
 
 JSON = dict[str, Any]
 WEB = "https://github.com"
@@ -86,6 +96,7 @@ def repository(api: str, repo: Repo, world: World) -> JSON:
     shape |= {"open_issues": open_pulls, "open_issues_count": open_pulls}
     shape |= dict.fromkeys(("has_issues", "has_projects", "has_wiki", "has_downloads"), True)
     shape |= {"has_pages": False, "visibility": "private" if repo.private else "public"}
+    shape |= {"allow_auto_merge": repo.allow_auto_merge}
     times = {"created_at": repo.created_at, "updated_at": pushed, "pushed_at": pushed}
     return shape | {key: stamp(value) for key, value in times.items()}
 
@@ -156,20 +167,71 @@ def pull(api: str, repo: Repo, pr: Pull, world: World) -> JSON:
     }
     shape |= {"number": pr.number, "state": pr.state, "locked": False, "title": pr.title}
     shape |= {"body": pr.body, "user": user(api, pr.user), "draft": pr.draft}
-    shape |= {"labels": [_label(api, repo, name) for name in pr.labels], "milestone": None}
-    shape |= {"assignee": None, "assignees": [], "requested_reviewers": [], "requested_teams": []}
+    shape |= {"labels": [label(api, repo, name) for name in pr.labels], "milestone": None}
+    shape |= _assigned(api, pr.assignees)
+    shape |= {"requested_reviewers": [user(api, login) for login in pr.requested_reviewers]}
+    shape |= {"requested_teams": [], "auto_merge": _auto_merge(api, pr)}
     shape |= {"head": _pull_end(api, repo, pr.head, pr.head_sha, world)}
     shape |= {"base": _pull_end(api, repo, pr.base, pr.base_sha, world)}
     shape |= {"merged": pr.merged_at is not None, "merge_commit_sha": pr.merge_commit_sha}
     shape |= {"mergeable": True if pr.state == "open" else None, "mergeable_state": "clean"}
-    shape |= {"merged_by": user(api, repo.owner) if pr.merged_at else None, "rebaseable": True}
-    shape |= {"author_association": "NONE", "auto_merge": None, "active_lock_reason": None}
+    shape |= {"merged_by": user(api, pr.merged_by) if pr.merged_by else None, "rebaseable": True}
+    shape |= {"author_association": "NONE", "active_lock_reason": None}
     shape |= {"comments": comments, "review_comments": 0, "maintainer_can_modify": False}
     shape |= {"commits": 1, "additions": 0, "deletions": 0, "changed_files": 0}
     times = {"created_at": pr.created_at, "updated_at": pr.updated_at, "closed_at": pr.closed_at}
     return shape | {
         key: stamp(value) for key, value in (times | {"merged_at": pr.merged_at}).items()
     }
+
+
+def issue(api: str, repo: Repo, item: Issue | Pull) -> JSON:
+    """An issue as the issues API shows it; a pull request there carries ``pull_request``."""
+    base = f"{api}/repos/{repo.full_name}"
+    url = f"{base}/issues/{item.number}"
+    kind = "pull" if isinstance(item, Pull) else "issues"
+    shape: JSON = {"id": item.number * 7907 + repo.id, "url": url, "number": item.number}
+    shape |= {"node_id": node_id("Issue", (repo.id, item.number)), "repository_url": base}
+    shape |= {f"{name}_url": f"{url}/{name}" for name in ("comments", "events")}
+    shape |= {"labels_url": f"{url}/labels{{/name}}"}
+    shape |= {"html_url": f"{WEB}/{repo.full_name}/{kind}/{item.number}"}
+    shape |= {"title": item.title, "body": item.body, "user": user(api, item.user)}
+    shape |= {"state": item.state, "locked": False, "milestone": None}
+    shape |= {"labels": [label(api, repo, name) for name in item.labels]}
+    shape |= _assigned(api, item.assignees)
+    shape |= {"comments": sum(c.issue == item.number for c in repo.comments)}
+    shape |= {"author_association": "OWNER" if item.user == repo.owner else "NONE"}
+    times = {"created_at": item.created_at, "updated_at": item.updated_at}
+    shape |= {key: stamp(value) for key, value in (times | {"closed_at": item.closed_at}).items()}
+    if isinstance(item, Pull):
+        pull_url = f"{base}/pulls/{item.number}"
+        html = f"{WEB}/{repo.full_name}/pull/{item.number}"
+        links = {"url": pull_url, "html_url": html, "diff_url": f"{html}.diff"}
+        shape["pull_request"] = links | {"patch_url": f"{html}.patch"}
+    return shape
+
+
+def review(api: str, repo: Repo, pr: Pull, found: Review) -> JSON:
+    pull_url = f"{api}/repos/{repo.full_name}/pulls/{pr.number}"
+    html = f"{WEB}/{repo.full_name}/pull/{pr.number}#pullrequestreview-{found.id}"
+    shape: JSON = {"id": found.id, "node_id": node_id("PullRequestReview", found.id)}
+    shape |= {"user": user(api, found.user), "body": found.body, "state": found.state}
+    shape |= {"commit_id": found.commit_id, "html_url": html, "pull_request_url": pull_url}
+    shape |= {"_links": {"html": {"href": html}, "pull_request": {"href": pull_url}}}
+    association = "OWNER" if found.user == repo.owner else "COLLABORATOR"
+    return shape | {"author_association": association, "submitted_at": stamp(found.submitted_at)}
+
+
+def private_user(api: str, found: User) -> JSON:
+    """``GET /user``: the signed-in user as they see themselves."""
+    shape = user(api, found.login)
+    shape |= {"name": found.name, "email": None, "bio": None, "blog": "", "company": None}
+    shape |= {"location": None, "hireable": None, "twitter_username": None}
+    shape |= dict.fromkeys(("followers", "following", "public_gists", "public_repos"), 0)
+    shape |= dict.fromkeys(("private_gists", "total_private_repos", "owned_private_repos"), 0)
+    shape |= {"disk_usage": 0, "collaborators": 0, "two_factor_authentication": True}
+    when = stamp(found.created_at)
+    return shape | {"created_at": when, "updated_at": when}
 
 
 def comment(api: str, repo: Repo, found: Comment) -> JSON:
@@ -195,18 +257,6 @@ def permission(api: str, login: str, level: str) -> JSON:
     return {"permission": level, "role_name": level, "user": user(api, login)}
 
 
-def check_run(api: str, repo: Repo, run: CheckRun, world: World) -> JSON:
-    url = f"{api}/repos/{repo.full_name}/check-runs/{run.id}"
-    output = {"title": run.title, "summary": run.summary, "text": None, "annotations_count": 0}
-    output["annotations_url"] = f"{url}/annotations"
-    shape: JSON = {"id": run.id, "node_id": node_id("CheckRun", run.id), "head_sha": run.head_sha}
-    shape |= {"name": run.name, "url": url, "html_url": f"{WEB}/{repo.full_name}/runs/{run.id}"}
-    shape |= {"details_url": run.details_url, "external_id": run.external_id, "output": output}
-    shape |= {"status": run.status, "conclusion": run.conclusion, "check_suite": {"id": run.id}}
-    shape |= {"app": app(api, world), "pull_requests": []}
-    return shape | {"started_at": stamp(run.started_at), "completed_at": stamp(run.completed_at)}
-
-
 def rate_limit(limit: int, remaining: int, reset: int) -> JSON:
     core = {"limit": limit, "remaining": remaining, "reset": reset, "used": limit - remaining}
     search = {"limit": 30, "remaining": 30, "reset": reset, "used": 0}
@@ -216,6 +266,19 @@ def rate_limit(limit: int, remaining: int, reset: int) -> JSON:
 def error(message: str, errors: list[JSON] | None = None) -> JSON:
     shape: JSON = {"message": message, "documentation_url": "https://docs.github.com/rest"}
     return shape | ({"errors": errors} if errors else {})
+
+
+def _assigned(api: str, logins: list[str]) -> JSON:
+    people = [user(api, login) for login in logins]
+    return {"assignee": people[0] if people else None, "assignees": people}
+
+
+def _auto_merge(api: str, pr: Pull) -> JSON | None:
+    if pr.auto_merge is None:
+        return None
+    shape: JSON = {"enabled_by": user(api, pr.auto_merge.enabled_by)}
+    shape |= {"merge_method": pr.auto_merge.merge_method}
+    return shape | {"commit_title": pr.title, "commit_message": pr.body or ""}
 
 
 def _owner_kind(repo: Repo, world: World) -> str:
@@ -233,7 +296,7 @@ def _pull_end(api: str, repo: Repo, name: str, sha: str, world: World) -> JSON:
     return shape | {"repo": repository(api, repo, world)}
 
 
-def _label(api: str, repo: Repo, name: str) -> JSON:
+def label(api: str, repo: Repo, name: str) -> JSON:
     url = f"{api}/repos/{repo.full_name}/labels/{name}"
     shape: JSON = {"id": user_id(f"{repo.full_name}:{name}"), "node_id": node_id("Label", name)}
     return shape | {

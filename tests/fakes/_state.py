@@ -1,4 +1,4 @@
-"""What the fake GitHub holds: installations, repositories, pull requests, comments, tokens."""
+"""What the fake GitHub holds: installations, repositories, issues, pulls, checks, users, tokens."""
 
 from __future__ import annotations
 
@@ -13,6 +13,24 @@ from tests.fakes.git import Store, now
 
 BOT = "molt-bot[bot]"
 RATE_LIMIT = 5000
+
+
+class Grant(NamedTuple):
+    """A code the authorize page handed out: who signed in, for which redirect, when."""
+
+    login: str
+    redirect_uri: str | None
+    issued: float
+
+
+@dataclass
+class OAuthApp:
+    """The App's OAuth client: its credentials, callback URL (None: any) and live codes."""
+
+    client_id: str = "Iv1.fakeclientid0000"
+    client_secret: str = "fake-client-secret"
+    callback_url: str | None = None
+    codes: dict[str, Grant] = field(default_factory=dict)
 
 
 class Request(NamedTuple):
@@ -80,11 +98,51 @@ class Pull:
     closed_at: datetime | None = None
     merged_at: datetime | None = None
     merge_commit_sha: str | None = None
+    merged_by: str | None = None
     labels: list[str] = field(default_factory=list)
+    assignees: list[str] = field(default_factory=list)
+    requested_reviewers: list[str] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    auto_merge: AutoMerge | None = None
 
     def close(self) -> None:
         self.state, self.closed_at = "closed", now()
         self.updated_at = self.closed_at
+
+
+@dataclass
+class Issue:
+    """A plain issue; pull requests are issues too, and share its numbering."""
+
+    number: int
+    title: str
+    body: str | None
+    user: str
+    created_at: datetime
+    updated_at: datetime
+    state: str = "open"
+    closed_at: datetime | None = None
+    labels: list[str] = field(default_factory=list)
+    assignees: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.state, self.closed_at = "closed", now()
+        self.updated_at = self.closed_at
+
+
+@dataclass
+class Review:
+    id: int
+    user: str
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING
+    body: str
+    commit_id: str
+    submitted_at: datetime
+
+
+class AutoMerge(NamedTuple):
+    enabled_by: str
+    merge_method: str  # merge, squash or rebase, as the REST API spells it
 
 
 @dataclass
@@ -100,6 +158,46 @@ class CheckRun:
     external_id: str | None
     started_at: datetime
     completed_at: datetime | None
+    app_slug: str | None = None  # None: the App itself; else another App (e.g. a CI)
+
+
+@dataclass
+class CheckSuite:
+    id: int
+    head_sha: str
+    head_branch: str | None
+    status: str
+    conclusion: str | None
+    app_slug: str
+    created_at: datetime
+
+
+@dataclass
+class Status:
+    """A commit status (the older API CIs use), one per context and sha, newest wins."""
+
+    id: int
+    sha: str
+    state: str  # error, failure, pending or success
+    context: str
+    description: str | None
+    target_url: str | None
+    created_at: datetime
+
+
+@dataclass
+class User:
+    """Someone who signs in with GitHub; sees the given installations, or only some repos."""
+
+    login: str
+    name: str | None
+    installations: tuple[int, ...] = ()
+    repos: frozenset[str] | None = None  # lower-case full names; None: all the installations'
+    created_at: datetime = field(default_factory=now)
+
+    def can_see(self, repo: Repo) -> bool:
+        listed = self.repos is None or repo.full_name.lower() in self.repos
+        return repo.installation_id in self.installations and listed
 
 
 @dataclass
@@ -113,12 +211,15 @@ class Repo:
     archived: bool = False
     fork: bool = False
     private: bool = False
+    allow_auto_merge: bool = False
     store: Store = field(default_factory=Store)
     pulls: list[Pull] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     check_runs: list[CheckRun] = field(default_factory=list)
+    check_suites: list[CheckSuite] = field(default_factory=list)
+    statuses: list[Status] = field(default_factory=list)
     permissions: dict[str, str] = field(default_factory=dict)
-    issues: dict[int, str] = field(default_factory=dict)  # plain issues: number → title
+    issues: dict[int, Issue] = field(default_factory=dict)  # plain issues only
 
     @property
     def full_name(self) -> str:
@@ -129,6 +230,9 @@ class Repo:
 
     def pull(self, number: int) -> Pull | None:
         return next((p for p in self.pulls if p.number == number), None)
+
+    def issue_or_pull(self, number: int) -> Issue | Pull | None:
+        return self.issues.get(number) or self.pull(number)
 
     def follow_branch(self, branch: str, sha: str) -> None:
         """Open pull requests track their head branch, as on GitHub."""
@@ -147,6 +251,9 @@ class World:
     repos: dict[str, Repo] = field(default_factory=dict)
     tokens: dict[str, Token] = field(default_factory=dict)
     reactions: list[Reaction] = field(default_factory=list)
+    users: dict[str, User] = field(default_factory=dict)
+    user_tokens: dict[str, str] = field(default_factory=dict)  # token → login
+    oauth: OAuthApp = field(default_factory=lambda: OAuthApp())
     ids: count[int] = field(default_factory=lambda: count(1000))
     rate_used: int = 0
     rate_reset: int = field(default_factory=lambda: int(time.time()) + 3600)
@@ -163,6 +270,12 @@ class World:
         expires = now() + timedelta(hours=1)
         self.tokens[token] = Token(installation_id, expires)
         return token, expires
+
+    def issue_user_token(self, login: str) -> str:
+        """A user-to-server token acting as ``login`` (what the OAuth web flow hands out)."""
+        token = "ghu_" + secrets.token_hex(18)
+        self.user_tokens[token] = login
+        return token
 
     def next_number(self, repo: Repo) -> int:
         """Pull requests and issues share one sequence per repository."""

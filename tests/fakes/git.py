@@ -183,6 +183,37 @@ class Store:
                 todo.extend(commit.parents)
         return False
 
+    def ancestors(self, sha: str) -> list[str]:
+        """Every commit reachable from ``sha`` (itself first), nearest first."""
+        found: dict[str, None] = {}
+        todo = [sha]
+        while todo:
+            current = todo.pop(0)
+            commit = self.commit(current)
+            if commit is not None and current not in found:
+                found[current] = None
+                todo.extend(commit.parents)
+        return list(found)
+
+    def merge_base(self, one: str, other: str) -> str | None:
+        reachable = set(self.ancestors(one))
+        return next((sha for sha in self.ancestors(other) if sha in reachable), None)
+
+    def merge_trees(self, base: str, head: str) -> str | None:
+        """``head`` merged into ``base`` file by file; None when both changed one file."""
+        common = self.merge_base(base, head)
+        old = self.files(self._commit_or_fail(common).tree) if common else {}
+        ours = self.files(self._commit_or_fail(base).tree)
+        theirs = self.files(self._commit_or_fail(head).tree)
+        changes: dict[str, bytes | None] = {}
+        for path in old.keys() | theirs.keys():
+            if old.get(path) == theirs.get(path):
+                continue
+            if ours.get(path) not in (old.get(path), theirs.get(path)):
+                return None
+            changes[path] = theirs.get(path)
+        return self.write_files(self._commit_or_fail(base).tree, changes)
+
     def history(self, sha: str) -> list[str]:
         """First-parent history, newest first."""
         found = []
@@ -201,6 +232,12 @@ class Store:
             if ref in self.refs:
                 return self.refs[ref]
         return name if self.commit(name) else None
+
+    def _commit_or_fail(self, sha: str) -> Commit:
+        commit = self.commit(sha)
+        if commit is None:
+            raise BadObject(f"{sha} is not a commit")
+        return commit
 
     def _tree_or_fail(self, sha: str) -> Tree:
         tree = self.tree(sha)

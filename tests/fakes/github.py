@@ -14,7 +14,7 @@ in ``tests/fixtures``); a mismatch lands in ``fake.errors`` and fails the test o
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import NamedTuple
 
@@ -22,16 +22,23 @@ import pytest
 
 from tests.fakes import git
 from tests.fakes._auth import PERSONAL_USER
+from tests.fakes._pull_routes import merge
 from tests.fakes._server import Fault, Wire
 from tests.fakes._state import (
     BOT,
     CheckRun,
+    CheckSuite,
     Comment,
     Installation,
+    Issue,
+    OAuthApp,
     Pull,
     Reaction,
     Repo,
     Request,
+    Review,
+    Status,
+    User,
     World,
 )
 
@@ -55,6 +62,13 @@ class FakeGitHub:
         self._lock = threading.RLock()
         self._wire = Wire(self.world, self._lock, hold_seconds)
         self.url = self._wire.url
+        # github.com's pages (the OAuth web flow) are served beside the API, on the same port.
+        self.web_url = self._wire.url
+
+    @property
+    def oauth(self) -> OAuthApp:
+        """The App's OAuth client: set ``client_id``, ``client_secret``, ``callback_url``."""
+        return self.world.oauth
 
     @property
     def errors(self) -> list[str]:
@@ -116,6 +130,7 @@ class FakeGitHub:
         archived: bool = False,
         fork: bool = False,
         private: bool = False,
+        allow_auto_merge: bool = False,
         installation_id: int | None = None,
         message: str = "Initial commit",
     ) -> Repo:
@@ -138,6 +153,7 @@ class FakeGitHub:
                 archived=archived,
                 fork=fork,
                 private=private,
+                allow_auto_merge=allow_auto_merge,
             )
             self.world.repos[full_name.lower()] = repo
             tree = repo.store.write_files(None, files or {})
@@ -179,23 +195,143 @@ class FakeGitHub:
             found.comments.append(comment)
         return comment
 
-    def add_issue(self, repo: str, title: str = "An issue") -> int:
+    def add_issue(
+        self,
+        repo: str,
+        title: str = "An issue",
+        body: str | None = None,
+        *,
+        user: str | None = None,
+        labels: Iterable[str] = (),
+    ) -> int:
         """A plain issue (not a pull request); its number follows the pull requests'."""
         with self._lock:
             found = self._repo(repo)
-            number = self.world.next_number(found)
-            found.issues[number] = title
+            number, when = self.world.next_number(found), git.now()
+            issue = Issue(number, title, body, user or found.owner, when, when)
+            issue.labels = list(labels)
+            found.issues[number] = issue
         return number
+
+    def add_review(
+        self, repo: str, number: int, user: str, state: str = "APPROVED", body: str = ""
+    ) -> Review:
+        """A submitted review (``APPROVED``, ``CHANGES_REQUESTED``, ``COMMENTED``) on the head."""
+        with self._lock:
+            pr = self._pull(repo, number)
+            review = Review(self.world.next_id(), user, state, body, pr.head_sha, git.now())
+            pr.reviews.append(review)
+            if user in pr.requested_reviewers:
+                pr.requested_reviewers.remove(user)
+        return review
+
+    def add_check_run(
+        self,
+        repo: str,
+        ref: str,
+        name: str = "test",
+        *,
+        status: str = "completed",
+        conclusion: str | None = "success",
+        app: str = "github-actions",
+    ) -> CheckRun:
+        """A check run by another App (a CI) on a commit, branch or made-up sha."""
+        with self._lock:
+            found = self._repo(repo)
+            sha, when = found.store.resolve(ref) or ref, git.now()
+            done = when if status == "completed" else None
+            run = CheckRun(
+                self.world.next_id(),
+                name,
+                sha,
+                status,
+                conclusion,
+                None,
+                None,
+                None,
+                None,
+                when,
+                done,
+                app_slug=app,
+            )
+            found.check_runs.append(run)
+        return run
+
+    def add_check_suite(
+        self,
+        repo: str,
+        ref: str,
+        *,
+        status: str = "completed",
+        conclusion: str | None = "success",
+        app: str = "github-actions",
+        branch: str | None = None,
+    ) -> CheckSuite:
+        """A check suite by another App on a commit, branch or made-up sha."""
+        with self._lock:
+            found = self._repo(repo)
+            sha = found.store.resolve(ref) or ref
+            head_branch = branch or (ref if found.branch(ref) else None)
+            suite = CheckSuite(
+                self.world.next_id(), sha, head_branch, status, conclusion, app, git.now()
+            )
+            found.check_suites.append(suite)
+        return suite
+
+    def add_status(
+        self,
+        repo: str,
+        ref: str,
+        state: str = "success",
+        context: str = "ci/test",
+        *,
+        description: str | None = None,
+        target_url: str | None = None,
+    ) -> Status:
+        """A commit status (error, failure, pending, success); the newest per context counts."""
+        with self._lock:
+            found = self._repo(repo)
+            sha = found.store.resolve(ref) or ref
+            made = Status(
+                self.world.next_id(), sha, state, context, description, target_url, git.now()
+            )
+            found.statuses.append(made)
+        return made
+
+    def set_auto_merge_allowed(self, repo: str, allowed: bool = True) -> None:
+        """The repository setting "Allow auto-merge" (off by default, as on GitHub)."""
+        with self._lock:
+            self._repo(repo).allow_auto_merge = allowed
+
+    def add_user(
+        self,
+        login: str,
+        *,
+        installations: Iterable[int] = (),
+        repos: Iterable[str] | None = None,
+        name: str | None = None,
+    ) -> User:
+        """Someone who can sign in: sees ``installations``, and in them all repos or ``repos``."""
+        only = None if repos is None else frozenset(r.lower() for r in repos)
+        user = User(login, name, tuple(installations), only)
+        with self._lock:
+            self.world.users[login] = user
+        return user
+
+    def user_token(self, login: str) -> str:
+        """A user-to-server token for ``login``, as the OAuth web flow would hand out."""
+        with self._lock:
+            return self.world.issue_user_token(login)
 
     def close_pull(self, repo: str, number: int, *, merged: bool = False) -> Pull:
         """Close a pull request as a maintainer would; ``merged`` also merges it into its base."""
         with self._lock:
             found = self._repo(repo)
-            pr = found.pull(number)
-            assert pr is not None, f"no pull request #{number} in {repo}"
-            pr.close()
-            if merged:
-                pr.merged_at, pr.merge_commit_sha = pr.closed_at, _merge(found, pr)
+            pr = self._pull(repo, number)
+            if not merged:
+                pr.close()
+            elif merge(found, pr, "merge", found.owner) is None:
+                raise AssertionError(f"#{number} in {repo} conflicts with its base")
         return pr
 
     def set_permission(self, repo: str, user: str, level: str) -> None:
@@ -269,6 +405,11 @@ class FakeGitHub:
         with self._lock:
             return [c for c in self._repo(repo).comments if c.issue == number]
 
+    def issues(self, repo: str) -> list[Issue]:
+        """The plain issues (pull requests are in ``pulls``)."""
+        with self._lock:
+            return list(self._repo(repo).issues.values())
+
     def check_runs(self, repo: str) -> list[CheckRun]:
         with self._lock:
             return list(self._repo(repo).check_runs)
@@ -288,6 +429,11 @@ class FakeGitHub:
         assert found is not None, f"no repository {full_name} in the fake"
         return found
 
+    def _pull(self, repo: str, number: int) -> Pull:
+        pr = self._repo(repo).pull(number)
+        assert pr is not None, f"no pull request #{number} in {repo}"
+        return pr
+
     def _branch_commit(self, repo: Repo, branch: str) -> git.Commit:
         sha = repo.branch(branch)
         commit = repo.store.commit(sha) if sha else None
@@ -298,19 +444,6 @@ class FakeGitHub:
 def _people(login: str) -> tuple[git.Person, git.Person]:
     person = git.Person(login, f"{login}@example.com", git.now())
     return person, person
-
-
-def _merge(repo: Repo, pr: Pull) -> str:
-    """A merge commit of the head into the base branch, which moves to it."""
-    base, head = repo.branch(pr.base), repo.branch(pr.head) or pr.head_sha
-    head_commit = repo.store.commit(head)
-    assert base is not None and head_commit is not None
-    merge = git.Commit(
-        head_commit.tree, (base, head), *_people(repo.owner), f"Merge pull request #{pr.number}"
-    )
-    sha = repo.store.put(merge)
-    repo.store.refs[f"refs/heads/{pr.base}"] = sha
-    return sha
 
 
 @pytest.fixture
