@@ -26,6 +26,7 @@ from huey.storage import SqliteStorage
 
 from app import commands, events, upgrade
 from app import github as gh
+from app.dashboard import Recorder, open_store
 from app.errors import Conflict, GitHubError, MoltError, RateLimited
 from app.memory import LRU
 from app.outcome import Target
@@ -132,6 +133,11 @@ class Jobs:
         self._login: str | None = None
         self.listings = gh.Listings(gh.LISTINGS_MAX)
         self.needed_nothing = upgrade.NeededNothing(upgrade.NEEDED_NOTHING_MAX)
+        self.recorder = Recorder(open_store(settings), clients, settings.github_url)
+        # low priority: runs once the upgrades a scan queued have been taken
+        self._tracking_task = huey.task(
+            retries=3, retry_delay=60, priority=-10, name="tracking_issue"
+        )(self.recorder.keep_tracking_issue)
         huey.periodic_task(crontab(minute="17", hour="4"), name="daily_rescan")(self.rescan_all)
 
     # --- webhooks.Enqueue -------------------------------------------------------------
@@ -229,6 +235,7 @@ class Jobs:
         for target in chosen:
             self.scan(installation_id, target, delivery_id=delivery_id)
         logger.info("queued %d of %d repositories", len(chosen), len(targets))
+        self._tracking_task(installation_id, self._today())
 
     def _upgrade_repository(
         self, installation_id: int, target: Target, on_push: bool, delivery_id: str | None = None
@@ -245,6 +252,7 @@ class Jobs:
                     login=self.app_login(),
                     needed_nothing=self.needed_nothing,
                 )
+                self.recorder.record(installation_id, repo, target, outcome, self._today())
         except TaskLockedException:
             logger.info("%s: another job holds it; retrying", target.full_name)
             raise RetryTask(delay=LOCK_RETRY_SECONDS) from None

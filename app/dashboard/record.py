@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime
 
 from app import github as gh
 from app import pull_request
+from app.dashboard import tracking_issue
+from app.dashboard.oauth import web_url
 from app.dashboard.states import RepoState, State
 from app.dashboard.store import StateStore
 from app.errors import GitHubError
@@ -32,16 +34,19 @@ _VERSION = re.compile(r"\b3\.\d+\b")
 
 
 class Recorder:
-    """Writes each job's result to the store; never fails the job (the work is done)."""
+    """The jobs' side of the dashboard: each job's result into the store (never failing the
+    job: its work is done), and the tracking issue after a scan of an installation."""
 
     def __init__(
         self,
         store: StateStore,
         clients: Callable[[int], gh.Client],
+        github_url: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.store = store
         self._clients = clients
+        self._web = web_url(github_url)
         self._clock = clock
 
     def record(
@@ -65,19 +70,17 @@ class Recorder:
             client = self._clients(installation_id)
             self.store.put(observe(client, repo, target, outcome, base, previous))
         except Exception:  # the store or a look-up failed: the next job writes the row again
-            log.exception("%s: could not record the dashboard state", target.full_name)
+            extra = {
+                "delivery_id": None,
+                "installation_id": installation_id,
+                "repo": target.full_name,
+            }
+            log.exception("could not record the dashboard state", extra=extra)
 
-    def failed(self, installation_id: int, full_name: str, reason: str) -> None:
-        """Store that the job for ``full_name`` failed for ``reason`` (its last try)."""
-        try:
-            previous = self.store.get(full_name)
-            state = RepoState(installation_id, full_name, State.FAILED, self._clock(), reason)
-            if previous is not None:
-                state = previous._replace(state=State.FAILED, checked_at=state.checked_at)
-                state = state._replace(reason=reason)
-            self.store.put(state)
-        except Exception:
-            log.exception("%s: could not record the dashboard state", full_name)
+    def keep_tracking_issue(self, installation_id: int, today: date) -> None:
+        """Create or edit the installation's tracking issue, if its organisation opted in."""
+        client = self._clients(installation_id)
+        tracking_issue.keep(client, self.store, installation_id, today, self._web)
 
 
 def observe(

@@ -101,9 +101,18 @@ def keep(
     issue = issue or find_issue(client, repository, MARKER)
     if issue is None:
         issue = create_issue(client, repository, TITLE.format(account=account), text)
-        log.info("%s: opened tracking issue #%d", repository, issue.number)
+        log.info(
+            "opened tracking issue #%d", issue.number, extra=_extra(installation_id, repository)
+        )
     elif issue.body != text:
         edit_issue(client, repository, issue.number, body=text)
-        log.info("%s: updated tracking issue #%d", repository, issue.number)
+        log.info(
+            "updated tracking issue #%d", issue.number, extra=_extra(installation_id, repository)
+        )
     store.set_tracking_issue(repository, issue.number)
     return issue.number
+
+
+def _extra(installation_id: int, repository: str) -> dict[str, object]:
+    """What every line a job logs names (a scan's follow-up has no delivery of its own)."""
+    return {"delivery_id": None, "installation_id": installation_id, "repo": repository}
