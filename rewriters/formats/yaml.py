@@ -50,7 +50,7 @@ _AFTER_FLOW_ITEM = re.compile(r"[ \t]*,?[ \t]*(?:#[^\r\n]*)?(?:\r?\n|$)")
 def compose(text: str) -> list[Node]:
     """The node trees of every document in ``text``; raise ``UnparsableInput`` if not YAML."""
     try:
-        return [doc for doc in YAML(typ="rt").compose_all(text) if doc is not None]
+        return [doc for doc in YAML(typ="safe", pure=True).compose_all(text) if doc is not None]
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = None if mark is None else int(mark.line) + 1
