@@ -22,13 +22,17 @@ __all__ = [
 
 # Compiled requirements files name the command that regenerates them in their header.
 REQUIREMENTS = "*requirements*.txt"
+# What regenerating lock files reads besides: the lock files, and pip-compile's inputs.
+LOCK_INPUTS = ("uv.lock", "poetry.lock", "pdm.lock", "*.in")
 
 
 def reads(path: str) -> bool:
-    """True for the files a plan needs the text of: what a rewriter claims, and compiled
-    requirements files (for the note on how to regenerate them)."""
+    """True for the files a plan needs the text of: what a rewriter claims, compiled
+    requirements files (for the note on how to regenerate them), and what regenerating lock
+    files reads (``app.lockfiles``)."""
     name = path.rsplit("/", 1)[-1]
-    return rewriters.claims(path) or fnmatch.fnmatchcase(name, REQUIREMENTS)
+    patterns = (REQUIREMENTS, *LOCK_INPUTS)
+    return rewriters.claims(path) or any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
 def unified_diff(change: FileChange) -> Iterator[str]:

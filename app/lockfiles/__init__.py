@@ -1,0 +1,160 @@
+"""Lock files regenerated with the real tools when molt raises the minimum.
+
+``Locker(index_url).regenerate(plan, files)`` runs, for each lock file of a project molt
+changed, that lock file's own tool (``uv lock``, ``poetry lock``, ``pdm lock --update-reuse``,
+or the ``pip-compile`` / ``uv pip compile`` command a compiled file's header records), and adds
+the new lock file to the plan with one line per locked release the change removed or moved.
+Each run is fenced (``scratch``): a temporary directory holding only the manifests and lock
+files, an environment with no secret in it, the package index as the one URL, a time limit.
+
+A failure never costs the pull request: the old lock file stays and a note says what failed.
+A lock file molt will not regenerate (dynamic metadata only a build can tell, another index,
+pip-compile under another Python, ``Pipfile.lock``) gets a note with the command to run.
+
+    job.py       Job (a command over some files) and Skip (a note instead)
+    projects.py  uv.lock, poetry.lock, pdm.lock
+    compiled.py  compiled requirements files
+    locked.py    the releases a lock file locks, and the summary of what changed
+    scratch.py   the directory, environment and time limit the tools run in
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+from app.lockfiles import compiled, locked, projects, scratch
+from app.lockfiles.job import Job, Skip, directory, joined
+from app.plan import FileChange, Plan
+from rewriters.registry import is_skipped
+from rewriters.repository import lockfiles as lock_notes
+from rewriters.versions import Minor
+
+__all__ = ["DEFAULT_TIMEOUT", "Job", "LockFailed", "Locker", "Skip", "jobs"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 120.0  # seconds per lock file
+REGENERATED = "regenerated with {command}"
+FAILED = "`{path}` was not regenerated ({reason}); the old lock file is kept: run {command}."
+NOT_INSTALLED = "`{tool}` is not installed beside molt: install `molt-bot[lock]`"
+MAX_REASON = 300  # characters of a tool's error quoted in a note
+# where a project declares its minimum: when molt changes one, the lock file beside it is stale
+MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py")
+
+
+class LockFailed(Exception):
+    """A tool could not regenerate a lock file; the message says why."""
+
+
+class Locker:
+    """Regenerates lock files against one package index, each within ``timeout`` seconds."""
+
+    def __init__(self, index_url: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self._index_url = index_url
+        self.timeout = timeout
+
+    def __repr__(self) -> str:  # the index URL may carry credentials
+        return f"Locker(timeout={self.timeout:g})"
+
+    def regenerate(self, plan: Plan, files: Mapping[str, str]) -> Plan:
+        """``plan`` with the lock files of the projects it changes regenerated.
+
+        ``files`` are the repository's texts before the change, lock files included. A lock
+        file molt regenerates, fails to or skips loses the plan's "regenerate it with …" note;
+        a failure or a skip gets its own note instead.
+        """
+        if not plan.files:
+            return plan
+        minimum = plan.policy.minimum
+        after = _after(plan, files)
+        work = jobs(after, {change.path for change in plan.files}, self._index_url, minimum)
+        changes, notes = [], []
+        for item in work:
+            if isinstance(item, Skip):
+                notes.append(item.note)
+                continue
+            try:
+                text = self.run(item)
+            except LockFailed as error:
+                log.warning("%s: %s", item.path, error)
+                notes.append(FAILED.format(path=item.path, reason=error, command=item.command))
+                continue
+            if text != files[item.path]:
+                changes.append(_change(item, files[item.path], text, minimum))
+        superseded = set(lock_notes.notes({item.path: files[item.path] for item in work}))
+        kept = tuple(note for note in plan.repository_notes if note not in superseded)
+        return plan._replace(
+            files=tuple(sorted([*plan.files, *changes])), repository_notes=(*kept, *notes)
+        )
+
+    def run(self, job: Job) -> str:
+        """The lock file ``job`` makes, in a scratch directory; ``LockFailed`` says why not."""
+        tool = scratch.tool_path(job.argv[0])
+        if tool is None:
+            raise LockFailed(NOT_INSTALLED.format(tool=job.argv[0]))
+        with tempfile.TemporaryDirectory(prefix="molt-lock-") as temporary:
+            tree, home = Path(temporary, "repository"), Path(temporary, "home")
+            scratch.write_tree(tree, job.inputs)
+            home.mkdir()
+            env = scratch.environment(home, self._index_url)
+            cwd = tree.joinpath(*job.cwd.split("/")) if job.cwd else tree
+            try:
+                ran = scratch.run([tool, *job.argv[1:]], cwd, env, self.timeout)
+            except scratch.TimedOut as error:
+                raise LockFailed(f"`{job.argv[0]}` was {error}") from None
+            if ran.status != 0:
+                said = scratch.redact(_last_words(ran.stderr or ran.stdout), self._index_url)
+                raise LockFailed(f"`{job.argv[0]}` failed: {said}")
+            if job.stdout:
+                return ran.stdout
+            return tree.joinpath(*job.path.split("/")).read_bytes().decode("utf-8")
+
+
+def jobs(
+    files: Mapping[str, str], changed: Collection[str], index_url: str, minimum: Minor
+) -> list[Job | Skip]:
+    """What to do for each lock file in ``files`` (texts after the change) whose project the
+    change touched (``changed``: the paths it changes); compiled requirements files always,
+    as the Python they are compiled for moved."""
+    found: list[Job | Skip] = []
+    for path in sorted(files):
+        name = path.rpartition("/")[2]
+        if is_skipped(path):
+            continue
+        if name in projects.COMMANDS:
+            work = projects.job(path, files, index_url)
+            inputs = work.inputs if isinstance(work, Job) else ()
+            manifests = [joined(directory(path), name) for name in MANIFESTS]
+            if any(p in changed for p in [*manifests, *inputs]):
+                found.append(work)
+        elif name.endswith(".txt") and compiled.command(files[path]):
+            found.append(compiled.job(path, files, minimum))
+    return found
+
+
+def _after(plan: Plan, files: Mapping[str, str]) -> dict[str, str]:
+    """The repository's texts once ``plan`` is applied."""
+    after = dict(files)
+    for change in plan.files:
+        if change.after is None:
+            after.pop(change.path, None)
+        else:
+            after[change.path] = change.after
+    return after
+
+
+def _change(job: Job, before: str, after: str, minimum: Minor) -> FileChange:
+    name = job.path.rpartition("/")[2]
+    summary = locked.summary(locked.read(name, before), locked.read(name, after), minimum)
+    changes = (REGENERATED.format(command=job.command), *summary)
+    return FileChange(job.path, before, after, changes, ())
+
+
+def _last_words(output: str) -> str:
+    """The tool's last lines of error, on one line, at most ``MAX_REASON`` characters."""
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    said = " ".join(lines[-3:]) or "no output"
+    return said if len(said) <= MAX_REASON else "…" + said[-MAX_REASON:]
