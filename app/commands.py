@@ -270,6 +270,14 @@ def _keep(context: Context, command: Command) -> str:
     return _closed(context, command) or _steer(context, how, pull=pull, chosen=chosen)
 
 
+def _modernise(context: Context, command: Command) -> str:
+    pull = context.pull
+    assert pull is not None
+    chosen = pull_request.overrides(pull.body)._replace(modernise=True)
+    how = Steer(command=True, force=True)
+    return _closed(context, command) or _steer(context, how, pull=pull, chosen=chosen)
+
+
 def _minimum_of(pull: Pull) -> Minor:
     """The target of a molt pull request, from its branch name (``molt/python-3.11``)."""
     return Minor.parse(pull.head_ref.rpartition("python-")[2])  # _is_molts checked the shape
@@ -292,6 +300,8 @@ _ON_PULL: Mapping[str, Callable[[Context, Command], str]] = {
     "unignore": _unignore,
     "minimum": _minimum,
     "keep": _keep,
+    "modernise": _modernise,
+    "modernize": _modernise,
 }
 
 

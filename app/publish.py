@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from app import automerge, pull_request
 from app.errors import Conflict
@@ -12,6 +12,9 @@ from app.github import BOT_AUTHOR, BranchHead, Pull, Repository, Tree
 from app.outcome import Done, Outcome, Target
 from app.plan import FileChange, Plan
 from app.repo_config import RepoConfig
+
+if TYPE_CHECKING:
+    from app.modernise import Modernisation
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +58,22 @@ class Change(NamedTuple):
     branch: str
     login: str | None = None  # the App's login, for the commands in the body
     chosen: pull_request.Overrides = pull_request.Overrides()
+    modernised: Modernisation | None = None  # the second commit, when asked for
 
 
 def _commit(repo: Repository, change: Change, base: BranchHead) -> str:
+    """The configuration commit on ``base``; the modernisation, if any, as a second commit on
+    top of it (its own, so that it can be reverted alone). The sha of the last."""
     modes = {entry.path: entry.mode for entry in change.tree.files}
     files = {f.path: (file_mode(modes, f), f.after) for f in change.plan.files}
     title = pull_request.title(change.plan)
-    return repo.commit(base, files, f"{title}\n\n{pull_request.commit_summary(change.plan)}")
+    sha = repo.commit(base, files, f"{title}\n\n{pull_request.commit_summary(change.plan)}")
+    if change.modernised is None or not change.modernised.files:
+        return sha
+    # the second tree is the base tree with both commits' files: no request for the first's
+    files |= {f.path: (file_mode(modes, f), f.after) for f in change.modernised.files}
+    first = BranchHead(sha, base.tree_sha, BOT_AUTHOR, base.parents)
+    return repo.commit(first, files, pull_request.modernise_message(change.modernised))
 
 
 def _base(repo: Repository, change: Change) -> BranchHead:
@@ -107,7 +119,13 @@ def _needs_update(repo: Repository, change: Change, pull: Pull, text: tuple[str,
 
 
 def _body(change: Change) -> str:
-    return pull_request.body(change.plan, app=True, login=change.login, chosen=change.chosen)
+    return pull_request.body(
+        change.plan,
+        app=True,
+        login=change.login,
+        chosen=change.chosen,
+        modernised=change.modernised,
+    )
 
 
 def _reopen(repo: Repository, pull: Pull) -> Pull | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from app import publish, pull_request, repo_config, schedule
 from app.errors import ConfigError, Conflict
@@ -17,6 +17,9 @@ from app.pull_request import Overrides
 from app.repo_config import RepoConfig
 from rewriters import Policy
 from rewriters.versions import Minor
+
+if TYPE_CHECKING:
+    from app.modernise import Modernisation
 
 # Repositories a scan found needing nothing, under the calendar's minimum of that day, with
 # the tree they had. The next scan lists the tree conditionally (a 304 is free) and stops
@@ -198,4 +201,19 @@ def _apply(
     branch = f"{prepared.config.branch_prefix}python-{policy.minimum}"
     chosen = chosen._replace(keep=policy.keep)
     change = publish.Change(target, prepared.tree, result, prepared.config, branch, login, chosen)
+    if prepared.config.modernise or chosen.modernise:
+        change = change._replace(modernised=_modernise(repo, target, prepared, result))
     return publish.publish(repo, change, current, how)
+
+
+def _modernise(repo: Repository, target: Target, prepared: Prepared, result: Plan) -> Modernisation:
+    """The modernisation after ``result``: the Python files come in one more tarball."""
+    from app import modernise  # ruff's runner is only imported where it is used
+
+    python = [
+        entry
+        for entry in prepared.tree.files
+        if modernise.touches(entry.path) and not prepared.config.ignores(entry.path)
+    ]
+    sources = repo.read_files(target.default_branch, python) if python else {}
+    return modernise.for_plan(result, sources, prepared.files)

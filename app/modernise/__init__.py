@@ -19,12 +19,21 @@ from typing import NamedTuple
 
 from app.modernise import fallbacks, requirements, ruff
 from app.modernise.ruff import RuffFailed
-from rewriters import FileChange, Skipped
+from rewriters import FileChange, RepositoryRewrite, Skipped
 from rewriters.registry import is_skipped
 from rewriters.repository.scope import generated
 from rewriters.versions import Minor
 
-__all__ = ["FALLBACK", "RULES", "Modernisation", "RuffFailed", "Rule", "modernise", "touches"]
+__all__ = [
+    "FALLBACK",
+    "RULES",
+    "Modernisation",
+    "RuffFailed",
+    "Rule",
+    "for_plan",
+    "modernise",
+    "touches",
+]
 
 SUFFIXES = (".py", ".pyi")
 FALLBACK = "fallback-import"  # molt's own rule: no tool has it
@@ -57,7 +66,7 @@ class Modernisation(NamedTuple):
 
     minimum: Minor
     files: tuple[FileChange, ...] = ()
-    counts: tuple[tuple[str, int], ...] = ()
+    counts: tuple[tuple[Rule, int], ...] = ()
     skipped: tuple[Skipped, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -107,6 +116,25 @@ def modernise(
     return Modernisation(minimum, tuple(changes), _totals(counts), tuple(skipped), tuple(notes))
 
 
+def for_plan(
+    plan: RepositoryRewrite,
+    sources: Mapping[str, str],
+    files: Mapping[str, str],
+    *,
+    timeout: float = ruff.TIMEOUT_SECONDS,
+) -> Modernisation:
+    """The modernisation that follows ``plan`` (the configuration commit): ``sources`` are the
+    Python files molt may touch, ``files`` the texts the plan read (its packaging files
+    are edited as the plan leaves them)."""
+    after = {change.path: change.after for change in plan.files}
+    packaging = {
+        path: text
+        for path, text in {**files, **after}.items()
+        if text is not None and requirements.declares(path)
+    }
+    return modernise(sources, packaging, plan.policy.minimum, timeout=timeout)
+
+
 def _parse(sources: Mapping[str, str]) -> tuple[dict[str, str], list[Skipped]]:
     """The files that parse and are not generated; those that do not parse, with where."""
     parsed, skipped = {}, []
@@ -146,10 +174,7 @@ def _python_change(path: str, before: str, after: str, counts: Mapping[str, int]
     return FileChange(path, before, after, said, ())
 
 
-def _totals(counts: Mapping[str, Mapping[str, int]]) -> tuple[tuple[str, int], ...]:
+def _totals(counts: Mapping[str, Mapping[str, int]]) -> tuple[tuple[Rule, int], ...]:
     """Places changed per rule, in ``RULES`` order."""
-    totals = {rule.code: 0 for rule in RULES}
-    for rules in counts.values():
-        for code, count in rules.items():
-            totals[code] += count
-    return tuple((code, count) for code, count in totals.items() if count)
+    totals = [(rule, sum(rules.get(rule.code, 0) for rules in counts.values())) for rule in RULES]
+    return tuple((rule, count) for rule, count in totals if count)

@@ -40,25 +40,33 @@ def retired(
     return gone
 
 
+def declares(path: str) -> bool:
+    """True for a file whose requirements ``drop`` edits."""
+    name = path.rpartition("/")[2]
+    if is_skipped(path):
+        return False
+    return name in ("pyproject.toml", "setup.cfg") or (
+        name.endswith(".txt") and REQUIREMENTS_FILE in name
+    )
+
+
 def drop(
     files: Mapping[str, str], projects: Collection[NormalizedName]
 ) -> dict[str, tuple[str, tuple[str, ...]]]:
     """The packaging files of ``files`` that require one of ``projects``, without those
     requirements: path → (new text, changes). A file that does not parse is left alone."""
-    dropped = {}
-    for path, text in sorted(files.items()):
+    dropped: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for path, text in sorted(files.items()) if projects else ():
         name = path.rpartition("/")[2]
-        if is_skipped(path):
+        if not declares(path):
             continue
         try:
             if name == "pyproject.toml":
                 edits = list(_pyproject(text, projects))
             elif name == "setup.cfg":
                 edits = list(_setup_cfg(text, projects))
-            elif name.endswith(".txt") and REQUIREMENTS_FILE in name:
-                edits = list(_requirements_txt(text, projects))
             else:
-                continue
+                edits = list(_requirements_txt(text, projects))
         except UnparsableInput:
             continue
         if edits:

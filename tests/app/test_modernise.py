@@ -7,9 +7,16 @@ import ast
 
 import pytest
 
+from app import github as gh
+from app import pull_request, upgrade
 from app.modernise import FALLBACK, Modernisation, modernise
+from app.outcome import Outcome, Target
 from rewriters import Skipped
 from rewriters.versions import Minor
+from tests.app import test_jobs
+from tests.app.test_commands import comment, replies, reply
+from tests.app.test_jobs import drain, installation_created
+from tests.conftest import TODAY
 
 MINIMUM = Minor.parse("3.11")
 
@@ -207,7 +214,7 @@ def run(callback: Optional[Callable[[], None]], table: Dict[str, int]) -> None:
     ),
 )
 def test_rewrite(before, after, counts):
-    assert check(before, after).counts == counts
+    assert [(rule.code, n) for rule, n in check(before, after).counts] == list(counts)
 
 
 @pytest.mark.parametrize(
@@ -358,3 +365,116 @@ def test_the_repositorys_own_ruff_config_is_not_read(tmp_path):
     # --isolated: a pyproject.toml selecting every rule changes nothing
     result = run({"m.py": STYLE_ONLY}, {"pyproject.toml": '[tool.ruff.lint]\nselect = ["ALL"]\n'})
     assert result.files == ()
+
+
+# --- the App: a second commit on molt's branch ---------------------------------------------
+
+REPO = "octo/inkwell"
+BRANCH = "molt/python-3.11"
+APP_PYPROJECT = """\
+[project]
+name = "inkwell"
+requires-python = ">=3.9"
+dependencies = [
+    "markdown-it-py>=3.0",
+    "tomli>=1.1",
+]
+"""
+APP_PYPROJECT_CONFIG = APP_PYPROJECT.replace(">=3.9", ">=3.11")
+APP_PYPROJECT_MODERNISED = APP_PYPROJECT_CONFIG.replace('    "tomli>=1.1",\n', "")
+CONFIG = "try:\n    import tomllib\nexcept ImportError:\n    import tomli as tomllib\n"
+APP_FILES = {
+    "pyproject.toml": APP_PYPROJECT,
+    "src/inkwell/config.py": CONFIG,
+    "src/inkwell/shim.py": DEAD_BRANCHES,
+    "src/inkwell/py2.py": "print 'hello'\n",
+    "tests/fixtures/old.py": DEAD_BRANCHES,  # a fixture: never touched
+}
+
+
+def upgrade_run(fake):
+    client = gh.client_for_token("personal-token", fake.url, throttle=False)
+    return upgrade.run(gh.Repository(client, REPO), Target(REPO, "main"), TODAY, login="molt-bot")
+
+
+def test_the_modernisation_is_a_separate_commit_after_the_config_commit(fake_github):
+    fake_github.add_repo(REPO, {**APP_FILES, ".github/molt.yml": "modernise: true\n"})
+    main_head = fake_github.branches(REPO)["main"]
+    assert upgrade_run(fake_github) is Outcome.OPENED
+    second, first, *_ = fake_github.commits_on(REPO, BRANCH)
+    assert first.parents == (main_head,)
+    assert second.parents == (first.sha,)
+    assert second.message == (
+        "Remove code only Pythons older than 3.11 needed\n\n"
+        "- UP036: 6\n- fallback-import: 1\n- pyproject.toml: removed tomli>=1.1"
+    )
+    files = fake_github.branch_files(REPO, BRANCH)
+    assert files["pyproject.toml"] == APP_PYPROJECT_MODERNISED
+    assert files["src/inkwell/config.py"] == "import tomllib\n"
+    assert files["src/inkwell/shim.py"] == DEAD_BRANCHES_AFTER
+    assert files["src/inkwell/py2.py"] == "print 'hello'\n"
+    assert files["tests/fixtures/old.py"] == DEAD_BRANCHES
+    (pull,) = fake_github.pulls(REPO)
+    assert pull.body is not None
+    assert (
+        "| rule | places changed |\n| --- | --- |\n"
+        "| `UP036`: version blocks for Pythons older than the minimum | 6 |\n"
+        "| `fallback-import`: fallback imports of a backport the standard library replaces | 1 |\n"
+        "\n- `src/inkwell/config.py`\n- `src/inkwell/shim.py`\n"
+        "- `pyproject.toml`: removed tomli>=1.1\n\n"
+        "Python files that do not parse, left unchanged:\n"
+        "- `src/inkwell/py2.py`: line 1: Missing parentheses in call to 'print'. "
+        "Did you mean print(...)?\n"
+    ) in pull.body
+    # the next scan finds the pull request up to date: the second run changes nothing
+    assert upgrade_run(fake_github) is Outcome.UP_TO_DATE
+    assert len(fake_github.commits_on(REPO, BRANCH)) == 3
+
+
+def test_the_python_files_come_in_one_tarball(fake_github):
+    many = {f"src/inkwell/m{n}.py": CONFIG for n in range(30)}
+    fake_github.add_repo(REPO, {**APP_FILES, **many, ".github/molt.yml": "modernise: true\n"})
+    before = len(fake_github.requests)
+    upgrade_run(fake_github)
+    made = list(fake_github.requests[before:])
+    assert sum(1 for r in made if r.path.endswith("/tarball/main")) == 2  # config, then Python
+    assert not any("/git/blobs/" in r.path for r in made)
+    # the 10 of a pull request, the Python files' tarball, the second tree and commit
+    assert sum(1 for r in made if not r.path.startswith("/_codeload/")) <= 13
+
+
+def test_without_modernise_the_python_files_are_not_read(fake_github):
+    fake_github.add_repo(REPO, APP_FILES)
+    assert upgrade_run(fake_github) is Outcome.OPENED
+    assert len(fake_github.commits_on(REPO, BRANCH)) == 2
+    assert fake_github.branch_files(REPO, BRANCH)["src/inkwell/config.py"] == CONFIG
+
+
+app = test_jobs.app  # the fixture: molt's web app and jobs, wired to the fake GitHub
+
+
+def test_the_modernise_command_adds_the_commit_and_records_it(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(test_jobs.REPO, APP_FILES, default_branch="master")
+    server.deliver("installation", installation_created())
+    drain(jobs)
+    assert len(fake_github.commits_on(test_jobs.REPO, BRANCH)) == 2
+    comment(server, fake_github, "@molt-bot modernise")
+    drain(jobs)
+    assert replies(fake_github) == [reply(Outcome.UPDATED)]
+    assert len(fake_github.commits_on(test_jobs.REPO, BRANCH)) == 3
+    assert (
+        fake_github.branch_files(test_jobs.REPO, BRANCH)["src/inkwell/config.py"]
+        == "import tomllib\n"
+    )
+    (pull,) = fake_github.pulls(test_jobs.REPO)
+    assert pull.body is not None and pull.body.rstrip().endswith(" · modernise -->")
+    assert pull_request.MODERNISE_ASKED.format(mention="@molt-bot") in pull.body
+    # a later rebase keeps it: the choice is on GitHub, in the body
+    comment(server, fake_github, "@molt-bot rebase")
+    drain(jobs)
+    assert len(fake_github.commits_on(test_jobs.REPO, BRANCH)) == 3
+    assert (
+        fake_github.branch_files(test_jobs.REPO, BRANCH)["src/inkwell/config.py"]
+        == "import tomllib\n"
+    )
