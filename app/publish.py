@@ -59,6 +59,7 @@ class Change(NamedTuple):
     login: str | None = None  # the App's login, for the commands in the body
     chosen: pull_request.Overrides = pull_request.Overrides()
     modernised: Modernisation | None = None  # the second commit, when asked for
+    dependencies: str = ""  # the pull request's dependency section (app.dependencies)
 
 
 def _commit(repo: Repository, change: Change, base: BranchHead) -> str:
@@ -124,6 +125,7 @@ def _body(change: Change) -> str:
         app=True,
         login=change.login,
         chosen=change.chosen,
+        dependencies=change.dependencies,
         modernised=change.modernised,
     )
 

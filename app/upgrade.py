@@ -20,6 +20,7 @@ from rewriters.versions import Minor
 
 if TYPE_CHECKING:
     from app.modernise import Modernisation
+    from app.package_index import PackageIndex
 
 # Repositories a scan found needing nothing, under the calendar's minimum of that day, with
 # the tree they had. The next scan lists the tree conditionally (a 304 is free) and stops
@@ -107,12 +108,14 @@ def run(
     on_push: bool = False,
     login: str | None = None,
     needed_nothing: NeededNothing | None = None,
+    index: PackageIndex | None = None,
 ) -> Outcome:
     """Bring one repository's molt pull request in line with the policy.
 
     ``login`` is the App's (the pull request then lists the commands addressed to it).
     ``needed_nothing`` remembers, across runs, the repositories that need nothing (without it,
-    each run reads the repository afresh).
+    each run reads the repository afresh). With an ``index``, the dependencies the change
+    leaves are checked against it (``app.dependencies``).
     """
     remembered = NeededNothing(1) if needed_nothing is None else needed_nothing
     memo = (target.full_name, Policy.for_date(today).minimum)
@@ -128,7 +131,8 @@ def run(
     remembered.discard(memo)
     current = publish.current_pull(repo, prepared.config.branch_prefix)
     chosen = _overrides_of(current)
-    return _apply(repo, target, today, prepared, current, chosen, publish.SCAN, login).outcome
+    how = publish.SCAN
+    return _apply(repo, target, today, prepared, current, chosen, how, login, index).outcome
 
 
 def steer(
@@ -140,6 +144,7 @@ def steer(
     pull: Pull | None,
     chosen: Overrides | None,
     login: str,
+    index: PackageIndex | None = None,
 ) -> Done:
     """Run as a command asks: on ``pull`` (molt's, any state) or molt's open pull request.
 
@@ -150,7 +155,7 @@ def steer(
         return Done(prepared)
     current = pull or publish.current_pull(repo, prepared.config.branch_prefix)
     chosen = _overrides_of(current) if chosen is None else chosen
-    return _apply(repo, target, today, prepared, current, chosen, how, login)
+    return _apply(repo, target, today, prepared, current, chosen, how, login, index)
 
 
 def preview(repo: Repository, target: Target, today: date, chosen: Overrides) -> Plan | Outcome:
@@ -183,6 +188,7 @@ def _apply(
     chosen: Overrides,
     how: publish.Steer,
     login: str | None,
+    index: PackageIndex | None = None,
 ) -> Done:
     policy = policy_for(today, prepared.config, chosen)
     result = _plan(prepared, policy)
@@ -200,10 +206,25 @@ def _apply(
         return Done(Outcome.WAITING)  # closing is never held back; opening and regenerating are
     branch = f"{prepared.config.branch_prefix}python-{policy.minimum}"
     chosen = chosen._replace(keep=policy.keep)
+    result, checked = _check_dependencies(result, prepared, index)
     change = publish.Change(target, prepared.tree, result, prepared.config, branch, login, chosen)
+    change = change._replace(dependencies=checked)
     if prepared.config.modernise or chosen.modernise:
         change = change._replace(modernised=_modernise(repo, target, prepared, result))
     return publish.publish(repo, change, current, how)
+
+
+def _check_dependencies(
+    result: Plan, prepared: Prepared, index: PackageIndex | None
+) -> tuple[Plan, str]:
+    """``result`` with the pins that do not install on the new minimum moved, and the pull
+    request's dependency section; unchanged and "" without an index."""
+    if index is None:
+        return result, ""
+    from app import dependencies  # the checker is only imported where an index is configured
+
+    result, report = dependencies.check_plan(result, prepared.files, index)
+    return result, report.body_section()
 
 
 def _modernise(repo: Repository, target: Target, prepared: Prepared, result: Plan) -> Modernisation:
