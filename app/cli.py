@@ -131,6 +131,13 @@ def _checkout_commands(commands: _Commands) -> None:
             "answers cached in $MOLT_DATA_DIR): move pins that do not install on the new "
             "minimum, list backports, held-back upgrades and the last release",
         )
+        command.add_argument(
+            "--lock",
+            action="store_true",
+            help="regenerate lock files (uv.lock, poetry.lock, pdm.lock, compiled requirements) "
+            "with their own tools against the package index ($MOLT_INDEX_URL, else PyPI), "
+            "as the App does",
+        )
 
 
 GITHUB_URL_HELP = "GitHub's API URL (default: $MOLT_GITHUB_URL, else https://api.github.com)"
@@ -261,6 +268,20 @@ def _index(args: argparse.Namespace) -> AbstractContextManager[PackageIndex | No
     return PackageIndex(where.index_url.get_secret_value(), cache)
 
 
+def _lock(root: Path, config: RepoConfig, result: Plan) -> Plan:
+    """``result`` with the checkout's lock files regenerated (``--lock``)."""
+    from app.lockfiles import Locker
+    from app.settings import load_index_location
+
+    try:
+        where = load_index_location()
+    except SettingsError as error:
+        raise _Stop(2, f"molt: {error}") from None
+    wanted = [p for p in checkout.all_paths(root) if not config.ignores(p)]
+    files, _ = checkout.read_files(root, wanted)
+    return Locker(where.index_url.get_secret_value()).regenerate(result, files)
+
+
 def _colour(line: str, enabled: bool) -> str:
     colour = COLOURS.get(line[:1]) if enabled and not line.startswith(("+++", "---")) else None
     return f"{colour}{line}{RESET}" if colour else line
@@ -330,6 +351,8 @@ def _on_checkout(args: argparse.Namespace) -> int:
     policy = _policy(args, config, config_path)
     with _index(args) as index:
         result, dependencies = _plan_for(root, config, policy, index)
+    if args.lock:
+        result = _lock(root, config, result)
     if args.command == "preview":
         branch = f"{config.branch_prefix}python-{result.policy.minimum}"
         preview(root, result, branch, sys.stdout, sys.stderr, dependencies)

@@ -71,7 +71,8 @@ class Locker:
         minimum = plan.policy.minimum
         after = _after(plan, files)
         work = jobs(after, {change.path for change in plan.files}, self._index_url, minimum)
-        changes, notes = [], []
+        changes = {change.path: change for change in plan.files}
+        notes = []
         for item in work:
             if isinstance(item, Skip):
                 notes.append(item.note)
@@ -82,12 +83,13 @@ class Locker:
                 log.warning("%s: %s", item.path, error)
                 notes.append(FAILED.format(path=item.path, reason=error, command=item.command))
                 continue
-            if text != files[item.path]:
-                changes.append(_change(item, files[item.path], text, minimum))
+            if text != after[item.path]:
+                was = changes.get(item.path)
+                changes[item.path] = _change(item, files[item.path], text, minimum, was)
         superseded = set(lock_notes.notes({item.path: files[item.path] for item in work}))
         kept = tuple(note for note in plan.repository_notes if note not in superseded)
         return plan._replace(
-            files=tuple(sorted([*plan.files, *changes])), repository_notes=(*kept, *notes)
+            files=tuple(sorted(changes.values())), repository_notes=(*kept, *notes)
         )
 
     def run(self, job: Job) -> str:
@@ -146,11 +148,17 @@ def _after(plan: Plan, files: Mapping[str, str]) -> dict[str, str]:
     return after
 
 
-def _change(job: Job, before: str, after: str, minimum: Minor) -> FileChange:
+def _change(
+    job: Job, before: str, after: str, minimum: Minor, was: FileChange | None
+) -> FileChange:
+    """The regenerated lock file; when the plan already edited it (a moved pin), its edits'
+    lines come first."""
     name = job.path.rpartition("/")[2]
     summary = locked.summary(locked.read(name, before), locked.read(name, after), minimum)
     changes = (REGENERATED.format(command=job.command), *summary)
-    return FileChange(job.path, before, after, changes, ())
+    if was is None:
+        return FileChange(job.path, before, after, changes, ())
+    return was._replace(after=after, changes=(*was.changes, *changes))
 
 
 def _last_words(output: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from app import cli
 from app.lockfiles import DEFAULT_TIMEOUT, Job, Locker, jobs, scratch
 from app.plan import plan
 from tests.conftest import POLICY
@@ -388,3 +389,55 @@ def test_scratch_files_stay_inside_the_directory(tmp_path):
 
 def test_locker_repr_hides_the_index_url():
     assert "pass" not in repr(Locker("https://user:pass@index.example/simple/"))
+
+
+# --- molt apply --lock / molt preview --lock ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("manifest", "lock"),
+    [
+        pytest.param(UV_PROJECT, "uv.lock", id="uv"),
+        pytest.param(POETRY_PROJECT, "poetry.lock", id="poetry"),
+    ],
+)
+def test_apply_lock_leaves_a_lock_file_its_tool_accepts(
+    tmp_path, simple_index, monkeypatch, capsys, manifest, lock
+):
+    root = locked_project(tmp_path, simple_index, manifest, lock)
+    before = (root / lock).read_text()
+    monkeypatch.setenv("MOLT_INDEX_URL", simple_index.url)
+
+    assert cli.main(["apply", str(root), "--lock", "--min-python", "3.11", "--no-config"]) == 0
+
+    after = (root / lock).read_text()
+    assert "tomli" in before and "tomli" not in after
+    assert "uv.lock" not in capsys.readouterr().out  # no "regenerate it with" note left
+    tool(tmp_path, simple_index.url, CHECKS[lock], root)
+
+
+def test_apply_without_lock_leaves_the_lock_file_and_the_note(tmp_path, simple_index, capsys):
+    root = locked_project(tmp_path, simple_index, UV_PROJECT, "uv.lock")
+    before = (root / "uv.lock").read_text()
+
+    assert cli.main(["apply", str(root), "--min-python", "3.11", "--no-config"]) == 0
+
+    assert (root / "uv.lock").read_text() == before
+    assert "- `uv.lock` was not edited; regenerate it with `uv lock`." in capsys.readouterr().out
+
+
+def test_preview_lock_shows_the_lock_file_diff_and_summary(
+    tmp_path, simple_index, monkeypatch, capsys
+):
+    root = locked_project(tmp_path, simple_index, UV_PROJECT, "uv.lock")
+    before = (root / "uv.lock").read_text()
+    monkeypatch.setenv("MOLT_INDEX_URL", simple_index.url)
+
+    assert cli.main(["preview", str(root), "--lock", "--min-python", "3.11", "--no-config"]) == 0
+
+    out = capsys.readouterr().out
+    assert "+++ b/uv.lock\n" in out
+    assert '-name = "tomli"\n' in out
+    assert "- `uv.lock`\n  - regenerated with `uv lock`\n" in out
+    assert "  - tomli 2.2.1: removed, not needed on Python 3.11 and later\n" in out
+    assert (root / "uv.lock").read_text() == before
