@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from app import commands, pull_request
+from app import ci_results, commands, pull_request
 from app.outcome import Target
 
 Payload = dict[str, Any]
@@ -35,6 +35,9 @@ class Scanner(Protocol):
 
     def command(self, installation_id: int, request: commands.Request) -> None:
         """Queue a comment (or a ticked check-box) that may hold commands."""
+
+    def follow_checks(self, installation_id: int, target: Target, branch: str, sha: str) -> None:
+        """Queue a look at the CI of the pull request from ``branch`` at commit ``sha``."""
 
 
 Handler = Callable[[Scanner, int, Payload], None]
@@ -114,6 +117,45 @@ def on_pull_request_edited(scanner: Scanner, installation_id: int, payload: Payl
     scanner.command(installation_id, request)
 
 
+def _follow(
+    scanner: Scanner, installation_id: int, payload: Payload, branch: str | None, sha: str
+) -> None:
+    if branch is not None and ci_results.is_molt_branch(branch):
+        target = target_of(payload["repository"])
+        scanner.follow_checks(installation_id, target, branch, sha)
+
+
+def on_check_suite_completed(scanner: Scanner, installation_id: int, payload: Payload) -> None:
+    """One App's checks finished on a commit: if on molt's branch, see whether all did."""
+    suite = payload["check_suite"]
+    _follow(scanner, installation_id, payload, suite.get("head_branch"), suite["head_sha"])
+
+
+def on_check_run_completed(scanner: Scanner, installation_id: int, payload: Payload) -> None:
+    """A check run finished on a commit: if on molt's branch, see whether all did."""
+    run = payload["check_run"]
+    branch = (run.get("check_suite") or {}).get("head_branch")
+    _follow(scanner, installation_id, payload, branch, run["head_sha"])
+
+
+def on_status(scanner: Scanner, installation_id: int, payload: Payload) -> None:
+    """A commit status settled: if on the tip of molt's branch, see whether all checks did."""
+    sha = payload["sha"]
+    if payload["state"] == "pending":
+        return
+    for branch in payload.get("branches") or []:
+        if branch["commit"]["sha"] == sha:
+            _follow(scanner, installation_id, payload, branch["name"], sha)
+
+
+def on_review_decided(scanner: Scanner, installation_id: int, payload: Payload) -> None:
+    """An approval (or a dismissed review) may let ``automerge`` merge molt's pull request."""
+    if payload["action"] == "submitted" and payload["review"]["state"] != "approved":
+        return
+    head = payload["pull_request"]["head"]
+    _follow(scanner, installation_id, payload, head["ref"], head["sha"])
+
+
 HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("installation", "created"): on_installation_created,
     ("installation_repositories", "added"): on_repositories_added,
@@ -122,6 +164,11 @@ HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("pull_request", "closed"): on_pull_request_closed,
     ("pull_request", "edited"): on_pull_request_edited,
     ("issue_comment", "created"): on_issue_comment,
+    ("check_suite", "completed"): on_check_suite_completed,
+    ("check_run", "completed"): on_check_run_completed,
+    ("status", None): on_status,
+    ("pull_request_review", "submitted"): on_review_decided,
+    ("pull_request_review", "dismissed"): on_review_decided,
 }
 
 

@@ -24,7 +24,7 @@ from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab
 from huey.exceptions import RetryTask, TaskLockedException
 from huey.storage import SqliteStorage
 
-from app import commands, events, upgrade
+from app import ci_results, commands, events, upgrade
 from app import github as gh
 from app.dashboard import Recorder, open_store
 from app.errors import Conflict, GitHubError, MoltError, RateLimited
@@ -129,6 +129,9 @@ class Jobs:
             name="run_command",
             context=True,
         )(self._run_command)
+        self._checks_task = huey.task(retries=3, retry_delay=30, name="follow_checks")(
+            self._follow_checks
+        )
         self._permissions = commands.Permissions()
         self._login: str | None = None
         self.listings = gh.Listings(gh.LISTINGS_MAX)
@@ -209,6 +212,18 @@ class Jobs:
     ) -> None:
         """Queue a comment that may hold commands."""
         self._command_task(installation_id, request, delivery_id=delivery_id)
+
+    def follow_checks(
+        self,
+        installation_id: int,
+        target: Target,
+        branch: str,
+        sha: str,
+        *,
+        delivery_id: str | None = None,
+    ) -> None:
+        """Queue a look at the CI of molt's pull request from ``branch`` at ``sha``."""
+        self._checks_task(installation_id, target, branch, sha, delivery_id=delivery_id)
 
     def app_login(self) -> str:
         """The App's bot login (its slug), asked of GitHub once per process."""
@@ -301,6 +316,25 @@ class Jobs:
         except GitHubError:
             logger.exception("could not report a failed command")
 
+    def _follow_checks(
+        self,
+        installation_id: int,
+        target: Target,
+        branch: str,
+        sha: str,
+        delivery_id: str | None = None,
+    ) -> None:
+        logger = job_log(delivery_id, installation_id, target.full_name)
+        try:
+            # the lock keeps two events for one commit from both commenting or merging
+            with self.huey.lock_task(f"repo:{target.full_name}"), _retrying(logger):
+                repo = self._repository(installation_id, target.full_name)
+                followed = ci_results.follow(repo, target, branch, sha, self.app_login())
+        except TaskLockedException:
+            logger.info("%s: another job holds it; retrying", target.full_name)
+            raise RetryTask(delay=LOCK_RETRY_SECONDS) from None
+        logger.info("%s@%s: %s", target.full_name, sha[:7], followed.value)
+
     def _delete_branch(
         self, installation_id: int, full_name: str, branch: str, delivery_id: str | None = None
     ) -> None:
@@ -341,6 +375,9 @@ class _Delivery(NamedTuple):
 
     def command(self, installation_id: int, request: commands.Request) -> None:
         self.jobs.command(installation_id, request, delivery_id=self.delivery_id)
+
+    def follow_checks(self, installation_id: int, target: Target, branch: str, sha: str) -> None:
+        self.jobs.follow_checks(installation_id, target, branch, sha, delivery_id=self.delivery_id)
 
 
 @contextmanager

@@ -26,6 +26,7 @@ def test_least_permissions_including_workflows():
         "metadata": "read",
         "workflows": "write",
         "checks": "write",
+        "statuses": "read",
     }
 
 

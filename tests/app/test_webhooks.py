@@ -39,6 +39,11 @@ WANTED = {
     ("pull_request", "closed"),
     ("pull_request", "edited"),
     ("issue_comment", "created"),
+    ("check_suite", "completed"),
+    ("check_run", "completed"),
+    ("status", None),
+    ("pull_request_review", "submitted"),
+    ("pull_request_review", "dismissed"),
 }
 DERIVED = [
     pytest.param(path, id=example_id(path)) for path in example_paths() if "derived" in path.name

@@ -1,0 +1,44 @@
+"""What a new pull request gets once, and a regenerated one does not: reviewers, assignees."""
+
+from __future__ import annotations
+
+from app import upgrade
+from app.outcome import Outcome
+from tests.app.test_ci_results import REPO, TARGET, opened, repository, the_pull
+from tests.conftest import TODAY
+from tests.fakes.github import PERSONAL_USER
+
+PEOPLE = "reviewers: [ann, bob]\nassignees: [cy]\n"
+
+
+def asked(fake, path):
+    return [r for r in fake.requests if r.method == "POST" and r.path.endswith(path)]
+
+
+def test_reviewers_and_assignees_are_asked_on_a_new_pull_request(fake_github):
+    opened(fake_github, PEOPLE)
+    pull = the_pull(fake_github)
+    assert (pull.requested_reviewers, pull.assignees) == (["ann", "bob"], ["cy"])
+
+
+def test_not_asked_again_when_the_pull_request_is_regenerated(fake_github):
+    opened(fake_github, PEOPLE)
+    fake_github.push(REPO, {"tox.ini": "[tox]\nenvlist = py39, py311\n"}, "Add tox")
+    before = len(fake_github.requests)
+    done = upgrade.run(repository(fake_github), TARGET, TODAY, on_push=True, login="molt-bot")
+    assert done is Outcome.UPDATED
+    later = fake_github.requests[before:]
+    assert not [r for r in later if r.path.endswith(("/requested_reviewers", "/assignees"))]
+
+
+def test_without_the_keys_nobody_is_asked(fake_github):
+    opened(fake_github)
+    assert asked(fake_github, "/requested_reviewers") == []
+    assert asked(fake_github, "/assignees") == []
+
+
+def test_the_pull_request_opens_when_a_reviewer_may_not_review(fake_github):
+    # GitHub refuses (422) a review request of the pull request's author, like one of a stranger
+    opened(fake_github, f"reviewers: [{PERSONAL_USER}]\nassignees: [cy]\n")
+    pull = the_pull(fake_github)
+    assert (pull.state, pull.requested_reviewers, pull.assignees) == ("open", [], ["cy"])
