@@ -97,3 +97,12 @@ def test_without_automerge_nothing_is_merged_or_enabled(fake_github):
     assert follow(fake_github, sha) is Followed.PASSED
     assert graphql_calls(fake_github) == []
     assert (the_pull(fake_github).auto_merge, the_pull(fake_github).merged_at) == (None, None)
+
+
+def test_a_merge_github_refuses_leaves_the_pull_request_open(fake_github):
+    sha = opened(fake_github, AUTOMERGE)
+    ci(fake_github, sha, ("tests (3.11)", "success"))
+    # e.g. a branch protection rule wants an approving review
+    fake_github.fail_next("PUT", f"/repos/{REPO}/pulls/*/merge", 405)
+    assert follow(fake_github, sha) is Followed.PASSED
+    assert the_pull(fake_github).state == "open"

@@ -311,3 +311,13 @@ def test_a_passing_status_merges_with_automerge_through_webhooks(served, fake_gi
     assert server.deliver("status", status_settled(pull.head_sha, "success")).status_code == 202
     test_jobs.drain(jobs)
     assert fake_github.pulls(test_jobs.REPO)[0].merged_at is not None
+
+
+def test_with_an_invalid_config_failures_are_still_reported_and_nothing_merges(fake_github):
+    sha = opened(fake_github, "automerge: true\n")
+    fake_github.push(REPO, {".github/molt.yml": "automerge: sometimes\n"}, "Break the config")
+    ci(fake_github, sha, ("tests (3.11)", "failure"))
+    assert follow(fake_github, sha) is Followed.FAILED
+    fake_github.add_check_run(REPO, sha, "tests (3.11)", conclusion="success")
+    assert follow(fake_github, sha) is Followed.PASSED
+    assert the_pull(fake_github).merged_at is None
