@@ -19,7 +19,7 @@ from app.dashboard import view
 from app.dashboard.states import DONE, RepoState, State
 from app.dashboard.store import StateStore
 from app.errors import ConfigError
-from app.github.issues import create_issue, edit_issue, find_issue, get_issue, read_file
+from app.github.issues import create_issue, edit_issue, find_issue, read_file
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +96,7 @@ def keep(
     if repository is None:
         return None
     text = body(account, states, today, web)
-    number = store.tracking_issue(repository)
-    issue = get_issue(client, repository, number) if number is not None else None
-    issue = issue or find_issue(client, repository, MARKER)
+    issue = find_issue(client, repository, MARKER, store.tracking_issue(repository))
     if issue is None:
         issue = create_issue(client, repository, TITLE.format(account=account), text)
         log.info(

@@ -27,27 +27,20 @@ def _issue(data: dict[str, object]) -> Issue:
     )
 
 
-def get_issue(client: github.Github, full_name: str, number: int) -> Issue | None:
-    """Issue ``number``, or None when it is gone."""
-    try:
-        with translated():
-            _, data = client.requester.requestJsonAndCheck(
-                "GET", f"/repos/{full_name}/issues/{number}"
-            )
-    except NotFound:
-        return None
-    return _issue(data)
-
-
-def find_issue(client: github.Github, full_name: str, marker: str) -> Issue | None:
-    """The newest issue (open or closed, among the latest 100) whose body holds ``marker``."""
+def find_issue(
+    client: github.Github, full_name: str, marker: str, number: int | None = None
+) -> Issue | None:
+    """Issue ``number`` if given and listed, else the newest whose body holds ``marker``, among
+    the 100 issues (open or closed) updated last."""
     with translated():
         _, data = client.requester.requestJsonAndCheck(
             "GET",
             f"/repos/{full_name}/issues",
-            parameters={"state": "all", "per_page": 100, "sort": "created", "direction": "desc"},
+            parameters={"state": "all", "per_page": 100, "sort": "updated", "direction": "desc"},
         )
-    found = [_issue(d) for d in data if "pull_request" not in d and marker in (d["body"] or "")]
+    issues = [_issue(d) for d in data if "pull_request" not in d]
+    known = [issue for issue in issues if issue.number == number]
+    found = known or [issue for issue in issues if marker in issue.body]
     return max(found, key=lambda issue: issue.number, default=None)
 
 
