@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from app import publish, pull_request, repo_config, schedule
 from app.errors import ConfigError, Conflict
 from app.github import UNREADABLE_CHECK_TITLE, Pull, Repository, Tree
+from app.lockfiles import Locker
 from app.memory import LRU
 from app.outcome import Done, Outcome, Target
 from app.plan import DECLARES_MINIMUM, Plan, plan, reads
@@ -207,6 +208,8 @@ def _apply(
     branch = f"{prepared.config.branch_prefix}python-{policy.minimum}"
     chosen = chosen._replace(keep=policy.keep)
     result, checked = _check_dependencies(result, prepared, index)
+    if index is not None and prepared.config.update_lock_files:
+        result = Locker(index.url).regenerate(result, prepared.files)
     change = publish.Change(target, prepared.tree, result, prepared.config, branch, login, chosen)
     change = change._replace(dependencies=checked)
     if prepared.config.modernise or chosen.modernise:

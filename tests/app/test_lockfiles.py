@@ -16,10 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from app import cli
+from app import cli, upgrade
+from app import github as gh
 from app.lockfiles import DEFAULT_TIMEOUT, Job, Locker, jobs, scratch
+from app.outcome import Outcome, Target
+from app.package_index import IndexCache, PackageIndex
 from app.plan import plan
-from tests.conftest import POLICY
+from tests.conftest import POLICY, TODAY
 from tests.fakes.simple_index import SimpleIndex
 
 NOT_YET = (("six", "1.17.0"), ("demo-lib", "2.0.0"))
@@ -441,3 +444,58 @@ def test_preview_lock_shows_the_lock_file_diff_and_summary(
     assert "- `uv.lock`\n  - regenerated with `uv lock`\n" in out
     assert "  - tomli 2.2.1: removed, not needed on Python 3.11 and later\n" in out
     assert (root / "uv.lock").read_text() == before
+
+
+# --- the App ----------------------------------------------------------------------------------
+
+REPO = "octo/demo-app"
+TARGET = Target(REPO, "main")
+
+
+def run_app(fake, simple_index, tmp_path):
+    client = gh.client_for_token("personal-token", fake.url, throttle=False)
+    repo = gh.Repository(client, TARGET.full_name)
+    with PackageIndex(simple_index.url, IndexCache(tmp_path / "index-cache")) as index:
+        return upgrade.run(repo, TARGET, TODAY, login="molt-bot", index=index)
+
+
+def test_app_commits_the_regenerated_lock_file_with_the_change(tmp_path, simple_index, fake_github):
+    root = locked_project(tmp_path, simple_index, UV_PROJECT, "uv.lock")
+    fake_github.add_repo(REPO, read(root, "pyproject.toml", "uv.lock"))
+
+    assert run_app(fake_github, simple_index, tmp_path) is Outcome.OPENED
+
+    files = fake_github.branch_files(REPO, "molt/python-3.11")
+    assert "tomli" not in files["uv.lock"]
+    assert 'requires-python = ">=3.11"' in files["pyproject.toml"]
+    assert len(fake_github.commits_on(REPO, "molt/python-3.11")) == 2  # main's, then molt's
+    (pull,) = fake_github.pulls(REPO)
+    assert (
+        "- `uv.lock`\n  - regenerated with `uv lock`\n"
+        "  - old-only 1.0.0: removed, it was locked for Pythons older than 3.11 only "
+        "(2.0.0 stays)\n"
+        "  - tomli 2.2.1: removed, not needed on Python 3.11 and later\n"
+    ) in (pull.body or "")
+    assert "`uv.lock` was not edited" not in (pull.body or "")
+
+
+def test_update_lock_files_false_leaves_the_lock_file_and_costs_the_same(
+    tmp_path, simple_index, fake_github
+):
+    root = locked_project(tmp_path, simple_index, UV_PROJECT, "uv.lock")
+    files = read(root, "pyproject.toml", "uv.lock")
+    fake_github.add_repo(REPO, {**files, ".github/molt.yml": "update_lock_files: true\n"})
+    fake_github.add_repo("octo/off", {**files, ".github/molt.yml": "update_lock_files: false\n"})
+    assert run_app(fake_github, simple_index, tmp_path) is Outcome.OPENED
+    regenerating = len(fake_github.requests)
+
+    client = gh.client_for_token("personal-token", fake_github.url, throttle=False)
+    off = Target("octo/off", "main")
+    with PackageIndex(simple_index.url, IndexCache(tmp_path / "index-cache")) as index:
+        outcome = upgrade.run(gh.Repository(client, off.full_name), off, TODAY, index=index)
+
+    assert outcome is Outcome.OPENED
+    assert fake_github.branch_files("octo/off", "molt/python-3.11")["uv.lock"] == files["uv.lock"]
+    (pull,) = fake_github.pulls("octo/off")
+    assert "- `uv.lock` was not edited; regenerate it with `uv lock`." in (pull.body or "")
+    assert len(fake_github.requests) - regenerating == regenerating
