@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from app.plan import Skipped, reads
@@ -32,11 +33,14 @@ def all_paths(root: Path) -> list[str]:
     return found
 
 
-def read_files(root: Path, paths: list[str]) -> tuple[dict[str, str], list[Skipped]]:
-    """Text of the files a plan reads; files that are not UTF-8 are reported, not guessed at."""
+def read_files(
+    root: Path, paths: list[str], select: Callable[[str], bool] = reads
+) -> tuple[dict[str, str], list[Skipped]]:
+    """Text of the files a plan reads (or those ``select`` chooses); files that are not UTF-8
+    are reported, not guessed at."""
     files: dict[str, str] = {}
     skipped: list[Skipped] = []
-    for path in filter(reads, paths):
+    for path in filter(select, paths):
         try:
             files[path] = (root / path).read_bytes().decode("utf-8")
         except UnicodeDecodeError:

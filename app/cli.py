@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 
 from app import checkout, pull_request, repo_config
 from app.errors import ConfigError, GitHubError, MoltError, SettingsError
-from app.plan import Plan, plan, settle_unparsable, unified_diff
+from app.plan import FileChange, Plan, plan, settle_unparsable, unified_diff
 from app.repo_config import RepoConfig
 from rewriters import Policy
 
 if TYPE_CHECKING:
+    from app.modernise import Modernisation
     from app.package_index import PackageIndex
     from app.settings import Settings
 
@@ -43,6 +44,8 @@ PREVIEW_SKIPPING = (
 SKIPPED = "molt: skipped {path}: {reason}"
 DIFF_HEADING = "==> diff: {count} file(s) <=="
 PULL_REQUEST_HEADING = "==> pull request: {branch} <=="
+MODERNISE_HEADING = "==> modernisation, a second commit: {count} file(s) <=="
+MODERNISED = "Modernised {count} file(s) for Python {minimum}: {places}."
 COLOURS = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}
 RESET = "\033[0m"
 INDEX_CACHE = "index-cache"  # under the data dir: the package index's answers
@@ -118,6 +121,13 @@ def _checkout_commands(commands: _Commands) -> None:
         )
         config.add_argument(
             "--no-config", action="store_true", help="ignore .github/molt.yml: use the defaults"
+        )
+        command.add_argument(
+            "--modernise",
+            action="store_true",
+            help="also rewrite the Python files for the new minimum with ruff: dead version "
+            "branches, fallback imports and typing_extensions names go, as the App's second "
+            "commit (default: 'modernise' in .github/molt.yml)",
         )
         command.add_argument(
             "--strict",
@@ -253,6 +263,26 @@ def _plan_for(
     return result, report.body_section()
 
 
+def _modernised(root: Path, config: RepoConfig, result: Plan) -> Modernisation:
+    """What the App's second commit would change after ``result`` (``--modernise``)."""
+    from app import modernise
+
+    paths = [p for p in checkout.all_paths(root) if not config.ignores(p)]
+    files, _ = checkout.read_files(root, paths)
+    sources, unreadable = checkout.read_files(root, paths, select=modernise.touches)
+    found = modernise.for_plan(result, sources, files)
+    return found._replace(skipped=tuple(sorted([*unreadable, *found.skipped])))
+
+
+def _write_modernised(modernised: Modernisation, out: TextIO, err: TextIO) -> None:
+    for skip in modernised.skipped:
+        err.write(SKIPPED.format(path=skip.path, reason=skip.reason) + "\n")
+    if modernised.files:
+        colour = out.isatty() and not os.environ.get("NO_COLOR")
+        out.write(MODERNISE_HEADING.format(count=len(modernised.files)) + "\n")
+        _write_diff(modernised.files, out, colour)
+
+
 def _index(args: argparse.Namespace) -> AbstractContextManager[PackageIndex | None]:
     """The package index for ``--check-dependencies``, cached in the data dir; else none."""
     if not args.check_dependencies:
@@ -287,8 +317,8 @@ def _colour(line: str, enabled: bool) -> str:
     return f"{colour}{line}{RESET}" if colour else line
 
 
-def _write_diff(result: Plan, out: TextIO, colour: bool) -> None:
-    for change in result.files:
+def _write_diff(files: Sequence[FileChange], out: TextIO, colour: bool) -> None:
+    for change in files:
         for line in unified_diff(change):
             text = line.rstrip("\r\n")
             out.write(_colour(text, colour) + "\n")
@@ -302,30 +332,43 @@ def _report_skipped(result: Plan, err: TextIO) -> None:
 
 
 def preview(
-    root: Path, result: Plan, branch: str, out: TextIO, err: TextIO, dependencies: str = ""
+    root: Path,
+    result: Plan,
+    branch: str,
+    out: TextIO,
+    err: TextIO,
+    dependencies: str = "",
+    modernised: Modernisation | None = None,
 ) -> None:
-    """Print the diff, then the pull request's branch, title and body (with the dependency
-    check's section, if any), then what was skipped."""
+    """Print the diff, the modernisation's diff (``--modernise``), then the pull request's
+    branch, title and body (with the dependency check's section, if any), then what was
+    skipped."""
     _report_skipped(result, err)
     counts = {"path": root, "minimum": result.policy.minimum, "count": len(result.files)}
     if result.files:
         colour = out.isatty() and not os.environ.get("NO_COLOR")
         out.write(DIFF_HEADING.format(count=len(result.files)) + "\n")
-        _write_diff(result, out, colour)
+        _write_diff(result.files, out, colour)
+    if modernised is not None:
+        _write_modernised(modernised, out, err)
+    if result.files:
         out.write("\n" + PULL_REQUEST_HEADING.format(branch=branch) + "\n")
-        body = pull_request.body(result, dependencies=dependencies)
+        body = pull_request.body(result, dependencies=dependencies, modernised=modernised)
         out.write(f"{pull_request.title(result)}\n\n{body}")
         if result.skipped:
             out.write("\n")
     if result.skipped:
         out.write(PREVIEW_SKIPPING.format(skipped=len(result.skipped), **counts) + "\n")
-    elif not result.files:
+    elif not result.files and not (modernised and modernised.files):
         out.write(NOTHING_TO_DO.format(**counts) + "\n")
 
 
-def apply(root: Path, result: Plan, out: TextIO, err: TextIO) -> None:
-    """Rewrite the checkout in place; say how many files changed and how many were skipped,
-    then what is left to do by hand (as the pull request would)."""
+def apply(
+    root: Path, result: Plan, out: TextIO, err: TextIO, modernised: Modernisation | None = None
+) -> None:
+    """Rewrite the checkout in place, the modernisation's files last; say how many files
+    changed and how many were skipped, then what is left to do by hand (as the pull request
+    would)."""
     _report_skipped(result, err)
     # written before anything is deleted: a renamed file takes its old path's mode
     for change in sorted(result.files, key=lambda c: c.after is None):
@@ -339,8 +382,24 @@ def apply(root: Path, result: Plan, out: TextIO, err: TextIO) -> None:
     else:
         message = (APPLIED if result.files else NOTHING_TO_DO).format(**counts)
     out.write(message + "\n")
-    if result.notes:
-        out.write(f"\n{BY_HAND}\n" + "".join(f"- {note}\n" for note in result.notes))
+    notes = result.notes
+    if modernised is not None:
+        _apply_modernised(root, modernised, out, err)
+        notes += modernised.notes
+    if notes:
+        out.write(f"\n{BY_HAND}\n" + "".join(f"- {note}\n" for note in notes))
+
+
+def _apply_modernised(root: Path, modernised: Modernisation, out: TextIO, err: TextIO) -> None:
+    for skip in modernised.skipped:
+        err.write(SKIPPED.format(path=skip.path, reason=skip.reason) + "\n")
+    for change in modernised.files:
+        assert change.after is not None  # the modernisation deletes no file
+        checkout.write_file(root, change.path, change.after)
+    if modernised.files:
+        places = ", ".join(f"{rule.code} {count}" for rule, count in modernised.counts)
+        count, minimum = len(modernised.files), modernised.minimum
+        out.write(MODERNISED.format(count=count, minimum=minimum, places=places) + "\n")
 
 
 def _on_checkout(args: argparse.Namespace) -> int:
@@ -353,11 +412,13 @@ def _on_checkout(args: argparse.Namespace) -> int:
         result, dependencies = _plan_for(root, config, policy, index)
     if args.lock:
         result = _lock(root, config, result)
+    asked = args.modernise or config.modernise
+    modernised = _modernised(root, config, result) if asked else None
     if args.command == "preview":
         branch = f"{config.branch_prefix}python-{result.policy.minimum}"
-        preview(root, result, branch, sys.stdout, sys.stderr, dependencies)
+        preview(root, result, branch, sys.stdout, sys.stderr, dependencies, modernised)
     else:
-        apply(root, result, sys.stdout, sys.stderr)
+        apply(root, result, sys.stdout, sys.stderr, modernised)
     return 1 if args.strict and result.skipped else 0
 
 

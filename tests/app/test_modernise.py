@@ -13,7 +13,9 @@ from app.modernise import FALLBACK, Modernisation, modernise
 from app.outcome import Outcome, Target
 from rewriters import Skipped
 from rewriters.versions import Minor
-from tests.app import test_jobs
+from tests.app import test_cli, test_jobs
+from tests.app.test_cli import run as cli_run
+from tests.app.test_cli import snapshot
 from tests.app.test_commands import comment, replies, reply
 from tests.app.test_jobs import drain, installation_created
 from tests.conftest import TODAY
@@ -451,6 +453,7 @@ def test_without_modernise_the_python_files_are_not_read(fake_github):
 
 
 app = test_jobs.app  # the fixture: molt's web app and jobs, wired to the fake GitHub
+checkout = test_cli.checkout  # the fixture: a copy of the example repository
 
 
 def test_the_modernise_command_adds_the_commit_and_records_it(app, fake_github):
@@ -478,3 +481,69 @@ def test_the_modernise_command_adds_the_commit_and_records_it(app, fake_github):
         fake_github.branch_files(test_jobs.REPO, BRANCH)["src/inkwell/config.py"]
         == "import tomllib\n"
     )
+
+
+# --- molt preview / apply --modernise ----------------------------------------------------
+
+COMPAT_DIFF = "".join(
+    f"{line}\n"
+    for line in (
+        "==> modernisation, a second commit: 1 file(s) <==",
+        "--- a/src/inkwell/_compat.py",
+        "+++ b/src/inkwell/_compat.py",
+        "@@ -5,15 +5,9 @@",
+        " import sys",
+        " from typing import Any",
+        " ",
+        "-if sys.version_info >= (3, 11):",
+        "-    from typing import Self",
+        "-else:",
+        "-    from typing_extensions import Self",
+        "+from typing import Self",
+        " ",
+        "-try:",
+        "-    import tomllib",
+        "-except ImportError:  # Python < 3.11",
+        "-    import tomli as tomllib",
+        "+import tomllib",
+        " ",
+        " ",
+        " def load_settings(path: str) -> dict[str, Any]:",
+        "",
+        "==> pull request: molt/python-3.11 <==",
+    )
+)
+
+
+def test_preview_shows_the_config_diff_then_the_modernisation(capsys, checkout):
+    before = snapshot(checkout)
+    code, out, err = cli_run(
+        capsys, "preview", str(checkout), "--min-python", "3.11", "--modernise"
+    )
+    assert (code, err) == (0, "")
+    assert snapshot(checkout) == before
+    diff, modernisation = out.split("\n==> modernisation", 1)
+    assert diff.startswith("==> diff: 9 file(s) <==\n")
+    assert "\n==> modernisation" + modernisation.split("Drop Python")[0] == "\n" + COMPAT_DIFF
+    assert "| `UP036`: version blocks for Pythons older than the minimum | 1 |" in out
+    assert "| `fallback-import`: fallback imports of a backport" in out
+
+
+def test_apply_writes_both_and_a_second_apply_changes_nothing(capsys, checkout):
+    code, out, _ = cli_run(capsys, "apply", str(checkout), "--min-python", "3.11", "--modernise")
+    assert code == 0
+    assert out.splitlines()[1] == (
+        "Modernised 1 file(s) for Python 3.11: UP036 1, fallback-import 1."
+    )
+    assert "import tomllib\n" in (checkout / "src/inkwell/_compat.py").read_text()
+    assert 'requires-python = ">=3.11"' in (checkout / "pyproject.toml").read_text()
+    applied = snapshot(checkout)
+    _, out, _ = cli_run(capsys, "apply", str(checkout), "--min-python", "3.11", "--modernise")
+    assert snapshot(checkout) == applied
+    assert "Modernised" not in out
+
+
+def test_modernise_in_the_config_is_the_default(capsys, checkout):
+    (checkout / ".github" / "molt.yml").write_text("modernise: true\n")
+    _, out, _ = cli_run(capsys, "preview", str(checkout), "--min-python", "3.11")
+    assert "==> modernisation, a second commit: 1 file(s) <==" in out
