@@ -23,8 +23,10 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 }
 # shown in notes: the options molt adds only to run unattended are left out
 SHOWN = {"uv.lock": "uv lock", "poetry.lock": "poetry lock", "pdm.lock": "pdm lock --update-reuse"}
-# metadata a locker can only learn by running the project's build backend
+# metadata a locker can only learn by running the project's build backend; uv also builds a
+# project (with a [build-system]) whose version is dynamic, to record that version
 BUILT = frozenset({"dependencies", "optional-dependencies", "requires-python"})
+BUILT_BY_UV = BUILT | {"version"}
 NO_MANIFEST = (
     "{lock} was not regenerated: there is no `pyproject.toml` beside it; regenerate it with {how}."
 )
@@ -48,28 +50,32 @@ def job(path: str, files: Mapping[str, str], index_url: str) -> Job | Skip:
     if manifest is None:
         return Skip(path, NO_MANIFEST.format(lock=lock, how=shown))
     table = tomllib.loads(manifest)
-    reason = _needs_build(table, poetry=name == "poetry.lock")
-    if reason:
-        return Skip(path, NEEDS_BUILD.format(lock=lock, reason=reason, how=shown))
     inputs = {manifest_path: manifest, path: files[path]}
     if name == "uv.lock":
         foreign = _other_registries(files[path], index_url)
         if foreign:
             return Skip(path, OTHER_INDEX.format(lock=lock, registries=foreign, how=shown))
         inputs |= members(table, where, files)
+    for read, text in inputs.items():
+        if read.endswith("pyproject.toml"):
+            reason = _needs_build(read, tomllib.loads(text), name)
+            if reason:
+                return Skip(path, NEEDS_BUILD.format(lock=lock, reason=reason, how=shown))
     return Job(path, COMMANDS[name], where, inputs)
 
 
-def _needs_build(table: dict[str, Any], *, poetry: bool) -> str | None:
+def _needs_build(path: str, table: dict[str, Any], lock: str) -> str | None:
+    """Why the manifest at ``path`` needs its build backend to be locked, if it does."""
     project = table.get("project")
-    if poetry and "poetry" in table.get("tool", {}):
+    if lock == "poetry.lock" and "poetry" in table.get("tool", {}):
         # Poetry reads [tool.poetry] itself; [project] may leave to it what it declares dynamic
         return None
     if not isinstance(project, dict):
-        return "its `pyproject.toml` has no `[project]` table, so its metadata is in its build"
-    dynamic = sorted(BUILT.intersection(project.get("dynamic", ())))
+        return f"`{path}` has no `[project]` table, so its metadata is in its build"
+    built = BUILT_BY_UV if lock == "uv.lock" and "build-system" in table else BUILT
+    dynamic = sorted(built.intersection(project.get("dynamic", ())))
     if dynamic:
-        return f"its `pyproject.toml` declares {', '.join(dynamic)} dynamic"
+        return f"`{path}` declares {', '.join(dynamic)} dynamic"
     return None
 
 

@@ -243,14 +243,22 @@ def test_a_compiled_file_in_a_directory_runs_where_its_command_ran(simple_index)
         pytest.param(
             UV_PROJECT.replace('version = "0.1.0"', 'dynamic = ["dependencies"]\nversion = "1"'),
             "uv.lock",
-            "its `pyproject.toml` declares dependencies dynamic",
+            "`pyproject.toml` declares dependencies dynamic",
             "`uv lock`",
             id="dynamic-dependencies",
         ),
         pytest.param(
+            '[build-system]\nrequires = ["setuptools"]\n\n'
+            + UV_PROJECT.replace('version = "0.1.0"', 'dynamic = ["version"]'),
+            "uv.lock",
+            "`pyproject.toml` declares version dynamic",
+            "`uv lock`",
+            id="uv-builds-for-a-dynamic-version",
+        ),
+        pytest.param(
             '[build-system]\nrequires = ["setuptools"]\n',
             "pdm.lock",
-            "its `pyproject.toml` has no `[project]` table, so its metadata is in its build",
+            "`pyproject.toml` has no `[project]` table, so its metadata is in its build",
             "`pdm lock --update-reuse`",
             id="no-project-table",
         ),
