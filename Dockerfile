@@ -12,7 +12,7 @@ WORKDIR /opt/molt
 COPY pyproject.toml README.md ./
 COPY app ./app
 COPY rewriters ./rewriters
-RUN pip install --no-cache-dir ".[modernise]" \
+RUN pip install --no-cache-dir ".[modernise,lock]" \
     && useradd --system --uid 10001 --home-dir /data --create-home molt
 
 USER molt
