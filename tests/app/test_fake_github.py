@@ -6,6 +6,7 @@ import io
 import tarfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -58,6 +59,7 @@ def fake() -> Iterator[FakeGitHub]:
         yield running
 
 
+TOKEN = {"Authorization": "token t"}
 NO_THROTTLE: dict[str, Any] = {"seconds_between_requests": 0, "seconds_between_writes": 0}
 
 
@@ -922,3 +924,110 @@ def test_oauth_redirect_must_sit_under_the_registered_callback(fake):
     params = {"client_id": fake.oauth.client_id, "redirect_uri": "http://evil.example/"}
     with requests.get(f"{fake.web_url}/login/oauth/authorize", params=params, timeout=5) as page:
         assert page.status_code == 400
+
+
+# --- GitHub's limits ---------------------------------------------------------------------------
+
+
+def test_primary_limit_is_403_at_zero_and_per_installation(fake, private_key):
+    fake.add_installation(2, "other")
+    fake.add_repo("other/lib", {"a": "b"})
+    fake.limits.primary = 2
+    installation = Auth.AppAuth(APP_ID, private_key).get_installation_auth
+    with client(fake, installation(1)) as gh:
+        repo = gh.get_repo("octo/demo")
+        repo.get_git_tree("main")
+        with pytest.raises(github.RateLimitExceededException) as caught:
+            repo.get_git_tree("main")
+    headers = caught.value.headers or {}
+    assert (headers["x-ratelimit-remaining"], headers["x-ratelimit-used"]) == ("0", "2")
+    assert int(headers["x-ratelimit-reset"]) > time.time() + 3500
+    assert caught.value.data["message"] == "API rate limit exceeded for installation ID 1."
+    with client(fake, installation(2)) as other:
+        assert other.get_repo("other/lib").name == "lib"
+        assert other.get_rate_limit().resources.core.used == 1
+
+
+def test_conditional_requests_are_free_even_near_the_limit(fake, gh):
+    fake.limits.primary = 2
+    path = "/repos/octo/demo/git/trees/main"
+    headers, _ = gh.requester.requestJsonAndCheck("GET", path)
+    for _ in range(3):
+        again, _ = gh.requester.requestJsonAndCheck(
+            "GET", path, headers={"If-None-Match": headers["etag"]}
+        )
+        assert again["x-ratelimit-remaining"] == "1"
+    gh.requester.requestJsonAndCheck("GET", path)
+    with pytest.raises(github.RateLimitExceededException):
+        gh.requester.requestJsonAndCheck("GET", path)
+    assert [r.status for r in fake.requests] == [200, 304, 304, 304, 200, 403]
+
+
+def test_secondary_limit_per_minute_answers_retry_after(fake, gh):
+    fake.limits.secondary = (2, 100)
+    blob = {"content": "x", "encoding": "utf-8"}
+    for _ in range(2):
+        gh.requester.requestJsonAndCheck("POST", "/repos/octo/demo/git/blobs", input=blob)
+    with pytest.raises(github.RateLimitExceededException) as caught:
+        gh.requester.requestJsonAndCheck("POST", "/repos/octo/demo/git/blobs", input=blob)
+    assert 55 <= int((caught.value.headers or {})["retry-after"]) <= 60
+    assert caught.value.data["message"].startswith("You have exceeded a secondary rate limit")
+    assert gh.get_repo("octo/demo").name == "demo"  # reads are not content-creating
+    assert fake.secondary_limited == 1
+
+
+def test_secondary_limit_per_hour(fake, gh):
+    fake.limits.secondary = (100, 1)
+    blob = {"content": "x", "encoding": "utf-8"}
+    gh.requester.requestJsonAndCheck("POST", "/repos/octo/demo/git/blobs", input=blob)
+    with pytest.raises(github.RateLimitExceededException) as caught:
+        gh.requester.requestJsonAndCheck("POST", "/repos/octo/demo/git/blobs", input=blob)
+    assert int((caught.value.headers or {})["retry-after"]) > 3500
+
+
+def test_default_fake_has_no_secondary_limit(fake, gh):
+    blob = {"content": "x", "encoding": "utf-8"}
+    for _ in range(90):
+        gh.requester.requestJsonAndCheck("POST", "/repos/octo/demo/git/blobs", input=blob)
+    assert fake.secondary_limited == 0
+
+
+def test_enforce_github_limits_sets_the_documented_numbers(fake):
+    fake.enforce_github_limits(latency=0.01)
+    assert (fake.limits.primary, fake.limits.secondary, fake.limits.latency) == (
+        5000,
+        (80, 500),
+        0.01,
+    )
+
+
+def test_graphql_spends_its_own_budget(fake, gh, repo):
+    fake.set_auto_merge_allowed("octo/demo")
+    pr = open_pull(fake, repo)
+    pr.enable_automerge()
+    core = gh.get_rate_limit().resources.core.used
+    assert gh.get_rate_limit().raw_data["resources"]["graphql"]["used"] == 1
+    assert gh.get_rate_limit().resources.core.used == core
+
+
+def test_latency_is_added_to_every_answer_side_by_side(fake):
+    fake.limits.latency = 0.4
+
+    def fetch(_):
+        with requests.get(f"{fake.url}/repos/octo/demo", headers=TOKEN, timeout=10) as answer:
+            return answer.status_code
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(fetch, range(8))) == [200] * 8
+    assert 0.4 <= time.monotonic() - started < 2.4  # one after another would take 3.2 s
+
+
+def test_fault_for_some_seconds(fake, gh):
+    fake.fail_next("GET", "/repos/octo/*", 500, seconds=0.3)
+    for _ in range(3):
+        with pytest.raises(GithubException):
+            gh.get_repo("octo/demo")
+    time.sleep(0.35)
+    assert gh.get_repo("octo/demo").name == "demo"
+    assert [r.status for r in fake.requests] == [500, 500, 500, 200]

@@ -7,8 +7,10 @@ import binascii
 import json
 import time
 
+from tests.fakes import _shapes as shapes
 from tests.fakes import git
 from tests.fakes._call import HTTPError
+from tests.fakes._limits import Caller
 from tests.fakes._state import BOT, World
 
 PERSONAL_USER = "token-user"
@@ -38,6 +40,23 @@ def authenticate(world: World, template: str, authorization: str) -> tuple[int |
     if token.expires_at <= git.now():
         raise HTTPError(401, "Bad credentials")
     return token.installation_id, BOT
+
+
+def caller(world: World, authorization: str) -> Caller:
+    """Whose rate limit a request spends, from its ``Authorization`` header alone."""
+    credential = authorization.partition(" ")[2]
+    token = world.tokens.get(credential)
+    if token is not None:
+        return caller_of(token.installation_id, BOT)
+    if credential.count(".") == 2:
+        return caller_of(None, world.app_slug)  # the App's JWT
+    return caller_of(None, world.user_tokens.get(credential, PERSONAL_USER))
+
+
+def caller_of(installation_id: int | None, actor: str) -> Caller:
+    if installation_id is not None:
+        return Caller(f"installation:{installation_id}", f"installation ID {installation_id}")
+    return Caller(f"user:{actor}", f"user ID {shapes.user_id(actor)}")
 
 
 def is_app_jwt(credential: str, app_id: int) -> bool:

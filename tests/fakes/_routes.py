@@ -13,8 +13,8 @@ from tests.fakes import (
     app_manifests,
 )
 from tests.fakes import _shapes as shapes
+from tests.fakes._auth import caller_of
 from tests.fakes._call import Call, HTTPError, Reply, not_found, page
-from tests.fakes._state import RATE_LIMIT
 
 
 def create_access_token(call: Call) -> Reply:
@@ -49,9 +49,9 @@ def list_installation_repos(call: Call) -> Reply:
 
 
 def get_rate_limit(call: Call) -> Reply:
-    world = call.world
-    remaining = max(RATE_LIMIT - world.rate_used, 0)
-    return Reply(200, shapes.rate_limit(RATE_LIMIT, remaining, world.rate_reset))
+    limits, who = call.world.limits, caller_of(call.installation_id, call.actor)
+    core, graphql = (limits.bucket(who, resource) for resource in ("core", "graphql"))
+    return Reply(200, shapes.rate_limit(limits.primary, core, graphql))
 
 
 HANDLERS: dict[str, Callable[[Call], Reply]] = {

@@ -17,22 +17,26 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.fakes import _graphql, _oauth, _routes, openapi
 from tests.fakes import _shapes as shapes
-from tests.fakes._auth import authenticate
+from tests.fakes._auth import authenticate, caller
 from tests.fakes._call import Call, HTTPError, Reply
-from tests.fakes._state import RATE_LIMIT, Request, World
+from tests.fakes._state import Request, World
 
 _SECONDARY = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
 )
-_PRIMARY = "API rate limit exceeded for installation ID {}."
+_PRIMARY = "API rate limit exceeded for {}."
 _DOWNLOADS = ("/_codeload/", "/_raw/")  # codeload.github.com and raw.githubusercontent.com
 _WEB = "/login/oauth/"  # github.com's sign-in pages, served beside the API
-_UNMETERED = ("/rate_limit", "/graphql", _WEB, *_DOWNLOADS)
+_UNMETERED = ("/rate_limit", *_DOWNLOADS)
 
 
 @dataclass
 class Fault:
-    """One row of the fault table: which requests, and what goes wrong instead of an answer."""
+    """One row of the fault table: which requests, and what goes wrong instead of an answer.
+
+    It answers ``times`` requests, or every request until ``until`` (``time.monotonic()``),
+    or, with both, whichever runs out first.
+    """
 
     method: str
     path: str
@@ -40,10 +44,16 @@ class Fault:
     timeout: bool
     retry_after: int | None
     reset_in: int | None
-    times: int
+    times: int | None
+    until: float | None = None
 
     def matches(self, method: str, path: str) -> bool:
         return fnmatch.fnmatchcase(method, self.method) and fnmatch.fnmatchcase(path, self.path)
+
+    @property
+    def over(self) -> bool:
+        ran_out = self.times is not None and self.times <= 0
+        return ran_out or (self.until is not None and time.monotonic() >= self.until)
 
     def reply(self) -> Reply:
         if self.retry_after is not None:
@@ -51,7 +61,7 @@ class Fault:
         if self.reset_in is not None:
             reset = str(int(time.time()) + self.reset_in)
             headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}
-            return _error(self.status, _PRIMARY.format(1), headers=headers)
+            return _error(self.status, _PRIMARY.format("installation ID 1"), headers=headers)
         return _error(self.status, "Server Error" if self.status >= 500 else "Forbidden")
 
 
@@ -97,10 +107,17 @@ class Wire:
 
     def handle(self, incoming: Incoming) -> Reply | None:
         """Answer one request; None means: drop the connection without answering."""
+        latency = self.world.limits.latency
+        if latency:
+            self._stopping.wait(latency)  # outside the lock: requests wait side by side
         with self.lock:
             fault = self._take_fault(incoming)
-            held = fault is not None and fault.timeout
-            reply = None if held else self._meter(incoming, self._answer(incoming, fault))
+            if fault is not None and fault.timeout:
+                reply = None
+            elif fault is not None or incoming.path.startswith(_WEB):
+                reply = self._meter(incoming, self._answer(incoming, fault))
+            else:
+                reply = self._meter(incoming, self._limited(incoming) or self._answer(incoming))
             status = None if reply is None else reply.status
             self.requests.append(
                 Request(incoming.method, incoming.path, status, incoming.raw_query)
@@ -109,7 +126,7 @@ class Wire:
             self._stopping.wait(self.hold_seconds)
         return reply
 
-    def _answer(self, incoming: Incoming, fault: Fault | None) -> Reply:
+    def _answer(self, incoming: Incoming, fault: Fault | None = None) -> Reply:
         if incoming.path.startswith(_DOWNLOADS):
             return self._download(incoming.path)
         if incoming.path.startswith(_WEB) or incoming.path == "/graphql":
@@ -172,24 +189,35 @@ class Wire:
             return Reply(200, {"errors": [{"message": str(e)}]})
 
     def _take_fault(self, incoming: Incoming) -> Fault | None:
+        self.faults = [f for f in self.faults if not f.over]
         fault = next((f for f in self.faults if f.matches(incoming.method, incoming.path)), None)
-        if fault is not None:
+        if fault is not None and fault.times is not None:
             fault.times -= 1
-            if fault.times <= 0:
-                self.faults.remove(fault)
         return fault
 
+    def _limited(self, incoming: Incoming) -> Reply | None:
+        """GitHub's 403 when the caller's hour is spent, or a write comes too fast; else None."""
+        if incoming.path.startswith(_UNMETERED):
+            return None
+        limits, who = self.world.limits, caller(self.world, incoming.authorization)
+        resource = _resource(incoming)
+        if limits.exhausted(who, resource):
+            return _error(403, _PRIMARY.format(who.name))
+        wait = limits.secondary_wait(who, incoming.method)
+        if wait is not None:
+            return _error(403, _SECONDARY, headers={"Retry-After": str(wait)})
+        return None
+
     def _meter(self, incoming: Incoming, reply: Reply) -> Reply:
-        """GitHub's rate-limit headers on every answer; 304s and /rate_limit are free."""
-        world = self.world
+        """Spend and show the caller's budget; 304s, /rate_limit and the sign-in pages are free."""
         if incoming.path.startswith(_WEB):
             return reply
-        if reply.status != 304 and not incoming.path.startswith(_UNMETERED):
-            world.rate_used += 1
-        remaining = max(RATE_LIMIT - world.rate_used, 0)
-        headers = {"X-RateLimit-Limit": str(RATE_LIMIT), "X-RateLimit-Remaining": str(remaining)}
-        headers |= {"X-RateLimit-Reset": str(world.rate_reset)}
-        headers |= {"X-RateLimit-Used": str(world.rate_used), "X-RateLimit-Resource": "core"}
+        limits, who = self.world.limits, caller(self.world, incoming.authorization)
+        resource = _resource(incoming)
+        spent = reply.status != 304 and not incoming.path.startswith(_UNMETERED)
+        if spent and not _over_primary(reply, limits.exhausted(who, resource)):
+            limits.bucket(who, resource).used += 1
+        headers = limits.headers(who, resource)
         return reply._replace(headers=headers | dict(reply.headers))
 
     def _download(self, path: str) -> Reply:
@@ -273,6 +301,15 @@ def _error(
     headers: dict[str, str] | None = None,
 ) -> Reply:
     return Reply(status, shapes.error(message, errors), headers or {})
+
+
+def _resource(incoming: Incoming) -> str:
+    return "graphql" if incoming.path == "/graphql" else "core"
+
+
+def _over_primary(reply: Reply, exhausted: bool) -> bool:
+    """The 403 that says the hour is spent does not spend more of it."""
+    return exhausted and reply.status == 403
 
 
 def _form(raw: bytes) -> dict[str, str]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from tests.fakes import git
+from tests.fakes._limits import Bucket
 from tests.fakes._state import (
     Comment,
     Installation,
@@ -257,10 +258,14 @@ def permission(api: str, login: str, level: str) -> JSON:
     return {"permission": level, "role_name": level, "user": user(api, login)}
 
 
-def rate_limit(limit: int, remaining: int, reset: int) -> JSON:
-    core = {"limit": limit, "remaining": remaining, "reset": reset, "used": limit - remaining}
-    search = {"limit": 30, "remaining": 30, "reset": reset, "used": 0}
-    return {"resources": {"core": core, "search": search}, "rate": core}
+def rate_limit(limit: int, core: Bucket, graphql: Bucket) -> JSON:
+    def resource(bucket: Bucket) -> JSON:
+        remaining = max(limit - bucket.used, 0)
+        return {"limit": limit, "remaining": remaining, "reset": bucket.reset, "used": bucket.used}
+
+    search = {"limit": 30, "remaining": 30, "reset": core.reset, "used": 0}
+    resources = {"core": resource(core), "search": search, "graphql": resource(graphql)}
+    return {"resources": resources, "rate": resource(core)}
 
 
 def error(message: str, errors: list[JSON] | None = None) -> JSON:

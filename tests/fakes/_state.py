@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import count
 from typing import NamedTuple
 
+from tests.fakes._limits import Limits
 from tests.fakes.git import Store, now
 
 BOT = "molt-bot[bot]"
-RATE_LIMIT = 5000
 
 
 class Grant(NamedTuple):
@@ -255,8 +254,7 @@ class World:
     user_tokens: dict[str, str] = field(default_factory=dict)  # token → login
     oauth: OAuthApp = field(default_factory=lambda: OAuthApp())
     ids: count[int] = field(default_factory=lambda: count(1000))
-    rate_used: int = 0
-    rate_reset: int = field(default_factory=lambda: int(time.time()) + 3600)
+    limits: Limits = field(default_factory=Limits)
 
     def repo(self, full_name: str) -> Repo | None:
         return self.repos.get(full_name.lower())

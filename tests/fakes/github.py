@@ -2,6 +2,24 @@
 
 Every request and response is checked against GitHub's OpenAPI description (the 2022 subset
 in ``tests/fixtures``); a mismatch lands in ``fake.errors`` and fails the test on ``close()``.
+Beside the REST API it serves the OAuth web flow (``fake.web_url + "/login/oauth/…"``, see
+``_oauth``) and the auto-merge mutations of ``POST /graphql`` (see ``_graphql``).
+
+Limits and failures, as GitHub has them (``fake.limits``):
+
+- ``primary`` (default 5000): requests per hour per installation token, or per user for any
+  other token. Every answer carries ``X-RateLimit-Limit/-Remaining/-Used/-Reset/-Resource``;
+  at zero the answer is 403 "API rate limit exceeded for installation ID …". 304s (a
+  matching ``If-None-Match``) and ``GET /rate_limit`` are free; GraphQL has its own budget.
+- ``secondary`` (default None, off): ``(per_minute, per_hour)`` content-creating requests
+  (POST, PATCH, PUT, DELETE) per caller, in sliding windows; past either, 403 "You have
+  exceeded a secondary rate limit…" with ``Retry-After`` (seconds until the window has room).
+  ``fake.secondary_limited`` counts those answers.
+- ``latency`` (default 0): seconds added to every answer, requests waiting side by side.
+- ``fake.enforce_github_limits(latency=0.05)`` sets all three as GitHub documents them.
+- The fault table: ``fake.fail_next(method, path, status, times=…, seconds=…, timeout=…,
+  retry_after=…, reset_in=…)`` answers the next ``times`` matching requests, or all of them
+  for ``seconds``, with a 5xx, a held-then-dropped connection, or a rate-limit answer.
 
     with FakeGitHub() as fake:
         fake.add_installation(1, "octo")
@@ -14,6 +32,7 @@ in ``tests/fixtures``); a mismatch lands in ``fake.errors`` and fails the test o
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import NamedTuple
@@ -22,6 +41,7 @@ import pytest
 
 from tests.fakes import git
 from tests.fakes._auth import PERSONAL_USER
+from tests.fakes._limits import Limits
 from tests.fakes._pull_routes import merge
 from tests.fakes._server import Fault, Wire
 from tests.fakes._state import (
@@ -359,18 +379,41 @@ class FakeGitHub:
         timeout: bool = False,
         retry_after: int | None = None,
         reset_in: int | None = None,
-        times: int = 1,
+        times: int | None = None,
+        seconds: float | None = None,
     ) -> None:
-        """Answer the next ``times`` matching requests with a fault instead of the real thing.
+        """Add a row to the fault table: matching requests get a fault instead of the real thing.
 
-        ``method`` and ``path`` are fnmatch patterns on the path without query. ``timeout``
-        holds the request ``hold_seconds`` then drops the connection. ``retry_after`` gives a
-        secondary rate limit (GitHub's body and ``Retry-After``); ``reset_in`` a primary one
+        ``method`` and ``path`` are fnmatch patterns on the path without query. The row answers
+        the next ``times`` requests (default 1), or, with ``seconds``, every request for that
+        long (and at most ``times``, if given too). ``timeout`` holds the request
+        ``hold_seconds`` then drops the connection. ``retry_after`` gives a secondary rate
+        limit (GitHub's body and ``Retry-After``); ``reset_in`` a primary one
         (``X-RateLimit-Remaining: 0``, ``X-RateLimit-Reset`` that many seconds from now).
+        Rows are tried in the order they were added.
         """
-        fault = Fault(method, path, status, timeout, retry_after, reset_in, times)
+        until = None if seconds is None else time.monotonic() + seconds
+        count = times if times is not None or seconds is not None else 1
+        fault = Fault(method, path, status, timeout, retry_after, reset_in, count, until)
         with self._lock:
             self._wire.faults.append(fault)
+
+    @property
+    def limits(self) -> Limits:
+        """GitHub's limits as enforced here; set ``primary``, ``secondary``, ``latency``."""
+        return self.world.limits
+
+    def enforce_github_limits(self, latency: float = 0.05) -> None:
+        """GitHub's documented limits (5,000/hour; writes 80 a minute, 500 an hour), and latency."""
+        with self._lock:
+            self.world.limits.primary = 5000
+            self.world.limits.secondary = (80, 500)
+            self.world.limits.latency = latency
+
+    @property
+    def secondary_limited(self) -> int:
+        """How many requests have been answered with the secondary rate limit so far."""
+        return self.world.limits.secondary_responses
 
     # --- reading state ----------------------------------------------------------------------
 
