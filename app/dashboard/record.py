@@ -93,17 +93,18 @@ def observe(
 ) -> RepoState:
     """The row ``outcome`` leaves: ``base`` (up to date, checked now) with what differs."""
     earlier_pull = previous.pull_number if previous is not None else None
+    earlier_oldest = previous.oldest if previous is not None else None
     if outcome is Outcome.SKIPPED:
         why = "archived" if target.archived else "fork" if target.fork else ""
         return base._replace(state=State.NO_PYTHON, reason=why, floor=None)
     if outcome is Outcome.INVALID_CONFIG:
         return base._replace(state=State.INVALID_CONFIG, reason=outcome.value, floor=None)
     if outcome in FAILED:
-        return base._replace(
-            state=State.FAILED, reason=outcome.value, pull_number=earlier_pull, floor=None
-        )
+        failed = base._replace(state=State.FAILED, reason=outcome.value)
+        return failed._replace(pull_number=earlier_pull, oldest=earlier_oldest, floor=None)
     if outcome is Outcome.IGNORED:
-        return base._replace(state=State.IGNORED, pull_number=earlier_pull, floor=None)
+        ignored = base._replace(state=State.IGNORED, pull_number=earlier_pull)
+        return ignored._replace(oldest=earlier_oldest, floor=None)
     if outcome in WITH_PULL:
         return _with_open_pull(client, repo, base) or base._replace(state=State.OPEN, floor=None)
     return _finished(repo, base, previous)

@@ -63,14 +63,14 @@ def calendar(states: Sequence[RepoState], today: date) -> list[EndOfLife]:
 
 
 def _touched(version: Minor, day: date, states: Sequence[RepoState]) -> EndOfLife:
+    """Known: the oldest Python is ``version`` or older. At most: also every Python repository
+    whose oldest is not known exactly, unless it is known to be above ``version``."""
     exact = unknown = 0
     for state in states:
-        if state.oldest is not None and Minor.parse(state.oldest) <= version:
-            exact += 1
-        elif (
-            state.oldest is None and state.floor is not None and Minor.parse(state.floor) <= version
-        ):
-            unknown += 1
+        if state.oldest is not None:
+            exact += Minor.parse(state.oldest) <= version
+        elif state.state is not State.NO_PYTHON:
+            unknown += state.floor is None or Minor.parse(state.floor) <= version
     return EndOfLife(version, day, exact, exact + unknown)
 
 
