@@ -705,10 +705,12 @@ def test_merge_keeps_changes_made_on_base_meanwhile(fake, repo):
 
 def test_merge_refuses_a_moved_head_a_conflict_and_a_closed_pull(fake, repo):
     pr = open_pull(fake, repo, {"setup.py": "new\n"})
+    assert (pr.mergeable, pr.mergeable_state) == (True, "clean")
     with pytest.raises(GithubException) as caught:
         pr.merge(sha="0" * 40)
     assert caught.value.status == 409
     fake.push("octo/demo", {"setup.py": "other\n"})
+    assert (repo.get_pull(1).mergeable, repo.get_pull(1).mergeable_state) == (False, "dirty")
     with pytest.raises(GithubException) as caught:
         pr.merge()
     assert caught.value.status == 405
@@ -730,6 +732,13 @@ def test_reviewers_are_requested_and_reviews_listed(fake, repo):
         ("bob", "CHANGES_REQUESTED", pr.head.sha),
     ]
     assert repo.get_pull(1).requested_reviewers == []
+
+
+def test_team_reviewers_are_recorded(fake, repo):
+    pr = open_pull(fake, repo)
+    pr.create_review_request(team_reviewers=["maintainers"])
+    assert [t.slug for t in repo.get_pull(1).requested_teams] == ["maintainers"]
+    assert fake.pulls("octo/demo")[0].requested_teams == ["maintainers"]
 
 
 def test_review_cannot_be_requested_from_the_author(fake, repo):
@@ -818,6 +827,12 @@ def test_check_runs_and_suites_for_a_ref(fake, repo):
     assert [(s.conclusion, s.head_branch, s.app.slug) for s in suites] == [
         ("failure", "main", "github-actions")
     ]
+    assert suites[0].latest_check_runs_count == 2
+    assert list(commit.get_check_suites(app_id=APP_ID)) == []
+    _, theirs = repo.requester.requestJsonAndCheck(
+        "GET", f"{repo.url}/commits/{head}/check-runs", {"app_id": suites[0].app.id}
+    )
+    assert theirs["total_count"] == 2
 
 
 def test_combined_status_is_the_worst_latest_per_context(fake, repo):

@@ -47,13 +47,7 @@ def list_check_runs(call: Call) -> Reply:
 
 def list_check_suites(call: Call) -> Reply:
     repo, sha = _repo_and_sha(call)
-    app_id = call.arg("app_id")
-    suites = [
-        s
-        for s in repo.check_suites
-        if s.head_sha == sha
-        if app_id is None or check_shapes.app(call.api, call.world, s.app_slug)["id"] == int(app_id)
-    ]
+    suites = [s for s in repo.check_suites if s.head_sha == sha and _by_app(call, s.app_slug)]
     shaped = [check_shapes.check_suite(call.api, repo, s, call.world) for s in suites]
     listed = page(call, shaped)
     return listed._replace(body={"total_count": len(suites), "check_suites": listed.body})
@@ -78,9 +72,13 @@ def _repo_and_sha(call: Call) -> tuple[Repo, str]:
 
 
 def _run_matches(run: CheckRun, call: Call) -> bool:
-    name, status, app_id = call.arg("check_name"), call.arg("status"), call.arg("app_id")
+    name, status = call.arg("check_name"), call.arg("status")
     if name not in (None, run.name) or status not in (None, run.status):
         return False
-    return app_id is None or check_shapes.app(call.api, call.world, run.app_slug)["id"] == int(
-        app_id
-    )
+    return _by_app(call, run.app_slug)
+
+
+def _by_app(call: Call, app_slug: str | None) -> bool:
+    """The ``app_id`` filter: the App itself, or another by the id its shape gives it."""
+    app_id = call.arg("app_id")
+    return app_id is None or check_shapes.app(call.api, call.world, app_slug)["id"] == int(app_id)

@@ -15,7 +15,9 @@ def check_run(api: str, repo: Repo, run: CheckRun, world: World) -> JSON:
     url = f"{api}/repos/{repo.full_name}/check-runs/{run.id}"
     output = {"title": run.title, "summary": run.summary, "text": None, "annotations_count": 0}
     output["annotations_url"] = f"{url}/annotations"
-    suite = next((s.id for s in repo.check_suites if s.head_sha == run.head_sha), run.id)
+    app_slug = run.app_slug or world.app_slug
+    suites = (s for s in repo.check_suites if (s.head_sha, s.app_slug) == (run.head_sha, app_slug))
+    suite = next((s.id for s in suites), run.id)
     shape: JSON = {"id": run.id, "node_id": shapes.node_id("CheckRun", run.id)}
     shape |= {"head_sha": run.head_sha, "name": run.name, "url": url}
     shape |= {"html_url": f"{shapes.WEB}/{repo.full_name}/runs/{run.id}"}
@@ -28,14 +30,18 @@ def check_run(api: str, repo: Repo, run: CheckRun, world: World) -> JSON:
 
 def check_suite(api: str, repo: Repo, suite: CheckSuite, world: World) -> JSON:
     url = f"{api}/repos/{repo.full_name}/check-suites/{suite.id}"
-    runs = sum(r.head_sha == suite.head_sha for r in repo.check_runs)
+    names = {
+        r.name
+        for r in repo.check_runs
+        if (r.head_sha, r.app_slug or world.app_slug) == (suite.head_sha, suite.app_slug)
+    }
     shape: JSON = {"id": suite.id, "node_id": shapes.node_id("CheckSuite", suite.id), "url": url}
     shape |= {"head_branch": suite.head_branch, "head_sha": suite.head_sha}
     shape |= {"status": suite.status, "conclusion": suite.conclusion}
     shape |= {"before": None, "after": suite.head_sha, "pull_requests": []}
     shape |= {"app": app(api, world, suite.app_slug), "head_commit": _head_commit(repo, suite)}
     shape |= {"repository": shapes.repository(api, repo, world)}
-    shape |= {"latest_check_runs_count": runs, "check_runs_url": f"{url}/check-runs"}
+    shape |= {"latest_check_runs_count": len(names), "check_runs_url": f"{url}/check-runs"}
     when = shapes.stamp(suite.created_at)
     return shape | {"created_at": when, "updated_at": when}
 

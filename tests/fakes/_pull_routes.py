@@ -121,10 +121,11 @@ def merge(repo: Repo, pr: Pull, method: str, by: str) -> str | None:
 def request_reviewers(call: Call) -> Reply:
     repo = repo_of(call)
     pr = _pull(repo, call.params["pull_number"])
-    wanted = call.body.get("reviewers", [])
+    wanted, teams = call.body.get("reviewers", []), call.body.get("team_reviewers", [])
     if pr.user in wanted:
         raise invalid("Review cannot be requested from pull request author.")
     pr.requested_reviewers += [login for login in wanted if login not in pr.requested_reviewers]
+    pr.requested_teams += [slug for slug in teams if slug not in pr.requested_teams]
     return Reply(201, shapes.pull(call.api, repo, pr, call.world))
 
 

@@ -171,11 +171,12 @@ def pull(api: str, repo: Repo, pr: Pull, world: World) -> JSON:
     shape |= {"labels": [label(api, repo, name) for name in pr.labels], "milestone": None}
     shape |= _assigned(api, pr.assignees)
     shape |= {"requested_reviewers": [user(api, login) for login in pr.requested_reviewers]}
-    shape |= {"requested_teams": [], "auto_merge": _auto_merge(api, pr)}
+    shape |= {"requested_teams": [_team(api, repo, slug) for slug in pr.requested_teams]}
+    shape |= {"auto_merge": _auto_merge(api, pr)}
     shape |= {"head": _pull_end(api, repo, pr.head, pr.head_sha, world)}
     shape |= {"base": _pull_end(api, repo, pr.base, pr.base_sha, world)}
     shape |= {"merged": pr.merged_at is not None, "merge_commit_sha": pr.merge_commit_sha}
-    shape |= {"mergeable": True if pr.state == "open" else None, "mergeable_state": "clean"}
+    shape |= _mergeable(repo, pr)
     shape |= {"merged_by": user(api, pr.merged_by) if pr.merged_by else None, "rebaseable": True}
     shape |= {"author_association": "NONE", "active_lock_reason": None}
     shape |= {"comments": comments, "review_comments": 0, "maintainer_can_modify": False}
@@ -276,6 +277,23 @@ def error(message: str, errors: list[JSON] | None = None) -> JSON:
 def _assigned(api: str, logins: list[str]) -> JSON:
     people = [user(api, login) for login in logins]
     return {"assignee": people[0] if people else None, "assignees": people}
+
+
+def _mergeable(repo: Repo, pr: Pull) -> JSON:
+    """GitHub's answer to "would it merge?": ``dirty`` when head and base changed one file."""
+    base, head = repo.branch(pr.base), repo.branch(pr.head) or pr.head_sha
+    if pr.state != "open" or base is None:
+        return {"mergeable": None, "mergeable_state": "unknown"}
+    clean = repo.store.merge_trees(base, head) is not None
+    return {"mergeable": clean, "mergeable_state": "clean" if clean else "dirty"}
+
+
+def _team(api: str, repo: Repo, slug: str) -> JSON:
+    url = f"{api}/orgs/{repo.owner}/teams/{slug}"
+    shape: JSON = {"id": user_id(f"team:{repo.owner}/{slug}"), "slug": slug, "name": slug}
+    shape |= {"node_id": node_id("Team", slug), "url": url, "description": None, "parent": None}
+    shape |= {"members_url": f"{url}/members{{/member}}", "repositories_url": f"{url}/repos"}
+    return shape | {"permission": "pull", "html_url": f"{WEB}/orgs/{repo.owner}/teams/{slug}"}
 
 
 def _auto_merge(api: str, pr: Pull) -> JSON | None:

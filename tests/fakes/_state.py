@@ -101,6 +101,7 @@ class Pull:
     labels: list[str] = field(default_factory=list)
     assignees: list[str] = field(default_factory=list)
     requested_reviewers: list[str] = field(default_factory=list)
+    requested_teams: list[str] = field(default_factory=list)  # team slugs
     reviews: list[Review] = field(default_factory=list)
     auto_merge: AutoMerge | None = None
 
