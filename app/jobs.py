@@ -9,6 +9,11 @@ gives on rate limits.
 with their ETags, repositories that need nothing, clients, permissions), each bounded.  Every
 task carries the delivery id of the webhook that caused it, and every line a task logs carries
 that id, the installation id and the repository (None where there is none: the daily rescan).
+
+Jobs run at least once (``app.watchdog`` records what runs and queues again what a crash
+stopped), under a time limit, one per repository at a time: the per-repository lock is a lease
+(``app.leases``) that a crashed holder loses.  Work queued for a repository coalesces: while a
+run of it waits in the queue, another event for it queues nothing more.
 """
 
 from __future__ import annotations
@@ -20,17 +25,19 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab
-from huey.exceptions import RetryTask, TaskLockedException
+from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab, signals
+from huey.exceptions import RetryTask
 from huey.storage import SqliteStorage
 
 from app import ci_results, commands, events, upgrade
 from app import github as gh
 from app.dashboard import Recorder, open_store
 from app.errors import Conflict, GitHubError, MoltError, RateLimited
+from app.leases import Busy, Holder, open_leases
 from app.memory import LRU
 from app.outcome import Target
 from app.settings import Settings
+from app.watchdog import LOCK, Running
 from app.webhooks import WebhookEvent
 
 log = logging.getLogger(__name__)
@@ -40,6 +47,11 @@ LOCK_RETRY_SECONDS = 15
 CONFLICT_RETRY_SECONDS = 10
 COMMAND_RETRIES = 4  # five tries in about 10 minutes, then the failure is reported in the thread
 CLIENTS_MAX = 1_000  # installations whose clients (and connection pools) are kept
+# A queued run of a repository is marked, so that more events for it queue nothing more. The
+# mark outlives a long queue; should its task be lost, the repository is blocked no longer.
+PENDING = "pending:"
+PENDING_SECONDS = 3600
+PUSH, SCAN = "push", "scan"
 
 ClientFactory = Callable[[int], gh.Client]
 JobLog = logging.LoggerAdapter[logging.Logger]
@@ -111,23 +123,37 @@ class Jobs:
         self.huey = huey
         self._clients = clients
         self._today = today
+        self.leases = Holder(
+            open_leases(settings.data_dir, settings.queue_url.get_secret_value(), huey.name),
+            settings.lease_seconds,
+        )
+        self.running = Running(huey, self.leases, settings.job_time_limit, _describe)
+        huey.pre_execute(name="running")(self.running.started)
+        huey.post_execute(name="running")(self.running.ended)
+        huey.signal(signals.SIGNAL_INTERRUPTED)(self.running.interrupted)
+        huey.signal(signals.SIGNAL_TIMEOUT)(self.running.timed_out)
+        limit = settings.job_time_limit
+        delay = settings.retry_seconds
         # Events jump the queue: an uninstall must revoke scans queued before it.
-        self._handle_task = huey.task(name="handle_event", priority=10)(self._handle_event)
+        self._handle_task = huey.task(name="handle_event", priority=10, timeout=limit)(
+            self._handle_event
+        )
         self._upgrade_task = huey.task(
-            retries=6, retry_delay=30, retry_backoff=2, name="upgrade_repository"
+            retries=6, retry_delay=delay, retry_backoff=2, name="upgrade_repository", timeout=limit
         )(self._upgrade_repository)
         self._installation_task = huey.task(
-            retries=6, retry_delay=30, retry_backoff=2, name="scan_installation"
+            retries=6, retry_delay=delay, retry_backoff=2, name="scan_installation", timeout=limit
         )(self._scan_installation)
-        self._delete_task = huey.task(retries=3, retry_delay=30, name="delete_branch")(
-            self._delete_branch
-        )
+        self._delete_task = huey.task(
+            retries=3, retry_delay=delay, name="delete_branch", timeout=limit
+        )(self._delete_branch)
         self._command_task = huey.task(
             retries=COMMAND_RETRIES,
-            retry_delay=40,
+            retry_delay=delay * 4 / 3,
             retry_backoff=1.5,
             name="run_command",
             context=True,
+            timeout=limit,
         )(self._run_command)
         self._checks_task = huey.task(retries=3, retry_delay=30, name="follow_checks")(
             self._follow_checks
@@ -182,8 +208,23 @@ class Jobs:
         on_push: bool = False,
         delivery_id: str | None = None,
     ) -> None:
-        """Queue one repository."""
+        """Queue one repository, unless a run of it already waits in the queue (a push then
+        makes that run a push's)."""
+        if self._coalesced(target.full_name, on_push):
+            logger = job_log(delivery_id, installation_id, target.full_name)
+            logger.info("%s: a run is already queued; coalesced", target.full_name)
+            return
         self._upgrade_task(installation_id, target, on_push, delivery_id=delivery_id)
+
+    def _coalesced(self, full_name: str, on_push: bool) -> bool:
+        store, key = self.leases.store, PENDING + full_name
+        for _ in range(2):
+            if store.claim(key, PENDING, PENDING_SECONDS, PUSH if on_push else SCAN):
+                return False
+            if not on_push or store.update(key, PUSH):
+                return True
+            # the queued run just started and took the mark: claim it afresh
+        return False
 
     def scan_installation(
         self,
@@ -200,6 +241,8 @@ class Jobs:
         for task in self.huey.pending():
             if task.args and task.args[0] == installation_id:
                 self.huey.revoke_by_id(task.id)
+                if task.name == "upgrade_repository":
+                    self.leases.store.take(PENDING + task.args[1].full_name)
 
     def delete_branch(
         self, installation_id: int, full_name: str, branch: str, *, delivery_id: str | None = None
@@ -235,6 +278,10 @@ class Jobs:
 
     # --- tasks ------------------------------------------------------------------------
 
+    @property
+    def _lock_retry(self) -> float:
+        return min(LOCK_RETRY_SECONDS, self.settings.lease_seconds)
+
     def _repository(self, installation_id: int, full_name: str) -> gh.Repository:
         """One repository, through the installation's client and the listings jobs share."""
         client = self._clients(installation_id)
@@ -257,7 +304,9 @@ class Jobs:
     ) -> None:
         logger = job_log(delivery_id, installation_id, target.full_name)
         try:
-            with self.huey.lock_task(f"repo:{target.full_name}"), _retrying(logger):
+            with self.leases.hold(LOCK + target.full_name), _retrying(logger):
+                # from here on, an event for this repository queues a run behind this one
+                on_push = self.leases.store.take(PENDING + target.full_name) == PUSH or on_push
                 repo = self._repository(installation_id, target.full_name)
                 outcome = upgrade.run(
                     repo,
@@ -268,9 +317,9 @@ class Jobs:
                     needed_nothing=self.needed_nothing,
                 )
                 self.recorder.record(installation_id, repo, target, outcome, self._today())
-        except TaskLockedException:
+        except Busy:
             logger.info("%s: another job holds it; retrying", target.full_name)
-            raise RetryTask(delay=LOCK_RETRY_SECONDS) from None
+            raise RetryTask(delay=self._lock_retry) from None
         logger.info("%s: %s", target.full_name, outcome.value)
 
     def _run_command(
@@ -289,11 +338,11 @@ class Jobs:
                 login = self.app_login()
                 accepted = commands.accept(repo, request, login, self._permissions)
                 if accepted:
-                    with self.huey.lock_task(f"repo:{full_name}"):
+                    with self.leases.hold(LOCK + full_name):
                         commands.act(repo, request, accepted, self._today(), login)
-        except TaskLockedException:
+        except Busy:
             logger.info("%s: another job holds it; retrying", full_name)
-            raise RetryTask(delay=LOCK_RETRY_SECONDS) from None
+            raise RetryTask(delay=self._lock_retry) from None
         except Exception as error:
             if accepted and (task is None or not task.retries):
                 self._report(repo, request, accepted, error, logger)
@@ -327,12 +376,12 @@ class Jobs:
         logger = job_log(delivery_id, installation_id, target.full_name)
         try:
             # the lock keeps two events for one commit from both commenting or merging
-            with self.huey.lock_task(f"repo:{target.full_name}"), _retrying(logger):
+            with self.leases.hold(LOCK + target.full_name), _retrying(logger):
                 repo = self._repository(installation_id, target.full_name)
                 followed = ci_results.follow(repo, target, branch, sha, self.app_login())
-        except TaskLockedException:
+        except Busy:
             logger.info("%s: another job holds it; retrying", target.full_name)
-            raise RetryTask(delay=LOCK_RETRY_SECONDS) from None
+            raise RetryTask(delay=self._lock_retry) from None
         logger.info("%s@%s: %s", target.full_name, sha[:7], followed.value)
 
     def _delete_branch(
@@ -353,6 +402,17 @@ class Jobs:
         for installation_id in installations:
             self.scan_installation(installation_id)
         logger.info("daily rescan: queued %d installations", len(installations))
+
+
+def _describe(task: Any) -> str:
+    """A task as the logs and ``/healthz`` name it: its name and repository, if it has one."""
+    for arg in task.args:
+        name = getattr(getattr(arg, "target", arg), "full_name", None)
+        if isinstance(name, str):
+            return f"{task.name} {name}"
+        if isinstance(arg, str) and "/" in arg:
+            return f"{task.name} {arg}"
+    return str(task.name)
 
 
 class _Delivery(NamedTuple):
@@ -392,7 +452,7 @@ def _retrying(logger: JobLog) -> Iterator[None]:
     except Conflict as error:
         logger.info("%s; retrying", error)
         raise RetryTask(delay=CONFLICT_RETRY_SECONDS) from None
-    except TaskLockedException:
+    except Busy:
         raise
     except Exception as error:
         # huey logs the traceback and retries; molt's own messages are known to hold no secret

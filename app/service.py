@@ -1,12 +1,19 @@
-"""Running the App: ``molt serve`` (web server and an in-process consumer), ``molt worker``."""
+"""Running the App: ``molt serve`` (web server and an in-process consumer), ``molt worker``.
+
+Each worker is a process with a memory ceiling (``MOLT_JOB_MEMORY_MB``) and a heartbeat; the
+consumer first queues again what a crash left running (``app.watchdog``), then keeps doing so.
+"""
 
 from __future__ import annotations
 
 import logging
+import resource
+from typing import Any
 
 import uvicorn
 from huey.consumer import Consumer
 
+from app import watchdog
 from app.jobs import Jobs, app_clients, make_huey
 from app.server import create_app
 from app.settings import Settings
@@ -27,27 +34,63 @@ class _Consumer(Consumer):  # type: ignore[misc]
     huey installs its handlers only once every worker has started; a signal that came while
     it forked raised KeyboardInterrupt inside the fork hooks, where it is ignored, and the
     consumer then ran on. Children set their own handlers as they start.
+
+    Before its workers start it queues again the jobs a crash left running, then watches for
+    more; ``in_process`` (``molt serve``, where huey's own loop does not run) also restarts a
+    worker that died.
     """
+
+    def __init__(self, jobs: Jobs, *, in_process: bool, **options: Any) -> None:
+        super().__init__(jobs.huey, **options)
+        self.jobs, self.in_process = jobs, in_process
 
     def start(self) -> None:
         self._set_signal_handlers()
+        running = self.jobs.running
+        running.report(running.recover())
         super().start()
+        watch = self.check_worker_health if self.in_process else (lambda: None)
+        watchdog.watch(running, self.jobs.settings.lease_seconds / 3, watch)
 
 
-def consumer(jobs: Jobs) -> Consumer:
+def consumer(jobs: Jobs, *, in_process: bool = False) -> Consumer:
     """A huey consumer that also runs the daily rescan.
 
     Its workers are processes: jobs parse YAML and wait on GitHub, and in threads they would
-    share the web server's interpreter lock and slow the webhook acknowledgements down.
+    share the web server's interpreter lock and slow the webhook acknowledgements down. A
+    process is also what a memory ceiling and a kill at the time limit can apply to alone.
     """
-    return _Consumer(jobs.huey, workers=WORKERS, worker_type="process", periodic=True)
+    megabytes = jobs.settings.job_memory_mb
+
+    def start_worker() -> None:
+        if megabytes:
+            limit_memory(megabytes * 2**20)
+        jobs.running.heartbeat()
+
+    jobs.huey.on_startup(name="worker")(start_worker)
+    return _Consumer(
+        jobs, in_process=in_process, workers=WORKERS, worker_type="process", periodic=True
+    )
+
+
+def limit_memory(ceiling: int) -> None:
+    """Cap the address space of this process: past it, allocating raises MemoryError."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        ceiling = min(ceiling, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
     """The webhook server and a consumer in one process, until interrupted."""
     jobs = build(settings)
-    worker = consumer(jobs)
-    web = create_app(settings, jobs.enqueue, queue_health=lambda: _queue_health(jobs))
+    worker = consumer(jobs, in_process=True)
+    web = create_app(
+        settings,
+        jobs.enqueue,
+        queue_health=lambda: _queue_health(jobs),
+        workers_health=jobs.running.health,
+    )
     worker.start()
     try:
         # molt logs each delivery itself; uvicorn's access log would double the work per request

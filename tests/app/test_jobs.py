@@ -104,6 +104,7 @@ def _app(fake_github, tmp_path, queue_url=""):
     if queue_url:
         huey = make_huey(settings)
         huey.flush()
+        redis.Redis.from_url(queue_url).delete(f"{huey.name}.leases")
     else:
         huey = SqliteHuey("molt-test", filename=str(tmp_path / "queue.sqlite3"))
     jobs = Jobs(settings, huey, app_clients(settings, throttle=False), today=lambda: TODAY)
@@ -238,7 +239,7 @@ def test_rate_limit_retries_after_the_reset(app, fake_github):
 def test_one_job_per_repository_at_a_time(any_queue_app, fake_github):
     server, jobs = any_queue_app
     fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
-    with jobs.huey.lock_task(f"repo:{REPO}"):
+    with jobs.leases.hold(f"repo:{REPO}"):
         server.deliver("installation", installation_created())
         drain(jobs)
         assert fake_github.pulls(REPO) == []
@@ -359,3 +360,95 @@ def test_every_line_a_job_logs_names_its_delivery(app, fake_github, caplog):
         ("failed: GitHub answered 502: Server Error", "d-job", INSTALLATION, REPO),
         (f"{REPO}: opened a pull request", "d-job", INSTALLATION, REPO),
     ]
+
+
+def upgrade_runs(caplog):
+    """How many times the upgrade job ran to its end, from what it logged."""
+    return sum(
+        1
+        for r in caplog.records
+        if r.getMessage().startswith(f"{REPO}: ")
+        and "coalesced" not in r.getMessage()
+        and "retrying" not in r.getMessage()
+    )
+
+
+def test_twenty_pushes_queue_one_run(any_queue_app, fake_github, caplog):
+    server, jobs = any_queue_app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    caplog.set_level(logging.INFO)
+    for n in range(20):
+        after = fake_github.push(REPO, {"tox.ini": TOX + f"# {n}\n"}, f"push {n}")
+        assert server.deliver("push", push_to_default_branch(after)).status_code == 202
+    drain(jobs)
+    assert upgrade_runs(caplog) == 1
+    assert fake_github.branch_files(REPO, BRANCH)["tox.ini"] == "[tox]\nenvlist = py311\n# 19\n"
+
+
+def test_a_push_while_a_run_is_running_queues_one_more(app, fake_github, caplog):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    caplog.set_level(logging.INFO)
+    server.deliver("push", push_to_default_branch(fake_github.branches(REPO)["master"]))
+    jobs.huey.execute(jobs.huey.dequeue())  # the event queues a run
+    run = jobs.huey.dequeue()
+    with jobs.leases.hold(f"repo:{REPO}"):  # as if that run were running elsewhere
+        jobs.leases.store.take(f"pending:{REPO}")
+        for n in range(5):
+            after = fake_github.push(REPO, {"tox.ini": TOX + f"# {n}\n"}, f"push {n}")
+            server.deliver("push", push_to_default_branch(after))
+        drain(jobs)  # the five events queue one run behind it, which waits for the lock
+    assert len(jobs.huey.scheduled()) == 1
+    jobs.huey.execute(run)
+    drain(jobs, scheduled=True)
+    assert upgrade_runs(caplog) == 2
+    assert fake_github.branch_files(REPO, BRANCH)["tox.ini"] == "[tox]\nenvlist = py311\n# 4\n"
+
+
+def test_a_push_makes_a_queued_scan_a_push_run(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    server.deliver("installation", installation_created())
+    drain(jobs)
+    fixed = fake_github.push(REPO, {"pyproject.toml": PYPROJECT_AFTER}, "Drop 3.9 by hand")
+    jobs.scan_installation(INSTALLATION)
+    jobs.huey.execute(jobs.huey.dequeue())  # queues a scan of the repository
+    server.deliver("push", push_to_default_branch(fixed))
+    drain(jobs)
+    # only a push run looks for the open pull request when nothing is needed, and closes it
+    assert [p.state for p in fake_github.pulls(REPO)] == ["closed"]
+
+
+def test_a_job_run_again_changes_nothing(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    server.deliver("installation", installation_created())
+    drain(jobs)
+    branches, commits = fake_github.branches(REPO), fake_github.commits_on(REPO, BRANCH)
+    jobs.scan_installation(INSTALLATION)
+    drain(jobs)
+    assert len(fake_github.pulls(REPO)) == 1
+    assert (fake_github.branches(REPO), fake_github.commits_on(REPO, BRANCH)) == (branches, commits)
+
+
+def test_a_job_stopped_before_its_pull_request_opens_one_when_run_again(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    fake_github.fail_next("POST", f"/repos/{REPO}/pulls", 502)
+    server.deliver("installation", installation_created())
+    drain(jobs)
+    assert fake_github.pulls(REPO) == [] and BRANCH in fake_github.branches(REPO)
+    drain(jobs, scheduled=True)
+    (pull,) = fake_github.pulls(REPO)
+    assert pull.head == BRANCH
+    assert [b for b in fake_github.branches(REPO) if b.startswith("molt/")] == [BRANCH]
+    assert len(fake_github.commits_on(REPO, BRANCH)) == 2  # molt's one, on the initial one
+
+
+def test_no_lease_is_left_once_the_jobs_are_done(any_queue_app, fake_github):
+    server, jobs = any_queue_app
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT}, default_branch="master")
+    server.deliver("installation", installation_created())
+    drain(jobs)
+    assert len(fake_github.pulls(REPO)) == 1
+    assert jobs.leases.store.leases("") == []

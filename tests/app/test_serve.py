@@ -111,7 +111,10 @@ def test_says_where_it_listens_who_it_is_and_which_queue(molt_serve, fake_github
 
 def test_healthz_reports_queue_and_store(molt_serve):
     report = httpx.get(f"{molt_serve.url}/healthz").json()
-    assert report == {"status": "ok", "checks": {"deliveries": "ok", "queue": "ok"}}
+    assert report == {
+        "status": "ok",
+        "checks": {"deliveries": "ok", "queue": "ok", "workers": "ok"},
+    }
 
 
 def run_molt(cwd, env, *argv):
