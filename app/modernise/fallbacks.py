@@ -91,8 +91,10 @@ _TYPING = canonicalize_name("typing-extensions")
 def rewrite(text: str, minimum: Minor) -> tuple[str, int] | None:
     """``text`` without the dead fallbacks, and how many went; None when there are none.
 
-    Raises ``SyntaxError`` for a file that does not parse.
+    Raises ``SyntaxError`` for a file that does not parse (callers parse first).
     """
+    if not any(name in text for name in IMPORT_ERRORS):
+        return None  # most files: not worth a parse
     tree = ast.parse(text)
     found = list(_dead_fallbacks(tree, minimum))
     if not found:
