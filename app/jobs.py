@@ -155,9 +155,9 @@ class Jobs:
             context=True,
             timeout=limit,
         )(self._run_command)
-        self._checks_task = huey.task(retries=3, retry_delay=30, name="follow_checks")(
-            self._follow_checks
-        )
+        self._checks_task = huey.task(
+            retries=3, retry_delay=delay, name="follow_checks", timeout=limit
+        )(self._follow_checks)
         self._permissions = commands.Permissions()
         self._login: str | None = None
         self.listings = gh.Listings(gh.LISTINGS_MAX)
