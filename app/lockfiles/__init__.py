@@ -127,7 +127,7 @@ def jobs(
         if is_skipped(path):
             continue
         if name in projects.COMMANDS:
-            work = projects.job(path, files, index_url)
+            work = projects.job(path, files, index_url, minimum)
             inputs = work.inputs if isinstance(work, Job) else ()
             manifests = [joined(directory(path), name) for name in MANIFESTS]
             if any(p in changed for p in [*manifests, *inputs]):

@@ -10,11 +10,13 @@ None of them builds the project when its metadata is static; a project whose dep
 from __future__ import annotations
 
 import fnmatch
+import sys
 import tomllib
 from collections.abc import Mapping
 from typing import Any
 
 from app.lockfiles.job import Job, Skip, directory, how, joined
+from rewriters.versions import Minor
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     "uv.lock": ("uv", "lock"),
@@ -34,17 +36,28 @@ NEEDS_BUILD = (
     "{lock} was not regenerated: {reason}, which only the project's build backend can tell, "
     "and molt never builds a repository's code; regenerate it with {how}."
 )
+OLD_PYTHON = (
+    "{lock} was not regenerated: {tool} needs a Python {minimum} interpreter to lock for Python "
+    "{minimum}, and molt runs on Python {running}; regenerate it with {how}."
+)
 OTHER_INDEX = (
     "{lock} was not regenerated: it locks packages from {registries}, not from the package "
     "index molt uses; regenerate it with {how}."
 )
 
 
-def job(path: str, files: Mapping[str, str], index_url: str) -> Job | Skip:
+def job(path: str, files: Mapping[str, str], index_url: str, minimum: Minor) -> Job | Skip:
     """The command regenerating the project lock file at ``path``, over ``files`` (repository
-    path -> text, after molt's change)."""
+    path -> text, after molt's change), for Python ``minimum`` and later."""
     name, where = path.rpartition("/")[2], directory(path)
     shown, lock = how(SHOWN[name], where), f"`{path}`"
+    running = Minor(*sys.version_info[:2])
+    if running < minimum:
+        # each tool wants an interpreter the project admits (pdm would even download one)
+        note = OLD_PYTHON.format(
+            lock=lock, tool=COMMANDS[name][0], minimum=minimum, running=running, how=shown
+        )
+        return Skip(path, note)
     manifest_path = joined(where, "pyproject.toml")
     manifest = files.get(manifest_path)
     if manifest is None:

@@ -22,6 +22,7 @@ from app.lockfiles import DEFAULT_TIMEOUT, Job, Locker, jobs, scratch
 from app.outcome import Outcome, Target
 from app.package_index import IndexCache, PackageIndex
 from app.plan import plan
+from rewriters.versions import Minor
 from tests.conftest import POLICY, TODAY
 from tests.fakes.simple_index import SimpleIndex
 
@@ -314,6 +315,20 @@ def test_uv_lock_from_another_index_is_skipped(simple_index):
     assert skip.note == (
         "`uv.lock` was not regenerated: it locks packages from `https://pypi.org/simple`, not "
         "from the package index molt uses; regenerate it with `uv lock`."
+    )
+
+
+def test_a_minimum_above_molts_python_is_a_note_not_a_download(simple_index):
+    files = {"pyproject.toml": UV_PROJECT, "pdm.lock": ""}
+    above = Minor(sys.version_info[0], sys.version_info[1] + 1)
+
+    (skip,) = jobs(files, {"pyproject.toml"}, simple_index.url, above)
+
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert skip.note == (
+        f"`pdm.lock` was not regenerated: pdm needs a Python {above} interpreter to lock for "
+        f"Python {above}, and molt runs on Python {running}; regenerate it with "
+        "`pdm lock --update-reuse`."
     )
 
 
