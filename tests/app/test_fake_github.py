@@ -770,6 +770,36 @@ def test_auto_merge_refused_when_the_repository_does_not_allow_it(fake, repo):
     assert fake.pulls("octo/demo")[0].auto_merge is None
 
 
+def test_auto_merge_waits_for_required_checks_then_github_merges(fake, repo):
+    fake.set_auto_merge_allowed("octo/demo")
+    fake.protect_branch("octo/demo", ["tests"])
+    pr = open_pull(fake, repo, {"setup.py": "new\n"})
+    pr.enable_automerge(merge_method="SQUASH")
+    fake.add_check_run("octo/demo", pr.head.sha, "tests", status="in_progress", conclusion=None)
+    fake.add_check_run("octo/demo", pr.head.sha, "lint", conclusion="failure")  # not required
+    assert repo.get_pull(1).state == "open"
+    fake.add_check_run("octo/demo", pr.head.sha, "tests", conclusion="success")
+    merged = repo.get_pull(1)
+    assert merged.merged and merged.merged_by.login == "token-user"
+    assert fake.branch_files("octo/demo")["setup.py"] == "new\n"
+    assert len(fake.commits_on("octo/demo")[0].parents) == 1  # squashed
+
+
+@pytest.mark.parametrize(("lint", "state"), [("success", "clean"), ("failure", "unstable")])
+def test_auto_merge_refused_when_nothing_is_left_to_wait_for(fake, repo, lint, state):
+    fake.set_auto_merge_allowed("octo/demo")
+    fake.protect_branch("octo/demo", ["ci/tests"])
+    pr = open_pull(fake, repo)
+    fake.add_status("octo/demo", pr.head.sha, "success", "ci/tests")
+    fake.add_status("octo/demo", pr.head.sha, lint, "ci/lint")
+    with pytest.raises(GithubException) as caught:
+        pr.enable_automerge()
+    assert caught.value.data["errors"][0]["message"] == (
+        f"Pull request Pull request is in {state} status"
+    )
+    assert repo.get_pull(1).state == "open"
+
+
 def test_graphql_inline_input_and_unknown_node(fake, gh):
     query = 'mutation { enablePullRequestAutoMerge(input: {pullRequestId: "nope"}) { actor } }'
     with pytest.raises(github.UnknownObjectException):

@@ -7,6 +7,7 @@ import re
 from tests.fakes import _check_shapes as check_shapes
 from tests.fakes import git
 from tests.fakes._call import Call, Reply, not_found, page, repo_of
+from tests.fakes._merging import settle_auto_merge
 from tests.fakes._state import CheckRun, Repo, Status
 
 _SHA = re.compile(r"[0-9a-f]{40}")
@@ -30,6 +31,7 @@ def create_check_run(call: Call) -> Reply:
         when if status == "completed" else None,
     )
     repo.check_runs.append(run)
+    settle_auto_merge(repo)
     return Reply(201, check_shapes.check_run(call.api, repo, run, call.world))
 
 

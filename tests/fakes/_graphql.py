@@ -1,5 +1,8 @@
 """``POST /graphql``: only the mutations molt sends, enabling and disabling auto-merge.
 
+Enabling is refused where the repository does not allow auto-merge and, under required
+checks, when nothing is left to wait for (``_merging``), in GitHub's words.
+
 The input comes from ``variables.input`` (PyGithub's ``enable_automerge`` sends it so) or
 inline (``input: {pullRequestId: "…", mergeMethod: SQUASH}``). Errors are GraphQL's: HTTP 200
 with ``errors`` and the mutation's ``data`` null. Any other query is reported as off-spec.
@@ -12,6 +15,7 @@ from typing import Any
 
 from tests.fakes import _shapes as shapes
 from tests.fakes import git
+from tests.fakes._merging import merge_state
 from tests.fakes._state import AutoMerge, Pull, Repo, World
 
 _MUTATION = re.compile(r"\b(enablePullRequestAutoMerge|disablePullRequestAutoMerge)\s*\(")
@@ -43,6 +47,10 @@ def answer(world: World, installation_id: int | None, actor: str, body: Any) -> 
         return _error(name, "UNPROCESSABLE", _NOT_ALLOWED)
     elif pr.state != "open":
         return _error(name, "UNPROCESSABLE", "Pull request is closed")
+    elif (state := merge_state(repo, pr)) in ("CLEAN", "UNSTABLE"):
+        # GitHub's wording, word for word: nothing is left to wait for.
+        message = f"Pull request Pull request is in {state.lower()} status"
+        return _error(name, "UNPROCESSABLE", message)
     else:
         method = str(given.get("mergeMethod", "MERGE")).lower()
         pr.auto_merge = AutoMerge(actor, method)

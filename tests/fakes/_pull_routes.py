@@ -7,6 +7,7 @@ from typing import Any
 from tests.fakes import _shapes as shapes
 from tests.fakes import git
 from tests.fakes._call import Call, HTTPError, Reply, invalid, not_found, page, repo_of
+from tests.fakes._merging import merge
 from tests.fakes._state import Pull, Repo
 
 
@@ -98,24 +99,6 @@ def merge_pull(call: Call) -> Reply:
     if sha is None:
         raise HTTPError(405, "Pull Request is not mergeable")
     return Reply(200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"})
-
-
-def merge(repo: Repo, pr: Pull, method: str, by: str) -> str | None:
-    """Merge (or squash, or rebase as one commit) the head into the base; None on a conflict."""
-    base, head = repo.branch(pr.base), repo.branch(pr.head) or pr.head_sha
-    assert base is not None
-    tree = repo.store.merge_trees(base, head)
-    if tree is None:
-        return None
-    parents = (base, head) if method == "merge" else (base,)
-    person = git.Person(by, f"{by}@example.com", git.now())
-    merged = f"Merge pull request #{pr.number}"
-    title = merged if method == "merge" else f"{pr.title} (#{pr.number})"
-    sha = repo.store.put(git.Commit(tree, parents, person, person, title))
-    repo.store.refs[f"refs/heads/{pr.base}"] = sha
-    pr.close()
-    pr.merged_at, pr.merge_commit_sha, pr.merged_by = pr.closed_at, sha, by
-    return sha
 
 
 def request_reviewers(call: Call) -> Reply:

@@ -212,6 +212,7 @@ class Repo:
     fork: bool = False
     private: bool = False
     allow_auto_merge: bool = False
+    required_checks: tuple[str, ...] | None = None  # branch protection on the base: None, none
     store: Store = field(default_factory=Store)
     pulls: list[Pull] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)

@@ -42,7 +42,7 @@ import pytest
 from tests.fakes import git
 from tests.fakes._auth import PERSONAL_USER
 from tests.fakes._limits import Limits
-from tests.fakes._pull_routes import merge
+from tests.fakes._merging import merge, settle_auto_merge
 from tests.fakes._server import Fault, Wire
 from tests.fakes._state import (
     BOT,
@@ -275,6 +275,7 @@ class FakeGitHub:
                 app_slug=app,
             )
             found.check_runs.append(run)
+            settle_auto_merge(found)
         return run
 
     def add_check_suite(
@@ -316,12 +317,24 @@ class FakeGitHub:
                 self.world.next_id(), sha, state, context, description, target_url, git.now()
             )
             found.statuses.append(made)
+            settle_auto_merge(found)
         return made
 
     def set_auto_merge_allowed(self, repo: str, allowed: bool = True) -> None:
         """The repository setting "Allow auto-merge" (off by default, as on GitHub)."""
         with self._lock:
             self._repo(repo).allow_auto_merge = allowed
+
+    def protect_branch(self, repo: str, required_checks: Iterable[str]) -> None:
+        """Branch protection requiring these checks (run names or status contexts) to pass.
+
+        From then on the fake judges readiness as GitHub does: auto-merge is refused on a pull
+        request with nothing left to wait for, and merges one once its required checks pass.
+        """
+        with self._lock:
+            found = self._repo(repo)
+            found.required_checks = tuple(required_checks)
+            settle_auto_merge(found)
 
     def add_user(
         self,
