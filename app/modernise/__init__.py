@@ -1,10 +1,11 @@
 """Opt-in code modernisation: the Python files lose what only the dropped Pythons needed.
 
-``modernise(sources, packaging, minimum)`` is the one entry point. Only version-driven rules
-run, never style (``RULES`` says which and why): dead ``sys.version_info`` branches, fallback
-imports of backports, ``typing_extensions`` names that ``typing`` has, ``__future__`` and
-builtins imports that do nothing. A backport whose last import went is dropped from the
-requirements too. The result becomes its own commit, after the configuration's.
+``modernise(sources, packaging, minimum)`` is the one entry point; ``for_plan`` runs it after a
+plan. Only version-driven rules run, never style (``RULES`` lists them, the README says why):
+dead ``sys.version_info`` branches, fallback imports of backports, ``typing_extensions`` names
+that ``typing`` has, ``__future__`` and builtins imports that do nothing. A backport whose last
+import went is dropped from the requirements too. The result becomes its own commit, after the
+configuration's.
 
     ruff.py          ruff's rules, run in a scratch directory with a time limit
     fallbacks.py     molt's own rewrite of ``try: import tomllib / except ImportError: …``
@@ -55,7 +56,7 @@ RULES = (
     Rule("UP029", "imports of builtins from `builtins`, `io` or `six`"),
 )
 RUFF_RULES = tuple(rule.code for rule in RULES if rule.code != FALLBACK)
-RUFF_SKIPPED = "the modernisation was skipped: {error}"
+RUFF_SKIPPED = "ruff's rules were skipped: {error}"
 LEFT = "{where} — ruff cannot fix this one; simplify it by hand"
 BROKEN = "ruff's fix did not parse, so the file was left as it was"
 
@@ -73,8 +74,10 @@ class Modernisation(NamedTuple):
 
 def touches(path: str) -> bool:
     """True for a Python file the modernisation may change: not vendored, not a fixture
-    (``ignore_paths`` are the caller's to apply)."""
-    return path.endswith(SUFFIXES) and not is_skipped(path)
+    (``ignore_paths`` are the caller's to apply), not ``setup.py``, whose version guard runs
+    on the very Pythons it refuses (the rewriters move it to the new minimum)."""
+    name = path.rpartition("/")[2]
+    return path.endswith(SUFFIXES) and name != "setup.py" and not is_skipped(path)
 
 
 def modernise(
@@ -127,12 +130,15 @@ def for_plan(
     Python files molt may touch, ``files`` the texts the plan read (its packaging files
     are edited as the plan leaves them)."""
     after = {change.path: change.after for change in plan.files}
+    # a file the plan rewrote (noxfile.py) is modernised as the plan leaves it
+    texts = {path: after.get(path, text) for path, text in sources.items()}
+    current = {path: text for path, text in texts.items() if text is not None}
     packaging = {
         path: text
         for path, text in {**files, **after}.items()
         if text is not None and requirements.declares(path)
     }
-    return modernise(sources, packaging, plan.policy.minimum, timeout=timeout)
+    return modernise(current, packaging, plan.policy.minimum, timeout=timeout)
 
 
 def _parse(sources: Mapping[str, str]) -> tuple[dict[str, str], list[Skipped]]:

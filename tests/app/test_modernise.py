@@ -9,9 +9,10 @@ import pytest
 
 from app import github as gh
 from app import pull_request, upgrade
-from app.modernise import FALLBACK, Modernisation, modernise
+from app.modernise import FALLBACK, Modernisation, for_plan, modernise, touches
 from app.outcome import Outcome, Target
-from rewriters import Skipped
+from app.plan import plan
+from rewriters import Policy, Skipped
 from rewriters.versions import Minor
 from tests.app import test_cli, test_jobs
 from tests.app.test_cli import run as cli_run
@@ -353,9 +354,7 @@ def test_ruff_out_of_time_is_a_note_and_molts_own_rule_still_runs():
     before = "try:\n    import tomllib\nexcept ImportError:\n    tomllib = None\n"
     result = modernise({"m.py": before}, {}, MINIMUM, timeout=0.000001)
     assert [f.after for f in result.files] == ["import tomllib\n"]
-    assert result.notes == (
-        "the modernisation was skipped: ruff did not finish within 1e-06 seconds",
-    )
+    assert result.notes == ("ruff's rules were skipped: ruff did not finish within 1e-06 seconds",)
 
 
 def test_a_compound_version_test_is_left_alone():
@@ -547,3 +546,49 @@ def test_modernise_in_the_config_is_the_default(capsys, checkout):
     (checkout / ".github" / "molt.yml").write_text("modernise: true\n")
     _, out, _ = cli_run(capsys, "preview", str(checkout), "--min-python", "3.11")
     assert "==> modernisation, a second commit: 1 file(s) <==" in out
+
+
+NOXFILE = """\
+import sys
+
+import nox
+
+if sys.version_info < (3, 10):
+    nox.options.error_on_missing_interpreters = False
+
+
+@nox.session(python=["3.9", "3.10", "3.11"])
+def tests(session):
+    session.run("pytest")
+"""
+NOXFILE_AFTER = """\
+import sys
+
+import nox
+
+
+
+@nox.session(python=["3.11"])
+def tests(session):
+    session.run("pytest")
+"""
+SETUP_PY = """\
+import sys
+
+from setuptools import setup
+
+if sys.version_info < (3, 9):
+    sys.exit("inkwell needs Python 3.9 or later")
+
+setup(name="inkwell", python_requires=">=3.9")
+"""
+
+
+def test_a_file_the_plan_rewrote_is_modernised_as_the_plan_left_it():
+    files = {"pyproject.toml": APP_PYPROJECT, "noxfile.py": NOXFILE, "setup.py": SETUP_PY}
+    result = plan(files, Policy.for_date(TODAY))
+    sources = {p: t for p, t in files.items() if touches(p)}
+    modernised = for_plan(result, sources, files)
+    assert [(f.path, f.after) for f in modernised.files] == [("noxfile.py", NOXFILE_AFTER)]
+    # setup.py's guard runs on the Pythons it refuses: the rewriters move it, ruff leaves it
+    assert "setup.py" not in sources
