@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -29,7 +30,7 @@ from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab, signals
 from huey.exceptions import RetryTask
 from huey.storage import SqliteStorage
 
-from app import ci_results, commands, events, upgrade
+from app import ci_results, commands, events, pacing, upgrade
 from app import github as gh
 from app.dashboard import Recorder, open_store
 from app.errors import Conflict, GitHubError, MoltError, RateLimited
@@ -89,9 +90,20 @@ def make_huey(settings: Settings) -> Huey:
     return _SqliteHuey("molt", filename=str(settings.data_dir / QUEUE_FILE))
 
 
+def pacer(settings: Settings) -> pacing.Pacer:
+    """The pacing every process of this App shares (through Redis, or SQLite in the data dir)."""
+    store = pacing.store_for(settings.data_dir, settings.queue_url.get_secret_value())
+    return pacing.Pacer(store)
+
+
 def app_clients(settings: Settings, *, throttle: bool = True) -> ClientFactory:
-    """Installation id → a client for it, kept for the most recently used installations."""
+    """Installation id → a client for it, kept for the most recently used installations.
+
+    ``throttle`` paces every installation's requests within GitHub's limits (off in tests
+    that count requests and want no waiting).
+    """
     clients = LRU[int, gh.Client](CLIENTS_MAX)
+    paced = pacer(settings) if throttle else None
 
     def client(installation_id: int) -> gh.Client:
         made = clients.get(installation_id)
@@ -102,6 +114,7 @@ def app_clients(settings: Settings, *, throttle: bool = True) -> ClientFactory:
                 installation_id,
                 settings.github_url,
                 throttle=throttle,
+                pace=None if paced is None else paced.gate(installation_id),
             )
             clients.put(installation_id, made)
         return made
@@ -162,6 +175,8 @@ class Jobs:
         self._login: str | None = None
         self.listings = gh.Listings(gh.LISTINGS_MAX)
         self.needed_nothing = upgrade.NeededNothing(upgrade.NEEDED_NOTHING_MAX)
+        store = pacing.store_for(settings.data_dir, settings.queue_url.get_secret_value())
+        self.progress = pacing.ScanProgress(store)
         self.recorder = Recorder(open_store(settings), clients, settings.github_url)
         # low priority: runs once the upgrades a scan queued have been taken
         self._tracking_task = huey.task(
@@ -207,14 +222,17 @@ class Jobs:
         *,
         on_push: bool = False,
         delivery_id: str | None = None,
+        scan: str | None = None,
     ) -> None:
         """Queue one repository, unless a run of it already waits in the queue (a push then
         makes that run a push's)."""
         if self._coalesced(target.full_name, on_push):
             logger = job_log(delivery_id, installation_id, target.full_name)
             logger.info("%s: a run is already queued; coalesced", target.full_name)
+            if scan is not None:
+                self.progress.advance(scan)  # the queued run does this scan's work
             return
-        self._upgrade_task(installation_id, target, on_push, delivery_id=delivery_id)
+        self._upgrade_task(installation_id, target, on_push, delivery_id=delivery_id, scan=scan)
 
     def _coalesced(self, full_name: str, on_push: bool) -> bool:
         store, key = self.leases.store, PENDING + full_name
@@ -294,13 +312,20 @@ class Jobs:
         with _retrying(logger):
             targets = gh.installation_repositories(self._clients(installation_id))
         chosen = [t for t in targets if only is None or t.full_name in only]
-        for target in chosen:
-            self.scan(installation_id, target, delivery_id=delivery_id)
+        scan = uuid.uuid4().hex
+        self.progress.start(scan, len(chosen))
+        for target in chosen:  # most recently pushed first
+            self.scan(installation_id, target, delivery_id=delivery_id, scan=scan)
         logger.info("queued %d of %d repositories", len(chosen), len(targets))
         self._tracking_task(installation_id, self._today())
 
     def _upgrade_repository(
-        self, installation_id: int, target: Target, on_push: bool, delivery_id: str | None = None
+        self,
+        installation_id: int,
+        target: Target,
+        on_push: bool,
+        delivery_id: str | None = None,
+        scan: str | None = None,
     ) -> None:
         logger = job_log(delivery_id, installation_id, target.full_name)
         try:
@@ -321,6 +346,9 @@ class Jobs:
             logger.info("%s: another job holds it; retrying", target.full_name)
             raise RetryTask(delay=self._lock_retry) from None
         logger.info("%s: %s", target.full_name, outcome.value)
+        progress = None if scan is None else self.progress.advance(scan)
+        if progress is not None and progress.worth_logging:
+            logger.info("%s", progress.describe())
 
     def _run_command(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -97,3 +98,56 @@ def test_failed_download_names_the_status_never_the_url(status, kind):
         answer.raise_for_status()
     assert (str(caught.value), caught.value.status) == (f"GitHub answered {status}", status)
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+class Recorder:
+    """A ``gh.Pace`` that remembers what passed through it."""
+
+    def __init__(self):
+        self.before, self.after = [], []
+
+    def before_request(self, method):
+        self.before.append(method)
+
+    def after_answer(self, method, status, headers, message):
+        self.after.append((method, status, headers.get("X-RateLimit-Remaining"), message))
+
+
+class Pace:
+    def __init__(self, recorder):
+        self.before, self.after = recorder.before_request, recorder.after_answer
+
+
+def installation_client(fake, pace=None):
+    from tests.app.test_jobs import private_key
+
+    fake.add_installation(5, "octo")
+    key = private_key()
+    return gh.client_for_installation(fake.world.app_id, key, 5, fake.url, pace=pace)
+
+
+def test_paced_client_sends_every_request_through_its_gate(fake_github):
+    recorder = Recorder()
+    client = installation_client(fake_github, Pace(recorder))
+    fake_github.add_repo("octo/demo", {"pyproject.toml": "[project]\n"})
+    fake_github.fail_next("POST", "/repos/octo/demo/git/blobs", 403, retry_after=9)
+    repo = gh.Repository(client, "octo/demo")
+    repo.tree("main")
+    with pytest.raises(RateLimited), gh.translated():
+        client.requester.requestJsonAndCheck(
+            "POST", f"{repo._repo.url}/git/blobs", input={"content": "x", "encoding": "utf-8"}
+        )
+    assert recorder.before == ["GET", "POST"]
+    (listing, limited) = recorder.after
+    assert listing[:2] == ("GET", 200) and int(listing[2]) > 0
+    assert limited[:2] == ("POST", 403) and "secondary rate limit" in limited[3]
+
+
+def test_installation_repositories_most_recently_pushed_first(fake_github):
+    client = installation_client(fake_github)
+    for name in ("quiet", "idle", "busy"):
+        fake_github.add_repo(f"octo/{name}", {"README.md": name})
+    time.sleep(1.1)  # the fake stamps pushes to the second
+    fake_github.push("octo/busy", {"README.md": "busy"})
+    listed = [t.full_name for t in gh.installation_repositories(client)]
+    assert listed == ["octo/busy", "octo/quiet", "octo/idle"]  # ties keep GitHub's order
