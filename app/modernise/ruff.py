@@ -37,7 +37,7 @@ PATHS_PER_CALL = 2_000  # a command line stays far below the kernel's limit
 
 
 class RuffFailed(MoltError):
-    """ruff is missing, timed out, or failed; the modernisation is skipped and says why."""
+    """ruff is missing, timed out, or failed: its rules are skipped, with a note saying why."""
 
 
 class Fixed(NamedTuple):
@@ -185,8 +185,12 @@ def _typing_extensions(
         chosen = [i for i in items if (i["location"]["row"], i["location"]["column"]) in starts]
         if chosen:
             edits = [edit for item in chosen for edit in _edits(text, item["fix"]["edits"])]
-            texts[path] = _spliced(text, edits)
-            ast.parse(texts[path])  # ruff's edit of one import statement keeps the file valid
+            new = _spliced(text, edits)
+            try:
+                ast.parse(new)
+            except SyntaxError:
+                continue  # not expected of an import replaced by another; never written
+            texts[path] = new
             counts.setdefault(path, {})["UP035"] = len(chosen)
 
 

@@ -10,6 +10,7 @@ import pytest
 from app import github as gh
 from app import pull_request, upgrade
 from app.modernise import FALLBACK, Modernisation, for_plan, modernise, touches
+from app.modernise import ruff as ruff_runner
 from app.outcome import Outcome, Target
 from app.plan import plan
 from rewriters import Policy, Skipped
@@ -592,3 +593,13 @@ def test_a_file_the_plan_rewrote_is_modernised_as_the_plan_left_it():
     assert [(f.path, f.after) for f in modernised.files] == [("noxfile.py", NOXFILE_AFTER)]
     # setup.py's guard runs on the Pythons it refuses: the rewriters move it, ruff leaves it
     assert "setup.py" not in sources
+
+
+def test_ruff_refusing_its_arguments_is_a_failure_that_says_so():
+    with pytest.raises(ruff_runner.RuffFailed, match=r"^ruff failed: .*UP999"):
+        ruff_runner.fix({"m.py": "x = 1\n"}, MINIMUM, rules=["UP999"])
+
+
+def test_a_path_outside_the_repository_is_refused():
+    with pytest.raises(ruff_runner.RuffFailed, match="not a path inside the repository"):
+        ruff_runner.fix({"../m.py": "x = 1\n"}, MINIMUM, rules=["UP036"])
