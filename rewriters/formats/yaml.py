@@ -47,14 +47,53 @@ _BLANK_TAIL = re.compile(r"(?:^|(?<=\n))(?:[ \t]*\r?\n)*\Z")
 _AFTER_FLOW_ITEM = re.compile(r"[ \t]*,?[ \t]*(?:#[^\r\n]*)?(?:\r?\n|$)")
 
 
+# LibYAML's composer recurses in C: past some ten thousand nested flow collections it
+# overflows the stack and kills the process, so deeper text goes to the pure parser (whose
+# RecursionError says "nested too deeply"). Block nesting that deep would need gigabytes.
+_LIBYAML_MAX_BRACKETS = 5_000
+
+
 def compose(text: str) -> list[Node]:
-    """The node trees of every document in ``text``; raise ``UnparsableInput`` if not YAML."""
+    """The node trees of every document in ``text``; raise ``UnparsableInput`` if not YAML.
+
+    LibYAML (``ruamel.yaml.clib``) composes about ten times faster than the pure parser and
+    gives the same nodes, but for an empty value, which it places right after its indicator
+    (the pure parser: at the next token, which can be on the next line); text it refuses, or
+    could not survive, is left to the pure parser.
+    """
+    if text.count("[") + text.count("{") <= _LIBYAML_MAX_BRACKETS:
+        try:
+            documents = list(YAML(typ="safe", pure=False).compose_all(text))
+        except YAMLError:
+            pass
+        else:
+            found = [doc for doc in documents if doc is not None]
+            for document in found:
+                _plain_style_as_none(document)
+            return found
     try:
         return [doc for doc in YAML(typ="safe", pure=True).compose_all(text) if doc is not None]
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = None if mark is None else int(mark.line) + 1
         raise UnparsableInput("", line, f"not valid YAML: {error}") from None
+
+
+def _plain_style_as_none(root: Node) -> None:
+    """LibYAML's plain style is ``""``; the pure parser's, which the rewriters test, None."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            node.style = node.style or None
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        else:  # a mapping
+            stack.extend(part for pair in node.value for part in pair)
 
 
 class _Constructor(SafeConstructor):
