@@ -1076,3 +1076,14 @@ def test_fault_for_some_seconds(fake, gh):
     time.sleep(0.35)
     assert gh.get_repo("octo/demo").name == "demo"
     assert [r.status for r in fake.requests] == [500, 500, 500, 200]
+
+
+def test_primary_budget_comes_back_at_reset(fake, gh):
+    fake.limits.primary, fake.limits.window = 1, 2
+    gh.get_repo("octo/demo")
+    with pytest.raises(github.RateLimitExceededException) as caught:
+        gh.get_repo("octo/demo")
+    reset = int((caught.value.headers or {})["x-ratelimit-reset"])
+    assert reset <= time.time() + 2
+    time.sleep(max(reset - time.time(), 0) + 0.1)
+    assert gh.get_repo("octo/demo").name == "demo"

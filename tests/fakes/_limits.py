@@ -32,7 +32,8 @@ class Bucket:
 class Limits:
     """The knobs (see the fake's module docstring) and what they have counted so far."""
 
-    primary: int = 5000  # requests per hour per installation or user
+    primary: int = 5000  # requests per window per installation or user
+    window: int = HOUR  # seconds; shorter lets a test live through a reset
     secondary: tuple[int, int] | None = None  # content-creating requests per minute, per hour
     latency: float = 0.0  # seconds added to every answer
     secondary_responses: int = 0  # how many requests met the secondary limit
@@ -40,11 +41,11 @@ class Limits:
     _writes: dict[str, deque[float]] = field(default_factory=dict)
 
     def bucket(self, caller: Caller, resource: str) -> Bucket:
-        """The caller's budget for ``core`` or ``graphql``, starting a new hour when one ends."""
+        """The caller's budget for ``core`` or ``graphql``, starting a new window when one ends."""
         now = int(time.time())
         found = self._buckets.get((caller.key, resource))
         if found is None or found.reset <= now:
-            found = self._buckets[(caller.key, resource)] = Bucket(0, now + HOUR)
+            found = self._buckets[(caller.key, resource)] = Bucket(0, now + self.window)
         return found
 
     def headers(self, caller: Caller, resource: str) -> dict[str, str]:

@@ -7,10 +7,11 @@ Beside the REST API it serves the OAuth web flow (``fake.web_url + "/login/oauth
 
 Limits and failures, as GitHub has them (``fake.limits``):
 
-- ``primary`` (default 5000): requests per hour per installation token, or per user for any
-  other token. Every answer carries ``X-RateLimit-Limit/-Remaining/-Used/-Reset/-Resource``;
-  at zero the answer is 403 "API rate limit exceeded for installation ID …". 304s (a
-  matching ``If-None-Match``) and ``GET /rate_limit`` are free; GraphQL has its own budget.
+- ``primary`` (default 5000): requests per ``window`` (default 3600 s; shorten it to see a
+  reset) per installation token, or per user for any other token. Every answer carries
+  ``X-RateLimit-Limit/-Remaining/-Used/-Reset/-Resource``; at zero the answer is 403 "API
+  rate limit exceeded for installation ID …". 304s (a matching ``If-None-Match``) and
+  ``GET /rate_limit`` are free; GraphQL has its own budget.
 - ``secondary`` (default None, off): ``(per_minute, per_hour)`` content-creating requests
   (POST, PATCH, PUT, DELETE) per caller, in sliding windows; past either, 403 "You have
   exceeded a secondary rate limit…" with ``Retry-After`` (seconds until the window has room).
