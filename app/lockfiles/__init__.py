@@ -110,8 +110,6 @@ class Locker:
             if ran.status != 0:
                 said = scratch.redact(_last_words(ran.stderr or ran.stdout), self._index_url)
                 raise LockFailed(f"`{job.argv[0]}` failed: {said}")
-            if job.stdout:
-                return ran.stdout
             return tree.joinpath(*job.path.split("/")).read_bytes().decode("utf-8")
 
 

@@ -86,10 +86,15 @@ def job(path: str, files: Mapping[str, str], minimum: Minor) -> Job | Skip:
     if not uv and running != minimum:
         note = OTHER_PYTHON.format(path=path, running=running, minimum=minimum, command=recorded)
         return Skip(path, note)
-    argv = tuple(_targeting(words, minimum) if uv else words)
-    writes = "-o" in options or "--output-file" in options or not uv
+    argv = _targeting(words, minimum) if uv else words
+    shown = shlex.join(argv)
+    if uv and not ("-o" in options or "--output-file" in options):
+        # written to standard output: uv keeps the pins of an output file only, so it writes
+        # this one, with the header of the command as recorded
+        output = posixpath.relpath(path, cwd or ".")
+        argv = [*argv, "-o", output, "--custom-compile-command", shown]
     read = {name: files[name] for name in _included(needed, files)}
-    return Job(path, argv, cwd, {**read, path: files[path]}, stdout=not writes)
+    return Job(path, tuple(argv), cwd, {**read, path: files[path]}, shown)
 
 
 def _parse(words: list[str]) -> tuple[dict[str, str], list[str]]:

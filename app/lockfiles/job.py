@@ -10,18 +10,19 @@ from typing import NamedTuple
 class Job(NamedTuple):
     """Run ``argv`` in ``cwd`` (a repository directory, "" for the root) over ``inputs``
     (repository path -> text: manifests and the lock file); the new lock file is then the
-    file at ``path``, or the tool's standard output when ``stdout`` says so."""
+    file at ``path``. ``shown`` is the command as a maintainer types it, when ``argv`` holds
+    more (options only an unattended run needs)."""
 
     path: str
     argv: tuple[str, ...]
     cwd: str
     inputs: dict[str, str]
-    stdout: bool = False
+    shown: str = ""
 
     @property
     def command(self) -> str:
         """The command as a maintainer types it, and where: ```uv lock` in `api/```."""
-        return how(shlex.join(self.argv), self.cwd)
+        return how(self.shown or shlex.join(self.argv), self.cwd)
 
 
 class Skip(NamedTuple):

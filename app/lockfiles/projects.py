@@ -40,6 +40,10 @@ OLD_PYTHON = (
     "{lock} was not regenerated: {tool} needs a Python {minimum} interpreter to lock for Python "
     "{minimum}, and molt runs on Python {running}; regenerate it with {how}."
 )
+UNREADABLE = (
+    "{lock} was not regenerated: it or its manifest is not valid TOML ({error}); regenerate it "
+    "with {how}."
+)
 OTHER_INDEX = (
     "{lock} was not regenerated: it locks packages from {registries}, not from the package "
     "index molt uses; regenerate it with {how}."
@@ -62,10 +66,13 @@ def job(path: str, files: Mapping[str, str], index_url: str, minimum: Minor) -> 
     manifest = files.get(manifest_path)
     if manifest is None:
         return Skip(path, NO_MANIFEST.format(lock=lock, how=shown))
-    table = tomllib.loads(manifest)
+    try:
+        table = tomllib.loads(manifest)
+        foreign = _other_registries(files[path], index_url) if name == "uv.lock" else ""
+    except tomllib.TOMLDecodeError as error:
+        return Skip(path, UNREADABLE.format(lock=lock, error=error, how=shown))
     inputs = {manifest_path: manifest, path: files[path]}
     if name == "uv.lock":
-        foreign = _other_registries(files[path], index_url)
         if foreign:
             return Skip(path, OTHER_INDEX.format(lock=lock, registries=foreign, how=shown))
         inputs |= members(table, where, files)
@@ -74,7 +81,7 @@ def job(path: str, files: Mapping[str, str], index_url: str, minimum: Minor) -> 
             reason = _needs_build(read, tomllib.loads(text), name)
             if reason:
                 return Skip(path, NEEDS_BUILD.format(lock=lock, reason=reason, how=shown))
-    return Job(path, COMMANDS[name], where, inputs)
+    return Job(path, COMMANDS[name], where, inputs, SHOWN[name])
 
 
 def _needs_build(path: str, table: dict[str, Any], lock: str) -> str | None:

@@ -18,7 +18,7 @@ import pytest
 
 from app import cli, upgrade
 from app import github as gh
-from app.lockfiles import DEFAULT_TIMEOUT, Job, Locker, jobs, scratch
+from app.lockfiles import DEFAULT_TIMEOUT, Job, Locker, Skip, jobs, locked, scratch
 from app.outcome import Outcome, Target
 from app.package_index import IndexCache, PackageIndex
 from app.plan import FileChange, plan
@@ -107,7 +107,7 @@ def lock_change(result, path: str):
 
 PROJECT_LOCKS = [
     pytest.param(UV_PROJECT, "uv.lock", "`uv lock`", id="uv"),
-    pytest.param(POETRY_PROJECT, "poetry.lock", "`poetry lock --no-interaction`", id="poetry"),
+    pytest.param(POETRY_PROJECT, "poetry.lock", "`poetry lock`", id="poetry"),
     pytest.param(PDM_PROJECT, "pdm.lock", "`pdm lock --update-reuse`", id="pdm"),
 ]
 
@@ -557,3 +557,136 @@ def test_a_compiled_file_the_plan_edited_is_regenerated_from_the_edit(simple_ind
         "regenerated with `pip-compile --output-file=requirements.txt requirements.in`",
         "tomli 2.2.1: removed, not needed on Python 3.11 and later",
     )
+
+
+# --- the small cases -----------------------------------------------------------------------
+
+
+def test_uv_pip_compile_to_standard_output_is_read_from_it(tmp_path, simple_index):
+    (tmp_path / "requirements.in").write_text("six\n")
+    argv = ["uv", "pip", "compile", "requirements.in", "--python-version=3.9"]
+    with simple_index.withholding(*NOT_YET):
+        text = tool(tmp_path, simple_index.url, argv, tmp_path).stdout
+    files = {"requirements.in": "six\n", "requirements.txt": text, "pyproject.toml": UV_PROJECT}
+
+    change = lock_change(regenerate(simple_index, files), "requirements.txt")
+
+    assert "#    uv pip compile requirements.in --python-version=3.11\n" in change.after
+    assert "six==1.16.0\n" in change.after
+
+
+def test_included_requirements_files_go_to_the_scratch_directory(simple_index):
+    files = {
+        "requirements.in": "-r base.in\n-c constraints.txt\nsix\n",
+        "base.in": "demo-lib\n",
+        "constraints.txt": "demo-lib<2\n",
+        "requirements.txt": PIP_COMPILE_39,
+    }
+
+    (job,) = jobs(files, (), simple_index.url, POLICY.minimum)
+
+    assert sorted(job.inputs) == sorted(files)
+
+
+@pytest.mark.parametrize(
+    ("header", "note"),
+    [
+        pytest.param(
+            "make requirements",
+            "`requirements.txt` was not regenerated: molt re-runs only `pip-compile` and "
+            "`uv pip compile`; regenerate it with `make requirements`.",
+            id="custom-command",
+        ),
+        pytest.param(
+            "pip-compile --output-file=requirements.txt missing.in",
+            "`requirements.txt` was not regenerated: its input `missing.in` is not in the "
+            "repository; regenerate it with "
+            "`pip-compile --output-file=requirements.txt missing.in`.",
+            id="missing-input",
+        ),
+    ],
+)
+def test_compiled_file_molt_cannot_rerun_keeps_a_note(simple_index, header, note):
+    text = PIP_COMPILE_39.replace(
+        "pip-compile --output-file=requirements.txt requirements.in", header
+    )
+    files = {"requirements.in": REQUIREMENTS_IN, "requirements.txt": text}
+
+    (skip,) = jobs(files, (), simple_index.url, POLICY.minimum)
+
+    assert skip.note == note
+
+
+def test_pip_compile_for_another_python_than_molts_names_the_python(simple_index):
+    files = {"requirements.in": REQUIREMENTS_IN, "requirements.txt": PIP_COMPILE_39}
+    running = Minor(sys.version_info[0], sys.version_info[1])
+    other = Minor(running.major, running.minor - 1)
+
+    (skip,) = jobs(files, (), simple_index.url, other)
+
+    assert skip.note == (
+        f"`requirements.txt` was not regenerated: pip-compile resolves for the Python that runs "
+        f"it, and molt runs on Python {running}; regenerate it under Python {other} with "
+        "`pip-compile --output-file=requirements.txt requirements.in`."
+    )
+
+
+def test_a_lock_file_whose_manifest_the_change_deletes_keeps_a_note(simple_index):
+    files = {"docs/poetry.lock": ""}
+
+    (skip,) = jobs(files, {"docs/pyproject.toml"}, simple_index.url, POLICY.minimum)
+
+    assert skip == Skip(
+        "docs/poetry.lock",
+        "`docs/poetry.lock` was not regenerated: there is no `pyproject.toml` beside it; "
+        "regenerate it with `poetry lock` in `docs/`.",
+    )
+
+
+def test_a_lock_file_that_does_not_parse_keeps_a_note(simple_index):
+    files = {"pyproject.toml": UV_PROJECT, "uv.lock": "version = 1\n[[package]\n"}
+
+    (skip,) = jobs(files, {"pyproject.toml"}, simple_index.url, POLICY.minimum)
+
+    assert skip.note.startswith("`uv.lock` was not regenerated: it or its manifest is not valid")
+    assert skip.note.endswith("; regenerate it with `uv lock`.")
+
+
+def test_lock_files_in_vendored_directories_are_not_touched(simple_index):
+    files = {"vendor/lib/pyproject.toml": UV_PROJECT, "vendor/lib/uv.lock": ""}
+
+    assert jobs(files, set(files), simple_index.url, POLICY.minimum) == []
+
+
+def test_a_plan_without_changes_runs_no_tool(simple_index):
+    files = {"pyproject.toml": UV_PROJECT, "uv.lock": "broken"}
+    unchanged = plan(files, POLICY, paths=list(files), changelog_entry=False)._replace(files=())
+
+    assert Locker(simple_index.url).regenerate(unchanged, files) is unchanged
+
+
+def test_summary_names_added_and_re_resolved_releases_and_counts_the_rest():
+    before = frozenset({("a", "1.0"), *((f"p{n:02d}", "1.0") for n in range(30))})
+    after = frozenset({("a", "2.0"), ("b", "1.0")})
+
+    lines = locked.summary(before, after, Minor(3, 11))
+
+    assert lines[:2] == (
+        "a 1.0 → 2.0: re-resolved for Python 3.11 and later",
+        "b 1.0: added for Python 3.11 and later",
+    )
+    assert len(lines) == locked.MAX_LINES
+    assert lines[-1] == "… and 8 more"
+
+
+def test_compiled_lines_are_read_with_extras_markers_and_hashes():
+    text = (
+        "# comment\n-e .\n--index-url https://example.org\n"
+        "Django[argon2]==4.2.1 ; python_version < '3.12' \\\n    --hash=sha256:00\n"
+        "zope.interface===6.0\n"
+    )
+
+    assert locked.read("requirements.txt", text) == {
+        ("django", "4.2.1"),
+        ("zope-interface", "6.0"),
+    }
