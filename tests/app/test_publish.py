@@ -21,6 +21,12 @@ def test_reviewers_and_assignees_are_asked_on_a_new_pull_request(fake_github):
     assert (pull.requested_reviewers, pull.assignees) == (["ann", "bob"], ["cy"])
 
 
+def test_a_team_is_named_org_slash_slug(fake_github):
+    opened(fake_github, "reviewers: [ann, octo/python-maintainers]\n")
+    pull = the_pull(fake_github)
+    assert (pull.requested_reviewers, pull.requested_teams) == (["ann"], ["python-maintainers"])
+
+
 def test_not_asked_again_when_the_pull_request_is_regenerated(fake_github):
     opened(fake_github, PEOPLE)
     fake_github.push(REPO, {"tox.ini": "[tox]\nenvlist = py39, py311\n"}, "Add tox")
