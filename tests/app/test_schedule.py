@@ -10,6 +10,7 @@ import pytest
 from app import github as gh
 from app import publish, schedule, upgrade
 from app.outcome import Outcome, Target
+from tests.app import test_commands, test_jobs
 
 REPO = "octo/inkwell"
 TARGET = Target(REPO, "main")
@@ -93,3 +94,32 @@ def test_closing_an_unneeded_pull_request_does_not_wait(fake_github):
     fake_github.push(REPO, {"pyproject.toml": after}, "Drop 3.9 and 3.10 by hand")
     repo = repository(fake_github)
     assert upgrade.run(repo, TARGET, THURSDAY, on_push=True) is Outcome.CLOSED
+
+
+# -- through signed webhooks and the job queue -------------------------------------------------
+
+app = test_jobs.app  # the fixture: molt's web app and jobs, wired to the fake GitHub
+WEEKLY = {"pyproject.toml": PYPROJECT, ".github/molt.yml": "schedule: weekly\n"}
+
+
+def test_the_daily_rescan_on_the_windows_day_opens_what_waited(app, fake_github):
+    server, jobs = app  # jobs run on THURSDAY (tests.conftest.TODAY)
+    fake_github.add_repo(test_jobs.REPO, WEEKLY, default_branch="master")
+    server.deliver("installation", test_jobs.installation_created())
+    test_jobs.drain(jobs)
+    assert fake_github.pulls(test_jobs.REPO) == []
+    assert jobs.huey.scheduled() == []  # nothing is kept waiting in the queue
+    jobs._today = lambda: MONDAY
+    jobs.rescan_all()
+    test_jobs.drain(jobs)
+    assert len(fake_github.pulls(test_jobs.REPO)) == 1
+
+
+def test_a_maintainers_command_opens_at_once_outside_the_window(app, fake_github):
+    server, jobs = app
+    fake_github.add_repo(test_jobs.REPO, WEEKLY, default_branch="master")
+    issue = fake_github.add_issue(test_jobs.REPO)
+    test_commands.comment(server, fake_github, "@molt-bot open", number=issue)
+    test_jobs.drain(jobs)
+    (pull,) = fake_github.pulls(test_jobs.REPO)
+    assert pull.state == "open"
