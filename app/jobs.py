@@ -93,7 +93,7 @@ def make_huey(settings: Settings) -> Huey:
 def pacer(settings: Settings) -> pacing.Pacer:
     """The pacing every process of this App shares (through Redis, or SQLite in the data dir)."""
     store = pacing.store_for(settings.data_dir, settings.queue_url.get_secret_value())
-    return pacing.Pacer(store)
+    return pacing.Pacer(store, pacing.parse_windows(settings.write_budget))
 
 
 def app_clients(settings: Settings, *, throttle: bool = True) -> ClientFactory:

@@ -99,6 +99,9 @@ class Settings(GitHubLocation, IndexLocation):
     job_time_limit: float = Field(default=600, gt=0)
     job_memory_mb: int = Field(default=2048, ge=0)
     retry_seconds: float = Field(default=30, gt=0)
+    # Content-creating requests (POST, PATCH, PUT, DELETE) each installation may make, as
+    # COUNT/SECONDS windows: GitHub's secondary limit is 80 a minute and 500 an hour.
+    write_budget: str = "60/60,450/3600"
     # The dashboard's sign-in with GitHub: the App's OAuth client (empty: no dashboard).
     client_id: str = ""
     client_secret: SecretStr = SecretStr("")
@@ -133,6 +136,14 @@ class Settings(GitHubLocation, IndexLocation):
         url = value.get_secret_value()
         if url and urlsplit(url).scheme not in QUEUE_SCHEMES:
             raise ValueError(f"{env_name('queue_url')} must be empty (SQLite) or a redis:// URL")
+        return value
+
+    @field_validator("write_budget")
+    @classmethod
+    def _check_write_budget(cls, value: str) -> str:
+        from app.pacing.budget import parse_windows  # the server's import, not the CLI's
+
+        parse_windows(value)
         return value
 
     @model_validator(mode="after")

@@ -17,7 +17,7 @@ Record = dict[str, Any]
 # GitHub: no more than 80 content-creating requests a minute and 500 an hour; molt keeps under.
 DEFAULT_WINDOWS = "60/60,450/3600"
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
-RESERVE = 50  # primary requests kept for commands and pushes while a scan waits for the reset
+RESERVE = 50  # primary requests kept for commands and pushes (a tenth of a smaller limit)
 SPREAD_BELOW = 0.25  # below this share of the primary limit, requests are spread until the reset
 SECONDARY_PAUSE = 60.0  # GitHub: without retry-after, wait at least a minute
 _RATE_LIMIT_WORDS = ("secondary rate limit", "rate limit exceeded")
@@ -45,9 +45,12 @@ def parse_windows(text: str) -> tuple[Window, ...]:
     windows = []
     for part in text.split(","):
         count, _, seconds = part.strip().partition("/")
-        window = Window(int(count), float(seconds))
+        try:
+            window = Window(int(count), float(seconds))
+        except ValueError:
+            window = Window(0, 0.0)
         if window.requests < 1 or window.seconds <= 0:
-            raise ValueError(f"{part.strip()!r} is not COUNT/SECONDS with both positive")
+            raise ValueError(f"{part.strip()!r} is not COUNT/SECONDS, both positive")
         windows.append(window)
     return tuple(windows)
 
@@ -80,10 +83,11 @@ def admit(budget: Budget, windows: tuple[Window, ...], write: bool, now: float) 
     spacing = 0.0
     if primary:
         assert budget.remaining is not None and budget.limit is not None
-        if budget.remaining <= RESERVE:
+        reserve = min(RESERVE, budget.limit // 10)
+        if budget.remaining <= reserve:
             wait = max(wait, budget.reset - now)
         elif budget.remaining < budget.limit * SPREAD_BELOW:
-            spacing = (budget.reset - now) / (budget.remaining - RESERVE)
+            spacing = (budget.reset - now) / (budget.remaining - reserve)
             wait = max(wait, budget.next_at - now)
     if write:
         for window, tokens in zip(windows, budget.tokens, strict=True):

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 
 from app import github as gh
 from app.errors import RateLimited
-from app.jobs import Jobs
+from app.jobs import Jobs, app_clients
 from app.pacing import (
     MemoryStore,
     Pacer,
@@ -33,6 +33,7 @@ from tests.app.test_jobs import (
     redis_url,  # noqa: F401  (the fixture)
 )
 from tests.conftest import TODAY
+from tests.fakes import _limits as fake_limits
 from tests.fakes import webhooks
 
 SECONDARY = (
@@ -86,8 +87,17 @@ def primary(remaining, reset, limit=5000):
 
 def test_windows_parse_and_refuse_nonsense():
     assert parse_windows("60/60, 450/3600") == ((60, 60.0), (450, 3600.0))
+    for wrong in ("0/60", "60", "a/b", "60/0"):
+        with pytest.raises(ValueError, match="COUNT/SECONDS"):
+            parse_windows(wrong)
+
+
+def test_write_budget_setting_is_checked():
+    required = {"app_id": 1, "private_key": private_key(), "webhook_secret": "s" * 20}
+    required |= {"_env_file": None}
+    assert Settings(**required).write_budget == "60/60,450/3600"
     with pytest.raises(ValueError, match="COUNT/SECONDS"):
-        parse_windows("0/60")
+        Settings(**required, write_budget="lots")
 
 
 def test_burst_of_content_creating_requests_stays_under_both_limits():
@@ -270,6 +280,11 @@ class WallClock(Clock):
 def paced(fake_github, tmp_path):
     """Jobs whose clients share one pacer on the SQLite store, on a clock tests move."""
     clock = WallClock()
+    shared = Pacer(SqliteStore(tmp_path / "pacing.sqlite3"), clock=clock, sleep=clock.sleep)
+    return paced_jobs(fake_github, tmp_path, shared)
+
+
+def paced_jobs(fake_github, tmp_path, shared):
     settings = Settings.model_construct(
         app_id=fake_github.world.app_id,
         private_key=SecretStr(private_key()),
@@ -279,7 +294,6 @@ def paced(fake_github, tmp_path):
         data_dir=tmp_path,
         queue_url=SecretStr(""),
     )
-    shared = Pacer(SqliteStore(tmp_path / "pacing.sqlite3"), clock=clock, sleep=clock.sleep)
 
     def client(installation_id):
         return gh.client_for_installation(
@@ -292,7 +306,7 @@ def paced(fake_github, tmp_path):
 
     huey = SqliteHuey("molt-test", filename=str(tmp_path / "queue.sqlite3"))
     fake_github.add_installation(INSTALLATION, "Codertocat")
-    return Jobs(settings, huey, client, today=lambda: TODAY), clock
+    return Jobs(settings, huey, client, today=lambda: TODAY), shared.clock
 
 
 def pushed_in_turn(fake, names):
@@ -348,3 +362,69 @@ def test_scan_opens_recently_pushed_repositories_first_and_logs_progress(
     assert len(lines) == 3
     assert re.fullmatch(r"scan: 1/3 repositories, ETA \d\d:\d\d:\d\d UTC \(in \d+ s\)", lines[0])
     assert re.fullmatch(r"scan: 3/3 repositories in \d+ s", lines[-1])
+
+
+@pytest.fixture
+def shorter_fake_windows(monkeypatch):
+    """The fake's minute lasts a second and its hour three: its limits come round quickly."""
+    monkeypatch.setattr(fake_limits, "MINUTE", 1)
+    monkeypatch.setattr(fake_limits, "HOUR", 3)
+
+
+def real_time_jobs(fake_github, tmp_path, windows):
+    """Jobs paced on the real clock, as ``molt serve`` paces them, with ``windows``."""
+    shared = Pacer(SqliteStore(tmp_path / "pacing.sqlite3"), parse_windows(windows))
+    jobs, _ = paced_jobs(fake_github, tmp_path, shared)
+    return jobs
+
+
+def needing(fake, count):
+    names = [f"Codertocat/r{i}" for i in range(count)]
+    for name in names:
+        fake.add_repo(name, {"pyproject.toml": PYPROJECT})
+    return names
+
+
+def test_burst_of_pull_requests_never_meets_the_secondary_limit(
+    fake_github, tmp_path, shorter_fake_windows
+):
+    fake_github.limits.secondary = (8, 10_000)  # 8 content-creating requests a (short) minute
+    jobs = real_time_jobs(fake_github, tmp_path, "6/1")
+    names = needing(fake_github, 6)  # 30 content-creating requests
+    started = time.monotonic()
+    jobs.scan_installation(INSTALLATION)
+    drain(jobs)
+    assert fake_github.secondary_limited == 0
+    assert [len(fake_github.pulls(name)) for name in names] == [1] * 6
+    assert time.monotonic() - started >= 29 / 6  # one burst token, then six a second
+
+
+def test_unpaced_burst_meets_the_secondary_limit(fake_github, tmp_path, shorter_fake_windows):
+    """The control: the same burst without pacing is refused."""
+    fake_github.limits.secondary = (8, 10_000)
+    settings = Settings.model_construct(
+        app_id=fake_github.world.app_id,
+        private_key=SecretStr(private_key()),
+        webhook_secret=SecretStr(webhooks.SECRET),
+        github_url=fake_github.url,
+        data_dir=tmp_path,
+        queue_url=SecretStr(""),
+    )
+    huey = SqliteHuey("molt-test", filename=str(tmp_path / "queue.sqlite3"))
+    fake_github.add_installation(INSTALLATION, "Codertocat")
+    jobs = Jobs(settings, huey, app_clients(settings, throttle=False), today=lambda: TODAY)
+    needing(fake_github, 6)
+    jobs.scan_installation(INSTALLATION)
+    drain(jobs)
+    assert fake_github.secondary_limited > 0
+
+
+def test_primary_limit_near_zero_waits_for_the_reset(fake_github, tmp_path, shorter_fake_windows):
+    fake_github.limits.primary = 30  # three of its hours (nine seconds) for 3 pull requests
+    jobs = real_time_jobs(fake_github, tmp_path, "60/60")
+    names = needing(fake_github, 3)
+    jobs.scan_installation(INSTALLATION)
+    drain(jobs)
+    statuses = [r.status for r in fake_github.requests]
+    assert 403 not in statuses
+    assert [len(fake_github.pulls(name)) for name in names] == [1, 1, 1]
