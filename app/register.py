@@ -32,7 +32,17 @@ from app.settings import GITHUB_URL, env_name, is_pem_private_key
 HOST = "127.0.0.1"
 KEY_FILE = "molt-private-key.pem"  # beside the .env; one App per directory
 # The manifest keys molt takes from app.yml (Probot's format); the URLs are added here.
-MANIFEST_KEYS = ("name", "url", "description", "public", "default_events", "default_permissions")
+MANIFEST_KEYS = (
+    "name",
+    "url",
+    "description",
+    "public",
+    "default_events",
+    "default_permissions",
+    "request_oauth_on_install",
+)
+WEBHOOK_PATH = "/webhook"
+SIGN_IN_CALLBACK_PATH = "/login/callback"  # the dashboard's: GitHub sends visitors back there
 TIMEOUT_SECONDS = 30
 
 OPEN = "Open {url} in a browser to create the GitHub App on {account} ({web}).\n"
@@ -123,12 +133,17 @@ def new_app_url(web: str, organization: str | None, state: str) -> str:
 
 
 def manifest(app_yml: Mapping[str, Any], request: Request, redirect_url: str) -> dict[str, Any]:
-    """The App manifest: ``app.yml``'s name, permissions and events, and where to send events."""
+    """The App manifest: ``app.yml``'s name, permissions and events, where to send events, and
+    where GitHub sends visitors back after signing in to the dashboard (beside the webhook,
+    when the webhook URL is ``molt serve``'s own ``…/webhook``)."""
     found = {key: app_yml[key] for key in MANIFEST_KEYS if key in app_yml}
     if request.name:
         found["name"] = request.name
     found["hook_attributes"] = {"url": request.webhook_url, "active": True}
     found["redirect_url"] = redirect_url
+    if request.webhook_url.endswith(WEBHOOK_PATH):  # molt serve's own address, not a relay's
+        callback = request.webhook_url.removesuffix(WEBHOOK_PATH) + SIGN_IN_CALLBACK_PATH
+        found["callback_urls"] = [callback]
     return found
 
 

@@ -5,11 +5,14 @@ repositories (GitHub answers only with what the user can access)."""
 from __future__ import annotations
 
 from typing import Any, NamedTuple
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 
 from app.errors import MoltError
+from app.register import web_url
+
+__all__ = ["Installation", "OAuthError", "UserAPI", "authorize_url", "exchange", "web_url"]
 
 TIMEOUT_SECONDS = 10.0
 PER_PAGE = 100
@@ -25,16 +28,6 @@ class Installation(NamedTuple):
     id: int
     account: str
     repositories: frozenset[str]
-
-
-def web_url(api_url: str) -> str:
-    """Where GitHub's sign-in pages are for an API URL: github.com for api.github.com, the
-    server itself for GitHub Enterprise Server's ``/api/v3`` (and for anything else)."""
-    parts = urlsplit(api_url)
-    if parts.netloc == "api.github.com":
-        return "https://github.com"
-    path = parts.path.rstrip("/").removesuffix("/api/v3")
-    return f"{parts.scheme}://{parts.netloc}{path}"
 
 
 def authorize_url(web: str, client_id: str, redirect_uri: str, state: str) -> str:

@@ -22,9 +22,10 @@ class State(enum.Enum):
     @property
     def slug(self) -> str:
         """The state as a query parameter and CSS class: ``pull-request-open``."""
-        return self.value.lower().replace(" ", "-").replace(".", "-")
+        return _SLUGS[self]
 
 
+_SLUGS = {state: state.value.lower().replace(" ", "-").replace(".", "-") for state in State}
 # States that are finished: the repository supports no end-of-life Python.
 DONE = frozenset({State.MERGED, State.UP_TO_DATE})
 

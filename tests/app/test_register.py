@@ -109,8 +109,10 @@ def test_registers_from_app_yml_then_serve_answers_a_signed_ping(
         "public": False,
         "default_events": app_yml["default_events"],
         "default_permissions": app_yml["default_permissions"],
+        "request_oauth_on_install": False,
         "hook_attributes": {"url": WEBHOOK_URL, "active": True},
         "redirect_url": f"{flow.url}callback",
+        "callback_urls": [WEBHOOK_URL.removesuffix("/webhook") + "/login/callback"],
     }
     assert action.startswith(f"{fake_github.url}/organizations/octo-org/settings/apps/new?state=")
 
