@@ -204,14 +204,25 @@ def _opened(repo: Repository, config: RepoConfig, pull: Pull) -> None:
     """What a new pull request gets once: labels, reviewers, assignees, auto-merge."""
     repo.add_labels(pull.number, config.labels)
     if config.reviewers:
-        try:
-            repo.request_reviews(pull.number, config.reviewers)
-        except Conflict as error:  # 422: someone who may not review here; the PR stands
-            log.warning("%s#%d: reviewers not requested: %s", repo.full_name, pull.number, error)
+        _request_reviews(repo, pull.number, config.reviewers)
     if config.assignees:
         repo.assign(pull.number, config.assignees)
     if config.automerge:
         automerge.enable(repo, pull)
+
+
+def _request_reviews(repo: Repository, number: int, reviewers: tuple[str, ...]) -> None:
+    """Ask every reviewer GitHub accepts: it refuses (422) the whole request for one login
+    that may not review here, so then each is asked alone and the refused ones are skipped."""
+    try:
+        repo.request_reviews(number, reviewers)
+        return
+    except Conflict:
+        if len(reviewers) == 1:
+            log.warning("%s#%d: %s may not review here", repo.full_name, number, reviewers[0])
+            return
+    for reviewer in reviewers:
+        _request_reviews(repo, number, (reviewer,))
 
 
 def _retarget(repo: Repository, change: Change, old: Pull, steer: Steer) -> Done:

@@ -43,8 +43,12 @@ def test_without_the_keys_nobody_is_asked(fake_github):
     assert asked(fake_github, "/assignees") == []
 
 
-def test_the_pull_request_opens_when_a_reviewer_may_not_review(fake_github):
+def test_a_reviewer_who_may_not_review_is_skipped_and_the_others_asked(fake_github):
     # GitHub refuses (422) a review request of the pull request's author, like one of a stranger
-    opened(fake_github, f"reviewers: [{PERSONAL_USER}]\nassignees: [cy]\n")
+    opened(fake_github, f"reviewers: [ann, {PERSONAL_USER}, bob]\nassignees: [cy]\n")
     pull = the_pull(fake_github)
-    assert (pull.state, pull.requested_reviewers, pull.assignees) == ("open", [], ["cy"])
+    assert (pull.state, pull.requested_reviewers, pull.assignees) == (
+        "open",
+        ["ann", "bob"],
+        ["cy"],
+    )
