@@ -497,6 +497,8 @@ def _run_app(args: argparse.Namespace) -> int:
     if args.command == "serve":
         host = f"[{args.host}]" if ":" in args.host else args.host
         lines.insert(0, f"listening on http://{host}:{args.port}, webhooks at /webhook")
+        if settings.dashboard_enabled:
+            lines.insert(1, "dashboard at / (sign in with GitHub)")
     sys.stdout.write("".join(f"{name}: {line}\n" for line in lines))
     sys.stdout.flush()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -155,6 +155,9 @@ def test_registers_from_app_yml_then_serve_answers_a_signed_ping(
             in served.banner
         )
         assert answers_signed_ping(served.url, env["MOLT_WEBHOOK_SECRET"])
+        # the OAuth client it wrote turns the dashboard on, behind sign-in
+        assert "molt serve: dashboard at / (sign in with GitHub)\n" in served.banner
+        assert httpx.get(f"{served.url}/").headers["location"] == "/login"
 
 
 def test_a_personal_app_is_created_on_the_users_page(registration, fake_github):
