@@ -603,3 +603,29 @@ def test_ruff_refusing_its_arguments_is_a_failure_that_says_so():
 def test_a_path_outside_the_repository_is_refused():
     with pytest.raises(ruff_runner.RuffFailed, match="not a path inside the repository"):
         ruff_runner.fix({"../m.py": "x = 1\n"}, MINIMUM, rules=["UP036"])
+
+
+def test_files_molt_does_not_edit_keep_the_backport():
+    packaging = {
+        "pyproject.toml": "[project\nname = 'broken'\n",  # does not parse
+        "requirements-lock.txt": "tomli==2.0.1 --hash=sha256:abc\n",  # a lock file
+        "docs/requirements.txt": "tomli>=1\nnot a requirement !\n",
+        "README.md": "tomli\n",
+    }
+    result = run({"src/inkwell/config.py": FALLBACKS}, packaging)
+    assert [(f.path, f.after) for f in result.files if f.path.endswith(".txt")] == [
+        ("docs/requirements.txt", "not a requirement !\n")
+    ]
+    assert {f.path for f in result.files} == {"src/inkwell/config.py", "docs/requirements.txt"}
+
+
+def test_a_nul_byte_is_a_skip_and_a_try_with_more_than_imports_stays():
+    sources = {
+        "nul.py": "x = 1\0\n",
+        "flag.py": (
+            "try:\n    import tomllib\n    HAVE = True\nexcept ImportError:\n    HAVE = False\n"
+        ),
+    }
+    result = run(sources)
+    assert [skip.path for skip in result.skipped] == ["nul.py"]
+    assert result.files == ()
