@@ -97,20 +97,26 @@ class Locker:
         tool = scratch.tool_path(job.argv[0])
         if tool is None:
             raise LockFailed(NOT_INSTALLED.format(tool=job.argv[0]))
-        with tempfile.TemporaryDirectory(prefix="molt-lock-") as temporary:
-            tree, home = Path(temporary, "repository"), Path(temporary, "home")
-            scratch.write_tree(tree, job.inputs)
-            home.mkdir()
-            env = scratch.environment(home, self._index_url)
-            cwd = tree.joinpath(*job.cwd.split("/")) if job.cwd else tree
-            try:
-                ran = scratch.run([tool, *job.argv[1:]], cwd, env, self.timeout)
-            except scratch.TimedOut as error:
-                raise LockFailed(f"`{job.argv[0]}` was {error}") from None
-            if ran.status != 0:
-                said = scratch.redact(_last_words(ran.stderr or ran.stdout), self._index_url)
-                raise LockFailed(f"`{job.argv[0]}` failed: {said}")
-            return tree.joinpath(*job.path.split("/")).read_bytes().decode("utf-8")
+        try:
+            with tempfile.TemporaryDirectory(prefix="molt-lock-") as temporary:
+                return self._run_in(Path(temporary), tool, job)
+        except OSError as error:  # the scratch directory, or a tool that wrote no lock file
+            raise LockFailed(f"`{job.argv[0]}`: {error.strerror or error}") from None
+
+    def _run_in(self, temporary: Path, tool: str, job: Job) -> str:
+        tree, home = temporary / "repository", temporary / "home"
+        scratch.write_tree(tree, job.inputs)
+        home.mkdir()
+        env = scratch.environment(home, self._index_url)
+        cwd = tree.joinpath(*job.cwd.split("/")) if job.cwd else tree
+        try:
+            ran = scratch.run([tool, *job.argv[1:]], cwd, env, self.timeout)
+        except scratch.TimedOut as error:
+            raise LockFailed(f"`{job.argv[0]}` was {error}") from None
+        if ran.status != 0:
+            said = scratch.redact(_last_words(ran.stderr or ran.stdout), self._index_url)
+            raise LockFailed(f"`{job.argv[0]}` failed: {said}")
+        return tree.joinpath(*job.path.split("/")).read_bytes().decode("utf-8", "replace")
 
 
 def jobs(
@@ -127,8 +133,8 @@ def jobs(
         if name in projects.COMMANDS:
             work = projects.job(path, files, index_url, minimum)
             inputs = work.inputs if isinstance(work, Job) else ()
-            manifests = [joined(directory(path), name) for name in MANIFESTS]
-            if any(p in changed for p in [*manifests, *inputs]):
+            beside = [joined(directory(path), manifest) for manifest in MANIFESTS]
+            if any(p in changed for p in [*beside, *inputs]):
                 found.append(work)
         elif name.endswith(".txt") and compiled.command(files[path]):
             found.append(compiled.job(path, files, minimum))

@@ -18,7 +18,7 @@ import pytest
 
 from app import cli, upgrade
 from app import github as gh
-from app.lockfiles import DEFAULT_TIMEOUT, Job, Locker, Skip, jobs, locked, scratch
+from app.lockfiles import DEFAULT_TIMEOUT, Job, Locker, LockFailed, Skip, jobs, locked, scratch
 from app.outcome import Outcome, Target
 from app.package_index import IndexCache, PackageIndex
 from app.plan import FileChange, plan
@@ -377,7 +377,7 @@ def test_time_limit_kills_the_tool_and_keeps_the_old_lock_file(tmp_path, simple_
 def test_a_missing_tool_is_a_note(simple_index):
     job = Job("uv.lock", ("no-such-lock-tool", "lock"), "", {"uv.lock": ""})
 
-    with pytest.raises(Exception, match="`no-such-lock-tool` is not installed beside molt"):
+    with pytest.raises(LockFailed, match="`no-such-lock-tool` is not installed beside molt"):
         Locker(simple_index.url).run(job)
 
 
@@ -690,3 +690,10 @@ def test_compiled_lines_are_read_with_extras_markers_and_hashes():
         ("django", "4.2.1"),
         ("zope-interface", "6.0"),
     }
+
+
+def test_a_tool_that_writes_no_lock_file_is_a_failure(tmp_path, simple_index):
+    job = Job("requirements.txt", ("uv", "--version"), "", {"requirements.in": "six\n"})
+
+    with pytest.raises(LockFailed, match=r"^`uv`: No such file or directory$"):
+        Locker(simple_index.url).run(job)
