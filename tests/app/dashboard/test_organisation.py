@@ -140,3 +140,22 @@ def test_a_scan_with_nothing_new_does_not_edit_the_issue(organisation, fake_gith
     scan(jobs)
     [again] = fake_github.issues(TRACKER)
     assert again.number == issue.number
+
+
+def test_a_lost_store_is_rebuilt_by_the_next_scan(organisation, fake_github, settings, tmp_path):
+    jobs, client = organisation
+    scan(jobs)
+    before, _ = shown(client)
+    [issue] = fake_github.issues(TRACKER)
+
+    fresh = settings.model_copy(update={"data_dir": tmp_path / "fresh"})
+    huey = SqliteHuey("molt-fresh", filename=str(tmp_path / "fresh-queue.sqlite3"))
+    rebuilt = Jobs(fresh, huey, app_clients(fresh, throttle=False), today=lambda: TODAY)
+    assert rebuilt.recorder.store.installation(INSTALLATION) == []
+    scan(rebuilt)
+
+    with TestClient(create_app(fresh, rebuilt.enqueue, states=rebuilt.recorder.store)) as again:
+        sign_in(again, fake_github, "carol")
+        assert shown(again)[0] == before
+    [same] = fake_github.issues(TRACKER)  # found again by its marker, not opened twice
+    assert same.number == issue.number
