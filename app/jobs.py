@@ -182,6 +182,7 @@ class Jobs:
         self._tracking_task = huey.task(
             retries=3, retry_delay=60, priority=-10, name="tracking_issue"
         )(self.recorder.keep_tracking_issue)
+        huey.signal(signals.SIGNAL_ERROR)(self._record_failure)
         huey.periodic_task(crontab(minute="17", hour="4"), name="daily_rescan")(self.rescan_all)
 
     # --- webhooks.Enqueue -------------------------------------------------------------
@@ -349,6 +350,15 @@ class Jobs:
         progress = None if scan is None else self.progress.advance(scan)
         if progress is not None and progress.worth_logging:
             logger.info("%s", progress.describe())
+
+    def _record_failure(self, signal: str, task: Any, error: Exception | None = None) -> None:
+        """The last try of an upgrade failed: the repository's dashboard row says why."""
+        if task.name != "upgrade_repository" or task.retries or error is None:
+            return
+        installation_id, target = task.args[0], task.args[1]
+        # molt's own messages are known to hold no secret; others are named by type only
+        reason = str(error) if isinstance(error, MoltError) else type(error).__name__
+        self.recorder.failed(installation_id, target.full_name, reason)
 
     def _run_command(
         self,

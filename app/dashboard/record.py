@@ -82,6 +82,21 @@ class Recorder:
         client = self._clients(installation_id)
         tracking_issue.keep(client, self.store, installation_id, today, self._web)
 
+    def failed(self, installation_id: int, full_name: str, reason: str) -> None:
+        """Store that the last try of the job for ``full_name`` failed, and why; the row keeps
+        what was known of its pull request."""
+        try:
+            previous = self.store.get(full_name)
+            now = self._clock()
+            state = RepoState(installation_id, full_name, State.FAILED, now, reason)
+            if previous is not None:
+                kept = previous._replace(state=State.FAILED, checked_at=now, reason=reason)
+                state = kept._replace(ci=None, floor=None)
+            self.store.put(state)
+        except Exception:
+            extra = {"delivery_id": None, "installation_id": installation_id, "repo": full_name}
+            log.exception("could not record the dashboard state", extra=extra)
+
 
 def observe(
     client: gh.Client,

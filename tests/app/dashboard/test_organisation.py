@@ -12,6 +12,7 @@ from huey import SqliteHuey
 from app.dashboard.states import State
 from app.dashboard.tracking_issue import MARKER
 from app.jobs import Jobs, app_clients
+from app.outcome import Target
 from app.server import create_app
 from tests.app.dashboard.conftest import sign_in
 from tests.app.test_jobs import drain
@@ -159,3 +160,15 @@ def test_a_lost_store_is_rebuilt_by_the_next_scan(organisation, fake_github, set
         assert shown(again)[0] == before
     [same] = fake_github.issues(TRACKER)  # found again by its marker, not opened twice
     assert same.number == issue.number
+
+
+def test_a_job_that_fails_its_last_try_says_why(organisation, fake_github):
+    jobs, client = organisation
+    scan(jobs)
+    fake_github.fail_next("GET", f"/repos/{ORG}/old-0/git/trees/*", 500, times=7)
+    jobs.scan(INSTALLATION, Target(f"{ORG}/old-0", "main"))
+    drain(jobs, scheduled=True)  # the first try and its six retries
+    failed = client.get("/?state=failed").text
+    assert {name for _, name in ROW.findall(failed)} == {f"{ORG}/old-0"}
+    assert "GitHub answered 500" in failed
+    assert 'class="pull"' in failed  # the pull request it had is still linked
