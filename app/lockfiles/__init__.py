@@ -9,12 +9,14 @@ files, an environment with no secret in it, the package index as the one URL, a 
 
 A failure never costs the pull request: the old lock file stays and a note says what failed.
 A lock file molt will not regenerate (dynamic metadata only a build can tell, another index,
-pip-compile under another Python, ``Pipfile.lock``) gets a note with the command to run.
+git or URL sources, pip-compile under another Python, ``Pipfile.lock``) gets a note with the
+command to run.
 
     job.py       Job (a command over some files) and Skip (a note instead)
     projects.py  uv.lock, poetry.lock, pdm.lock
     compiled.py  compiled requirements files
     locked.py    the releases a lock file locks, and the summary of what changed
+    sources.py   git and URL sources, which would reach beyond the index
     scratch.py   the directory, environment and time limit the tools run in
 """
 

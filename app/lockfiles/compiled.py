@@ -18,6 +18,7 @@ import sys
 from collections.abc import Mapping
 
 from app.lockfiles.job import Job, Skip, directory, joined
+from app.lockfiles.sources import beyond_index
 from rewriters.repository.lockfiles import COMMAND_RE
 from rewriters.versions import Minor
 
@@ -47,6 +48,10 @@ NEEDS_BUILD = (
 OWN_INDEX = (
     "`{path}` was not regenerated: its command names its own index or links (`{option}`), "
     "and molt only reaches its own package index; regenerate it with `{command}`."
+)
+BEYOND_INDEX = (
+    "`{path}` was not regenerated: it installs something from a git repository or a URL, "
+    "beyond the package index molt may reach; regenerate it with `{command}`."
 )
 MISSING = (
     "`{path}` was not regenerated: its input `{input}` is not in the repository; regenerate "
@@ -94,6 +99,8 @@ def job(path: str, files: Mapping[str, str], minimum: Minor) -> Job | Skip:
         output = posixpath.relpath(path, cwd or ".")
         argv = [*argv, "-o", output, "--custom-compile-command", shown]
     read = {name: files[name] for name in _included(needed, files)}
+    if beyond_index(read.values(), files[path]):
+        return Skip(path, BEYOND_INDEX.format(path=path, command=recorded))
     return Job(path, tuple(argv), cwd, {**read, path: files[path]}, shown)
 
 

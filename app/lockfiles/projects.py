@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.lockfiles.job import Job, Skip, directory, how, joined
+from app.lockfiles.sources import beyond_index
 from rewriters.versions import Minor
 
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -43,6 +44,10 @@ OLD_PYTHON = (
 UNREADABLE = (
     "{lock} was not regenerated: it or its manifest is not valid TOML ({error}); regenerate it "
     "with {how}."
+)
+BEYOND_INDEX = (
+    "{lock} was not regenerated: the project installs something from a git repository or a "
+    "URL, beyond the package index molt may reach; regenerate it with {how}."
 )
 OTHER_INDEX = (
     "{lock} was not regenerated: it locks packages from {registries}, not from the package "
@@ -76,11 +81,13 @@ def job(path: str, files: Mapping[str, str], index_url: str, minimum: Minor) -> 
         if foreign:
             return Skip(path, OTHER_INDEX.format(lock=lock, registries=foreign, how=shown))
         inputs |= members(table, where, files)
-    for read, text in inputs.items():
-        if read.endswith("pyproject.toml"):
-            reason = _needs_build(read, tomllib.loads(text), name)
-            if reason:
-                return Skip(path, NEEDS_BUILD.format(lock=lock, reason=reason, how=shown))
+    manifests = {p: text for p, text in inputs.items() if p.endswith("pyproject.toml")}
+    for read, text in manifests.items():
+        reason = _needs_build(read, tomllib.loads(text), name)
+        if reason:
+            return Skip(path, NEEDS_BUILD.format(lock=lock, reason=reason, how=shown))
+    if beyond_index(manifests.values(), files[path]):
+        return Skip(path, BEYOND_INDEX.format(lock=lock, how=shown))
     return Job(path, COMMANDS[name], where, inputs, SHOWN[name])
 
 

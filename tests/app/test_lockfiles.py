@@ -332,6 +332,47 @@ def test_a_minimum_above_molts_python_is_a_note_not_a_download(simple_index):
     )
 
 
+@pytest.mark.parametrize(
+    ("files", "note"),
+    [
+        pytest.param(
+            {
+                "pyproject.toml": UV_PROJECT
+                + '\n[tool.uv.sources]\nsix = { git = "https://x/six" }\n',
+                "uv.lock": "",
+            },
+            "`uv.lock` was not regenerated: the project installs something from a git repository "
+            "or a URL, beyond the package index molt may reach; regenerate it with `uv lock`.",
+            id="uv-git-source",
+        ),
+        pytest.param(
+            {
+                "pyproject.toml": UV_PROJECT,
+                "poetry.lock": '[[package]]\n[package.source]\ntype = "git"\n',
+            },
+            "`poetry.lock` was not regenerated: the project installs something from a git "
+            "repository or a URL, beyond the package index molt may reach; regenerate it with "
+            "`poetry lock`.",
+            id="poetry-git-package",
+        ),
+        pytest.param(
+            {
+                "requirements.in": "six\nlib @ https://example.org/lib-1.0-py3-none-any.whl\n",
+                "requirements.txt": PIP_COMPILE_39,
+            },
+            "`requirements.txt` was not regenerated: it installs something from a git repository "
+            "or a URL, beyond the package index molt may reach; regenerate it with "
+            "`pip-compile --output-file=requirements.txt requirements.in`.",
+            id="compiled-url",
+        ),
+    ],
+)
+def test_git_and_url_sources_are_left_to_a_maintainer(simple_index, files, note):
+    (skip,) = jobs(files, {"pyproject.toml"}, simple_index.url, POLICY.minimum)
+
+    assert skip.note == note
+
+
 def test_lock_of_an_unchanged_project_is_left_alone(simple_index):
     files = {"pyproject.toml": UV_PROJECT, "uv.lock": "", "sub/pyproject.toml": UV_PROJECT}
 
