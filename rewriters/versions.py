@@ -38,12 +38,14 @@ class Minor(NamedTuple):
 
 
 # prefix, then either a dotted version or (after a prefix) the no-dot form
-TOKEN_RE = re.compile(
-    r"(?P<prefix>(?:python|pypy|py|cp|pp)-?)?"
+_PREFIX = r"(?P<prefix>(?:python|pypy|py|cp|pp)-?)"
+_VERSION = (
     r"(?P<major>[23])(?P<dot>\.?)(?P<minor>\d{1,2})"
-    r"(?P<patch>\.\d+)?(?P<suffix>(?:-dev|-rc|-beta|-alpha|-alpha\.\d+|-beta\.\d+|-rc\.\d+)?)",
-    re.IGNORECASE,
+    r"(?P<patch>\.\d+)?(?P<suffix>(?:-dev|-rc|-beta|-alpha|-alpha\.\d+|-beta\.\d+|-rc\.\d+)?)"
 )
+TOKEN_RE = re.compile(rf"{_PREFIX}?{_VERSION}", re.IGNORECASE)
+# the tokens with a prefix only: no try at every digit 2 and 3 of a long text
+PREFIXED_RE = re.compile(rf"{_PREFIX}{_VERSION}", re.IGNORECASE)
 
 # isort's and hatch's ``39``: a minor without its dot, only where a setting expects one
 BARE_RE = re.compile(r"3(\d{1,2})")

@@ -10,10 +10,9 @@ import json
 import re
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 from typing import NamedTuple
 
-from rewriters.policy import Policy, load_docker_tags
+from rewriters.policy import DATA, Policy, load_docker_tags
 from rewriters.result import Edit, apply_edits
 from rewriters.versions import Minor
 
@@ -48,7 +47,7 @@ class CimgFacts(NamedTuple):
 
 @cache
 def _facts() -> tuple[tuple[str, ...], Mapping[str, CimgFacts]]:
-    raw = resources.files("rewriters.data").joinpath("container-image-facts.json").read_text()
+    raw = (DATA / "container-image-facts.json").read_text(encoding="utf-8")
     loaded = json.loads(raw)
     cimg = {
         minor: CimgFacts(info["latest"], frozenset(info["variants"]))

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from rewriters.policy import Policy
 from rewriters.registry import module_of
-from rewriters.versions import TOKEN_RE, Minor, Token, parse_token, retarget
+from rewriters.versions import PREFIXED_RE, TOKEN_RE, Minor, Token, parse_token, retarget
 
 
 class Move(NamedTuple):
@@ -118,7 +118,7 @@ def moves(
 
 def named_versions(text: str) -> set[Minor]:
     """The versions ``text`` names with a Python prefix (``python3.10``, ``py39``)."""
-    tokens = (parse_token(match[0]) for match in TOKEN_RE.finditer(text) if match["prefix"])
+    tokens = (parse_token(match[0]) for match in PREFIXED_RE.finditer(text))
     return {token.version for token in tokens if token is not None}
 
 
