@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
@@ -34,13 +35,19 @@ from rewriters.registry import is_skipped
 from rewriters.repository import lockfiles as lock_notes
 from rewriters.versions import Minor
 
-__all__ = ["DEFAULT_TIMEOUT", "Job", "LockFailed", "Locker", "Skip", "jobs"]
+__all__ = ["DEFAULT_BUDGET", "DEFAULT_TIMEOUT", "Job", "LockFailed", "Locker", "Skip", "jobs"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 120.0  # seconds per lock file
+# seconds for all of one repository's lock files: a job has 600 (MOLT_JOB_TIME_LIMIT's default)
+DEFAULT_BUDGET = 300.0
 REGENERATED = "regenerated with {command}"
 FAILED = "`{path}` was not regenerated ({reason}); the old lock file is kept: run {command}."
+OUT_OF_TIME = (
+    "`{path}` was not regenerated: molt's time for one repository's lock files ({budget:g} s) "
+    "was spent on the others; run {command}."
+)
 NOT_INSTALLED = "`{tool}` is not installed beside molt: install `molt-bot[lock]`"
 MAX_REASON = 300  # characters of a tool's error quoted in a note
 # where a project declares its minimum: when molt changes one, the lock file beside it is stale
@@ -52,11 +59,15 @@ class LockFailed(Exception):
 
 
 class Locker:
-    """Regenerates lock files against one package index, each within ``timeout`` seconds."""
+    """Regenerates lock files against one package index, each within ``timeout`` seconds and
+    all of one repository's within ``budget`` seconds."""
 
-    def __init__(self, index_url: str, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self, index_url: str, *, timeout: float = DEFAULT_TIMEOUT, budget: float = DEFAULT_BUDGET
+    ) -> None:
         self._index_url = index_url
         self.timeout = timeout
+        self.budget = budget
 
     def __repr__(self) -> str:  # the index URL may carry credentials
         return f"Locker(timeout={self.timeout:g})"
@@ -75,12 +86,19 @@ class Locker:
         work = jobs(after, {change.path for change in plan.files}, self._index_url, minimum)
         changes = {change.path: change for change in plan.files}
         notes = []
+        deadline = time.monotonic() + self.budget
         for item in work:
             if isinstance(item, Skip):
                 notes.append(item.note)
                 continue
+            left = deadline - time.monotonic()
+            if left <= 0:
+                notes.append(
+                    OUT_OF_TIME.format(path=item.path, budget=self.budget, command=item.command)
+                )
+                continue
             try:
-                text = self.run(item)
+                text = self.run(item, min(self.timeout, left))
             except LockFailed as error:
                 log.warning("%s: %s", item.path, error)
                 notes.append(FAILED.format(path=item.path, reason=error, command=item.command))
@@ -94,25 +112,26 @@ class Locker:
             files=tuple(sorted(changes.values())), repository_notes=(*kept, *notes)
         )
 
-    def run(self, job: Job) -> str:
-        """The lock file ``job`` makes, in a scratch directory; ``LockFailed`` says why not."""
+    def run(self, job: Job, timeout: float | None = None) -> str:
+        """The lock file ``job`` makes, in a scratch directory, within ``timeout`` seconds (the
+        locker's own by default); ``LockFailed`` says why not."""
         tool = scratch.tool_path(job.argv[0])
         if tool is None:
             raise LockFailed(NOT_INSTALLED.format(tool=job.argv[0]))
         try:
             with tempfile.TemporaryDirectory(prefix="molt-lock-") as temporary:
-                return self._run_in(Path(temporary), tool, job)
+                return self._run_in(Path(temporary), tool, job, timeout or self.timeout)
         except OSError as error:  # the scratch directory, or a tool that wrote no lock file
             raise LockFailed(f"`{job.argv[0]}`: {error.strerror or error}") from None
 
-    def _run_in(self, temporary: Path, tool: str, job: Job) -> str:
+    def _run_in(self, temporary: Path, tool: str, job: Job, timeout: float) -> str:
         tree, home = temporary / "repository", temporary / "home"
         scratch.write_tree(tree, job.inputs)
         home.mkdir()
         env = scratch.environment(home, self._index_url)
         cwd = tree.joinpath(*job.cwd.split("/")) if job.cwd else tree
         try:
-            ran = scratch.run([tool, *job.argv[1:]], cwd, env, self.timeout)
+            ran = scratch.run([tool, *job.argv[1:]], cwd, env, timeout)
         except scratch.TimedOut as error:
             raise LockFailed(f"`{job.argv[0]}` was {error}") from None
         if ran.status != 0:

@@ -415,6 +415,20 @@ def test_time_limit_kills_the_tool_and_keeps_the_old_lock_file(tmp_path, simple_
     )
 
 
+def test_lock_files_past_the_repository_budget_are_notes(tmp_path, simple_index):
+    files = {"requirements.in": REQUIREMENTS_IN, "requirements.txt": PIP_COMPILE_39}
+    files |= {"pyproject.toml": UV_PROJECT, "uv.lock": ""}
+
+    result = regenerate(simple_index, files, budget=0)
+
+    assert not {"requirements.txt", "uv.lock"} & {c.path for c in result.files}
+    assert (
+        "`requirements.txt` was not regenerated: molt's time for one repository's lock files "
+        "(0 s) was spent on the others; run "
+        "`pip-compile --output-file=requirements.txt requirements.in`." in result.notes
+    )
+
+
 def test_a_missing_tool_is_a_note(simple_index):
     job = Job("uv.lock", ("no-such-lock-tool", "lock"), "", {"uv.lock": ""})
 
