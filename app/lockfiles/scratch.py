@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 # where the tools look for executables besides their own directory (git for git sources)
 SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin")
+REAP_SECONDS = 5.0  # after the kill, how long to wait for the tool's output pipes to close
 
 
 class Ran(NamedTuple):
@@ -115,6 +116,9 @@ def run(argv: list[str], cwd: Path, env: Mapping[str, str], timeout: float) -> R
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
+            try:
+                process.communicate(timeout=REAP_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass  # a process that left the group still holds the pipes: they are closed
             raise TimedOut(f"still running after {timeout:g} seconds") from None
     return Ran(process.returncode, stdout, stderr)

@@ -9,6 +9,7 @@ would show it. The change to 3.11 must remove ``tomli`` (only older Pythons need
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -453,6 +454,23 @@ def test_the_tool_environment_holds_no_secret(tmp_path, monkeypatch):
     assert "secret" not in ran.stdout
     assert seen["HOME"] == str(tmp_path)
     assert seen["UV_DEFAULT_INDEX"] == seen["PIP_INDEX_URL"] == seen["PDM_PYPI_URL"]
+
+
+def test_the_time_limit_kills_what_the_tool_started_too(tmp_path):
+    env = scratch.environment(tmp_path, "https://index.example/simple/")
+    started = "sleep 30 & echo $! > child; wait"
+
+    with pytest.raises(scratch.TimedOut, match=r"still running after 0\.5 seconds"):
+        scratch.run(["/bin/sh", "-c", started], tmp_path, env, 0.5)
+
+    child = int((tmp_path / "child").read_text())
+    for _ in range(50):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the tool's child {child} outlived the time limit")
 
 
 def test_a_tool_error_never_shows_the_index_password():
