@@ -1,8 +1,9 @@
 """A job's outcome as the repository's dashboard state, written to the store.
 
-Outcomes that leave a pull request open cost two more requests (molt's open pull request and
-its check runs); a repository that needs nothing costs none, unless its last known state was
-an open pull request, which one request finds merged or not.
+Outcomes that leave molt's pull request open cost one more request: after molt pushed, the
+open pull requests (for its number); when it left the pull request as it was, the check runs
+of its head. A repository that needs nothing costs none, unless its last known state was an
+open pull request, which one request finds merged or not.
 """
 
 from __future__ import annotations
@@ -121,26 +122,46 @@ def observe(
         ignored = base._replace(state=State.IGNORED, pull_number=earlier_pull)
         return ignored._replace(oldest=earlier_oldest, floor=None)
     if outcome in WITH_PULL:
-        return _with_open_pull(client, repo, base) or base._replace(state=State.OPEN, floor=None)
+        return _with_open_pull(client, repo, outcome, base, previous)
     return _finished(repo, base, previous)
 
 
-def _with_open_pull(client: gh.Client, repo: gh.Repository, base: RepoState) -> RepoState | None:
+def _with_open_pull(
+    client: gh.Client,
+    repo: gh.Repository,
+    outcome: Outcome,
+    base: RepoState,
+    previous: RepoState | None,
+) -> RepoState:
+    """molt's open pull request: the one the last job recorded when this one left it as it
+    was (its CI asked again), else found among the open pull requests. CI is not asked right
+    after molt pushed: nothing has reported yet, the next job asks."""
+    opened = base._replace(state=State.OPEN, floor=None)
+    if outcome is Outcome.UP_TO_DATE and previous is not None and previous.state is State.OPEN:
+        if previous.pull_number is not None and previous.head_sha is not None:
+            known = opened._replace(
+                pull_number=previous.pull_number,
+                head_sha=previous.head_sha,
+                oldest=previous.oldest,
+            )
+            return known._replace(ci=_ci(client, repo, previous.head_sha))
     ours = [p for p in repo.open_pulls() if p.own_head and pull_request.MARKER in p.body]
     pull = max(ours, key=lambda p: p.number, default=None)
     if pull is None:
-        return None
-    try:
-        ci = ci_state(client, repo.full_name, pull.head_sha)
-    except GitHubError:
-        ci = None
-    return base._replace(
-        state=State.OPEN,
-        pull_number=pull.number,
-        ci=ci,
-        oldest=oldest_dropped(pull.title),
-        floor=None,
+        return opened
+    found = opened._replace(
+        pull_number=pull.number, head_sha=pull.head_sha, oldest=oldest_dropped(pull.title)
     )
+    if outcome is Outcome.UP_TO_DATE:
+        return found._replace(ci=_ci(client, repo, pull.head_sha))
+    return found
+
+
+def _ci(client: gh.Client, repo: gh.Repository, sha: str) -> str | None:
+    try:
+        return ci_state(client, repo.full_name, sha)
+    except GitHubError:  # the row is still worth writing without it
+        return None
 
 
 def _finished(repo: gh.Repository, base: RepoState, previous: RepoState | None) -> RepoState:

@@ -47,6 +47,7 @@ class RepoState(NamedTuple):
     ci: str | None = None  # the pull request's CI: success, failure, pending, or None (unknown)
     oldest: str | None = None
     floor: str | None = None
+    head_sha: str | None = None  # the pull request's head when molt last pushed or looked
 
     def to_json(self) -> str:
         """The record as stored."""
