@@ -72,7 +72,10 @@ def command(text: str) -> str | None:
 def job(path: str, files: Mapping[str, str], minimum: Minor) -> Job | Skip:
     """Re-run the command in the header of the compiled file at ``path`` for ``minimum``."""
     recorded = command(files[path]) or ""
-    words = shlex.split(recorded)
+    try:
+        words = shlex.split(recorded)
+    except ValueError:  # an unbalanced quote: not a command molt can re-run
+        words = []
     uv = words[:3] == ["uv", "pip", "compile"]
     if not (uv or words[:1] == ["pip-compile"]):
         return Skip(path, UNKNOWN_TOOL.format(path=path, command=recorded))

@@ -675,6 +675,12 @@ def test_included_requirements_files_go_to_the_scratch_directory(simple_index):
             id="custom-command",
         ),
         pytest.param(
+            "pip-compile 'requirements.in",
+            "`requirements.txt` was not regenerated: molt re-runs only `pip-compile` and "
+            "`uv pip compile`; regenerate it with `pip-compile 'requirements.in`.",
+            id="unbalanced-quote",
+        ),
+        pytest.param(
             "pip-compile --output-file=requirements.txt missing.in",
             "`requirements.txt` was not regenerated: its input `missing.in` is not in the "
             "repository; regenerate it with "
