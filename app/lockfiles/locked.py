@@ -23,9 +23,13 @@ Locked = frozenset[tuple[NormalizedName, str]]
 
 
 def read(name: str, text: str) -> Locked:
-    """The releases locked in ``text``, a lock file named ``name`` (its file name)."""
+    """The releases locked in ``text``, a lock file named ``name`` (its file name); none when
+    it does not parse."""
     if name.endswith(".lock"):
-        packages = tomllib.loads(text).get("package", [])
+        try:
+            packages = tomllib.loads(text).get("package", [])
+        except tomllib.TOMLDecodeError:  # what a broken lock file locked cannot be told
+            return frozenset()
         return frozenset(
             (canonicalize_name(p["name"]), str(p.get("version", "")))
             for p in packages

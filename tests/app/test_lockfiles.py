@@ -779,3 +779,7 @@ def test_a_tool_that_writes_no_lock_file_is_a_failure(tmp_path, simple_index):
 
     with pytest.raises(LockFailed, match=r"^`uv`: No such file or directory$"):
         Locker(simple_index.url).run(job)
+
+
+def test_a_lock_file_that_does_not_parse_locks_nothing_to_summarise():
+    assert locked.read("poetry.lock", "[[package]\n") == frozenset()
