@@ -125,8 +125,11 @@ def run(
     if isinstance(prepared, Outcome):
         return prepared
     default = policy_for(today, prepared.config, Overrides())
-    if not on_push and not _plan(prepared, default).files:
+    planned = _plan(prepared, default)
+    unreadable = any(skip.path in DECLARES_MINIMUM for skip in planned.skipped)
+    if not on_push and not planned.files and not unreadable:
         # Only a push can make an open molt PR unneeded; scans skip the look-up (API budget).
+        # A file declaring the minimum that does not parse is reported below, not "nothing".
         remembered.put(memo, prepared.tree.sha)
         return Outcome.NOTHING
     remembered.discard(memo)

@@ -81,14 +81,13 @@ class Running:
         log.warning("%s: interrupted; queued again", self._describe(task))
 
     def timed_out(self, _signal: str, task: Any, *_: object) -> None:
-        """huey stopped ``task`` at the time limit: it is not retried (a repository whose
-        content keeps a job busy that long would only do it again); the next push or rescan
-        tries afresh."""
-        task.retries = 0
+        """huey stopped ``task`` at the time limit; it is retried like any failure, so a
+        repository whose content keeps a job busy that long costs a few limits, no more."""
         log.error(
-            "%s: stopped at the job time limit (%g s); not retried",
+            "%s: stopped at the job time limit (%g s); %d retries left",
             self._describe(task),
             self.time_limit,
+            task.retries,
         )
 
     def heartbeat(self) -> None:
