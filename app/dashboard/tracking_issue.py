@@ -92,6 +92,9 @@ def keep(
     if not states:
         return None
     account = states[0].full_name.split("/", 1)[0]
+    config_repository = f"{account}/{CONFIG_REPOSITORY}".lower()
+    if not any(state.full_name.lower() == config_repository for state in states):
+        return None  # not installed there: nothing to read (a request saved per scan)
     repository = configured(client, account)
     if repository is None:
         return None

@@ -92,7 +92,7 @@ def test_no_tracking_issue_without_the_key(jobs, fake_github):
 def test_no_tracking_issue_without_a_github_repository(jobs, fake_github):
     fake_github.add_repo(REPO, {"pyproject.toml": OLD})
     scan(jobs)
-    assert not [r for r in fake_github.requests if "/issues" in r.path and r.method != "POST"]
+    assert not [r for r in fake_github.requests if r.path.startswith("/repos/acme/.github/")]
 
 
 def test_an_invalid_organisation_config_opens_no_issue(jobs, fake_github, caplog):
