@@ -38,7 +38,7 @@ from app.leases import Busy, Holder, open_leases
 from app.memory import LRU
 from app.outcome import Target
 from app.settings import Settings
-from app.watchdog import LOCK, Running
+from app.watchdog import LOCK, PENDING, Running
 from app.webhooks import WebhookEvent
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,6 @@ COMMAND_RETRIES = 4  # five tries in about 10 minutes, then the failure is repor
 CLIENTS_MAX = 1_000  # installations whose clients (and connection pools) are kept
 # A queued run of a repository is marked, so that more events for it queue nothing more. The
 # mark outlives a long queue; should its task be lost, the repository is blocked no longer.
-PENDING = "pending:"
 PENDING_SECONDS = 3600
 PUSH, SCAN = "push", "scan"
 

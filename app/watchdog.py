@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 RUNNING = "running:"
 LOCK = "repo:"
 WORKER = "worker:"
+PENDING = "pending:"  # a queued run of a repository (``app.jobs`` coalesces on it)
 # How long past the time limit huey's own timeout may take before the worker is killed.
 BACKSTOP_SECONDS = 5.0
 
@@ -136,9 +137,10 @@ class Running:
             for lease in self.store.leases(LOCK)
             if _abandoned(lease, now) and self.store.release(lease.key, lease.owner)
         ]
-        for lease in self.store.leases(WORKER):
-            if _abandoned(lease, now):
-                self.store.release(lease.key, lease.owner)
+        for prefix in (WORKER, PENDING):  # dead workers' heartbeats, lost runs' markers
+            for lease in self.store.leases(prefix):
+                if lease.expires <= now or (prefix == WORKER and is_gone(lease.owner)):
+                    self.store.release(lease.key, lease.owner)
         return Recovered(jobs, locks)
 
     def report(self, found: Recovered) -> None:

@@ -454,3 +454,20 @@ def test_no_lease_is_left_once_the_jobs_are_done(any_queue_app, fake_github):
     drain(jobs)
     assert len(fake_github.pulls(REPO)) == 1
     assert jobs.leases.store.leases("") == []
+
+
+def test_what_the_jobs_remember_stays_bounded(app, fake_github):
+    from app import github as gh
+    from app import upgrade
+
+    server, jobs = app
+    jobs.listings, jobs.needed_nothing = gh.Listings(3), upgrade.NeededNothing(3)
+    for n in range(8):
+        fake_github.add_repo(f"Codertocat/r{n}", {"pyproject.toml": PYPROJECT_AFTER})
+    payload = installation_created()
+    payload["repositories"] = []  # the whole installation
+    server.deliver("installation", payload)
+    drain(jobs)
+    assert (len(jobs.listings), len(jobs.needed_nothing)) == (3, 3)
+    assert jobs.huey._locks == set()  # huey's lock_task kept every lock name it was given
+    assert jobs.leases.held() == [] and jobs.leases.store.leases("") == []
