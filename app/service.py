@@ -65,6 +65,7 @@ def consumer(jobs: Jobs, *, in_process: bool = False) -> Consumer:
     def start_worker() -> None:
         if megabytes:
             limit_memory(megabytes * 2**20)
+        jobs.running.enforce()
         jobs.running.heartbeat()
 
     jobs.huey.on_startup(name="worker")(start_worker)

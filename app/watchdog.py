@@ -37,7 +37,8 @@ RUNNING = "running:"
 LOCK = "repo:"
 WORKER = "worker:"
 PENDING = "pending:"  # a queued run of a repository (``app.jobs`` coalesces on it)
-# How long past the time limit huey's own timeout may take before the worker is killed.
+# How long past the time limit huey's own timeout may take before the worker is killed (at
+# most the limit again).
 BACKSTOP_SECONDS = 5.0
 
 Describe = Callable[[Any], str]  # a huey task → "upgrade_repository octo/demo"
@@ -58,7 +59,9 @@ class Running:
         self.store = holder.store
         self._describe = describe
         self._started: dict[str, float] = {}  # task id → monotonic start, in this process
+        self.overdue_after = time_limit + min(BACKSTOP_SECONDS, time_limit)
         self._watch_pid: int | None = None
+        self._enforcing = False
 
     # --- in the worker -------------------------------------------------------------------
 
@@ -91,20 +94,24 @@ class Running:
             task.retries,
         )
 
+    def enforce(self) -> None:
+        """In a worker process: kill it when a job ignores huey's timeout (see ``_kill``)."""
+        self._enforcing = True
+
     def heartbeat(self) -> None:
         """Say this worker process is alive, for as long as it is (see ``health``)."""
         self.holder.claim(WORKER + self.holder.owner)
 
     def _start_watching(self) -> None:
-        if self._watch_pid != os.getpid():
+        if self._enforcing and self._watch_pid != os.getpid():
             self._watch_pid = os.getpid()
             threading.Thread(target=self._watch, name="molt-time-limit", daemon=True).start()
 
     def _watch(self) -> None:
         while True:
             time.sleep(1)
-            limit = self.time_limit + BACKSTOP_SECONDS
-            overdue = [i for i, t in list(self._started.items()) if time.monotonic() - t > limit]
+            now = time.monotonic()
+            overdue = [i for i, t in list(self._started.items()) if now - t > self.overdue_after]
             if overdue:
                 self._kill(overdue)
 
@@ -161,7 +168,7 @@ class Running:
         stuck = []
         for lease in self.store.leases(RUNNING):
             record = json.loads(lease.value)
-            if now - record["started"] > self.time_limit + BACKSTOP_SECONDS:
+            if now - record["started"] > self.overdue_after:
                 stuck.append(f"{record['job']} for {now - record['started']:.0f} s")
         if stuck:
             return f"stuck past the {self.time_limit:g} s limit: " + ", ".join(stuck)

@@ -6,10 +6,12 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
+import time
 
 import pytest
 
-from app.watchdog import RUNNING
+from app.watchdog import RUNNING, Running
 from tests.app.test_jobs import BRANCH, PYPROJECT, REPO, _app, drain, installation_created
 
 
@@ -109,3 +111,23 @@ def test_health_says_whether_a_worker_lives_and_names_a_stuck_job(served, fake_g
     assert jobs.running.health() == (
         f"stuck past the 600 s limit: upgrade_repository {REPO} for 1000 s"
     )
+    jobs.running.ended(task)
+
+
+def test_a_job_that_ignores_the_time_limit_has_its_worker_killed(served, fake_github):
+    server, jobs = served
+    task = queued_upgrade(server, jobs, fake_github)
+    running = Running(jobs.huey, jobs.leases, 0.5, lambda task: task.name)
+
+    def worker():  # a job stuck where huey's timeout cannot reach it
+        running.enforce()
+        running.started(task)
+        jobs.leases.claim(f"repo:{REPO}")
+        time.sleep(30)
+
+    child = multiprocessing.get_context("fork").Process(target=worker)
+    child.start()
+    child.join(timeout=10)
+    assert child.exitcode == -signal.SIGKILL  # after 1 s (the limit, then as long again)
+    assert jobs.leases.store.leases(RUNNING) == []  # not run again
+    assert jobs.leases.store.leases("repo:") == []  # nothing locked
