@@ -17,6 +17,7 @@ from typing import Any
 
 from app.lockfiles.job import Job, Skip, directory, how, joined
 from app.lockfiles.sources import beyond_index
+from app.package_index import DEFAULT_INDEX_URL as PYPI
 from rewriters.versions import Minor
 
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -48,6 +49,11 @@ UNREADABLE = (
 BEYOND_INDEX = (
     "{lock} was not regenerated: the project installs something from a git repository or a "
     "URL, beyond the package index molt may reach; regenerate it with {how}."
+)
+POETRY_PYPI = (
+    "{lock} was not regenerated: Poetry takes its index from the project only, which names "
+    "none, so it would resolve against PyPI rather than the package index molt uses; "
+    "regenerate it with {how}."
 )
 OTHER_INDEX = (
     "{lock} was not regenerated: it locks packages from {registries}, not from the package "
@@ -81,6 +87,8 @@ def job(path: str, files: Mapping[str, str], index_url: str, minimum: Minor) -> 
         if foreign:
             return Skip(path, OTHER_INDEX.format(lock=lock, registries=foreign, how=shown))
         inputs |= members(table, where, files)
+    if name == "poetry.lock" and _same(index_url) != _same(PYPI) and not _has_primary(table):
+        return Skip(path, POETRY_PYPI.format(lock=lock, how=shown))
     manifests = {p: text for p, text in inputs.items() if p.endswith("pyproject.toml")}
     for read, text in manifests.items():
         reason = _needs_build(read, tomllib.loads(text), name)
@@ -121,6 +129,13 @@ def members(table: dict[str, Any], where: str, files: Mapping[str, str]) -> dict
         if any(matches) and not any(excluded):
             found[path] = text
     return found
+
+
+def _has_primary(table: dict[str, Any]) -> bool:
+    """Whether the project names a source Poetry uses instead of PyPI (primary is the default
+    priority of a ``[[tool.poetry.source]]``)."""
+    sources = table.get("tool", {}).get("poetry", {}).get("source", [])
+    return any(s.get("priority", "primary") in ("primary", "default") for s in sources)
 
 
 def _other_registries(lock: str, index_url: str) -> str:

@@ -352,7 +352,7 @@ def test_a_minimum_above_molts_python_is_a_note_not_a_download(simple_index):
         ),
         pytest.param(
             {
-                "pyproject.toml": UV_PROJECT,
+                "pyproject.toml": POETRY_PROJECT.format(url="https://index.example/simple/"),
                 "poetry.lock": '[[package]]\n[package.source]\ntype = "git"\n',
             },
             "`poetry.lock` was not regenerated: the project installs something from a git "
@@ -376,6 +376,19 @@ def test_git_and_url_sources_are_left_to_a_maintainer(simple_index, files, note)
     (skip,) = jobs(files, {"pyproject.toml"}, simple_index.url, POLICY.minimum)
 
     assert skip.note == note
+
+
+def test_poetry_without_a_source_is_left_alone_when_molts_index_is_not_pypi(simple_index):
+    files = {"pyproject.toml": UV_PROJECT, "poetry.lock": ""}
+
+    (skip,) = jobs(files, {"pyproject.toml"}, simple_index.url, POLICY.minimum)
+    assert skip.note == (
+        "`poetry.lock` was not regenerated: Poetry takes its index from the project only, which "
+        "names none, so it would resolve against PyPI rather than the package index molt uses; "
+        "regenerate it with `poetry lock`."
+    )
+    (job,) = jobs(files, {"pyproject.toml"}, "https://pypi.org/simple/", POLICY.minimum)
+    assert isinstance(job, Job)
 
 
 def test_lock_of_an_unchanged_project_is_left_alone(simple_index):
