@@ -796,3 +796,20 @@ def test_a_tool_that_writes_no_lock_file_is_a_failure(tmp_path, simple_index):
 
 def test_a_lock_file_that_does_not_parse_locks_nothing_to_summarise():
     assert locked.read("poetry.lock", "[[package]\n") == frozenset()
+
+
+def test_app_opens_the_pull_request_with_the_old_lock_file_when_the_index_is_down(
+    tmp_path, simple_index, fake_github
+):
+    root = locked_project(tmp_path, simple_index, UV_PROJECT, "uv.lock")
+    files = read(root, "pyproject.toml", "uv.lock")
+    fake_github.add_repo(REPO, files)
+    simple_index.down = True
+    try:
+        assert run_app(fake_github, simple_index, tmp_path) is Outcome.OPENED
+    finally:
+        simple_index.down = False
+
+    assert fake_github.branch_files(REPO, "molt/python-3.11")["uv.lock"] == files["uv.lock"]
+    (pull,) = fake_github.pulls(REPO)
+    assert "- `uv.lock` was not regenerated (`uv` failed: " in (pull.body or "")
