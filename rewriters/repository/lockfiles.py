@@ -1,9 +1,10 @@
-"""Lock files molt never edits, and the command that regenerates each one.
+"""Lock files the rewriters never edit, and the command that regenerates each one.
 
 A lock file records what a resolver chose for the old supported range; editing it by hand
 would lie about that resolution, so molt leaves one note per lock file naming the command
 (``uv lock``, ``poetry lock``, ``pipenv lock``, ``pdm lock``, or the ``pip-compile`` /
-``uv pip compile`` command a compiled requirements file names in its header).
+``uv pip compile`` command a compiled requirements file names in its header). Where the tools
+may run (the App, ``molt apply --lock``), ``app.lockfiles`` runs them and replaces the note.
 """
 
 from __future__ import annotations
