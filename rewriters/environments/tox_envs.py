@@ -167,12 +167,19 @@ class Verdict:
         moved = moved_name(name, self.policy.minimum, self.policy)
         return moved if moved in self.arrivals else None
 
-    def condition_after(self, condition: str) -> str | None:
+    def condition_after(self, condition: str, shared: bool = False) -> str | None:
         """A factor condition afterwards: one naming a dropped Python follows its env or goes;
-        one that held for known envs, all of which went, goes with them (``django111``)."""
-        if runs_dropped(condition, self.policy):
-            return self.after(condition)
+        one that held for known envs, all of which went, goes with them (``django111``).
+
+        ``shared``: the condition is one of several on its line (``3.8,3.9,3.10: -r test.txt``,
+        a line for every test env rather than for one Python), so naming a Python whose env
+        moved up it follows that env (``3.10`` of ``{3.8,3.9,3.10}-unit``, now ``3.11-unit``)."""
         held = set.intersection(*(self.by_factor.get(f, set()) for f in condition.split("-")))
+        if runs_dropped(condition, self.policy):
+            moved = moved_name(condition, self.policy.minimum, self.policy)
+            if shared and any(self.after(name) not in (None, name) for name in held):
+                return moved
+            return self.after(condition)
         if held and not any(
             (new := self.after(name)) is not None and matches(condition, new) for name in held
         ):
@@ -196,7 +203,7 @@ def decide(
     kept = {name for name in known if not runs_dropped(name, policy)}
     released = {release for name in kept for release in _releases(name)}
     changed: dict[str, str | None] = {}
-    for members in _alike(listed).values():
+    for members in alike(listed).values():
         shrunk = shrink([token for _, token in members], policy)
         for index in shrunk.removed:
             changed[members[index][0]] = None
@@ -212,7 +219,7 @@ def decide(
     return Verdict(policy, changed, known)
 
 
-def _alike(listed: Sequence[str]) -> dict[tuple[str, ...], list[tuple[str, Token]]]:
+def alike(listed: Sequence[str]) -> dict[tuple[str, ...], list[tuple[str, Token]]]:
     """The listed envs with a Python, by all their other factors (``py39-x`` with ``py312-x``)."""
     found: dict[tuple[str, ...], list[tuple[str, Token]]] = {}
     for name in dict.fromkeys(listed):

@@ -162,13 +162,18 @@ def _condition_end(value: Value) -> int:
 
 
 def _rewrite_condition(
-    where: str, entry: Entry, value: Value, after: After, policy: Policy, plan: Plan
+    where: str, entry: Entry, value: Value, verdict: tox_envs.Verdict, plan: Plan
 ) -> bool:
     """Drop the factors of gone envs from a line's condition; True when the line survives."""
     items = condition_items(value)
     if items is None:
         return True
-    new = _reference_items(items, after, policy, plan, where)
+    shared = len(items) > 1
+
+    def after(condition: str) -> str | None:
+        return verdict.condition_after(condition, shared)
+
+    new = _reference_items(items, after, verdict.policy, plan, where)
     if not new:
         return True
     if _all_gone(items, new):
@@ -301,7 +306,7 @@ def _rewrite_entry(section: Section, entry: Entry, verdict: tox_envs.Verdict, pl
     requirements = (value.text[_condition_end(value) + 1 :] for value in entry.values)
     dead = dead_projects(requirements, policy.minimum) if entry.name() == "deps" else set()
     for value in entry.values:
-        alive = _rewrite_condition(where, entry, value, verdict.condition_after, policy, plan)
+        alive = _rewrite_condition(where, entry, value, verdict, plan)
         if alive and entry.name() in BASEPYTHON_KEYS:
             _retarget_basepython(where, entry, value, policy, plan)
         elif alive and entry.name() == "deps":
@@ -370,6 +375,12 @@ def _line_above(text: str, start: int) -> str:
     return text[text.rfind("\n", 0, start - 1) + 1 : start]
 
 
+def _substituted(text: str, section: Section, entry: Entry) -> bool:
+    """True when env sections take this entry by substitution (``{[min]basepython}``): a
+    section of shared settings, whose ``basepython`` is the envs' own."""
+    return f"{{[{section.name}]{entry.name()}}}" in text
+
+
 def _is_env_section(name: str) -> bool:
     return name == "testenv" or name.startswith("testenv:")
 
@@ -397,6 +408,10 @@ def rewrite_sections(text: str, sections: Sequence[Section], policy: Policy, pla
                 _rewrite_map(f"[gh] {entry.key}", entry, "=", verdict, plan)
             elif section.name in TOX_SECTIONS and entry.name() == "labels":
                 _rewrite_labels(f"[{section.name}] labels", entry, verdict, plan)
+            elif entry.name() in BASEPYTHON_KEYS and _substituted(text, section, entry):
+                for value in entry.values:
+                    where = f"[{section.name}] {entry.key}"
+                    _retarget_basepython(where, entry, value, verdict.policy, plan)
 
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:

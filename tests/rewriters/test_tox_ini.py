@@ -439,6 +439,47 @@ def test_envs_of_dropped_pythons(before, after):
     check(tox_ini, before, after, POLICY)
 
 
+def test_a_line_for_every_test_env_follows_the_env_that_moved_up():
+    before = (
+        "[tox]\nenvlist =\n    {3.8,3.9,3.10,pypy3.9}-unit\n"
+        "    {3.8,3.9,3.10}-linux-integration-py-{amqp,redis}\n    flake8\n\n"
+        "[testenv]\ndeps =\n    -r{toxinidir}/requirements/dev.txt\n"
+        "    apicheck,pypy3.9,3.8,3.9,3.10: -r{toxinidir}/requirements/test.txt\n"
+        "    apicheck,3.8-linux,3.9-linux,3.10-linux: -r{toxinidir}/requirements/kafka.txt\n"
+        "    3.8: backports.zoneinfo\n"
+        "basepython =\n    3.8: python3.8\n    3.10: python3.10\n"
+        "    flake8,mypy: python3.10\n"
+    )
+    after = (
+        "[tox]\nenvlist =\n    3.11-unit\n"
+        "    3.11-linux-integration-py-{amqp,redis}\n    flake8\n\n"
+        "[testenv]\ndeps =\n    -r{toxinidir}/requirements/dev.txt\n"
+        "    apicheck,3.11: -r{toxinidir}/requirements/test.txt\n"
+        "    apicheck,3.11-linux: -r{toxinidir}/requirements/kafka.txt\n"
+        "basepython =\n"
+        "    flake8,mypy: python3.11\n"
+    )
+    check(tox_ini, before, after, POLICY)
+
+
+def test_shared_settings_taken_by_substitution_move_their_basepython():
+    before = (
+        "[tox]\nenvlist =\n    min\n    py{310,311,312}\n\n"
+        "[min]\nbasepython = python3.10\ndeps =\n    Twisted==21.7.0\n"
+        "setenv =\n    _MIN=true\n\n"
+        "[testenv:min]\nbasepython = {[min]basepython}\ndeps =\n    {[min]deps}\n\n"
+        "[docs]\nbasepython = python3.9\n"
+    )
+    after = (
+        "[tox]\nenvlist =\n    min\n    py{311,312}\n\n"
+        "[min]\nbasepython = python3.11\ndeps =\n    Twisted==21.7.0\n"
+        "setenv =\n    _MIN=true\n\n"
+        "[testenv:min]\nbasepython = {[min]basepython}\ndeps =\n    {[min]deps}\n\n"
+        "[docs]\nbasepython = python3.9\n"
+    )
+    check(tox_ini, before, after, POLICY)
+
+
 def test_extras_on_the_oldest_python_move_with_their_pins():
     # twisted24 is tested on the oldest Python only, and no kept Python tests another twisted:
     # the env is the oldest supported job for that extra, not a cell of a compatibility matrix
