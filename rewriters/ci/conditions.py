@@ -139,7 +139,8 @@ def _about(work: Work, item: Node, node: ScalarNode, versions: set[Minor]) -> bo
 def _dead_step(work: Work, item: Node) -> _Condition | None:
     """The condition of a step about a dropped version that can no longer run."""
     node = yaml.get(item, "if")
-    condition = _parse(work, node) if isinstance(node, ScalarNode) else None
+    followed = id(node) in work.seen
+    condition = _parse(work, node) if isinstance(node, ScalarNode) and not followed else None
     if condition is None or not _is_dead(condition):
         return None
     return condition if _about(work, item, condition.node, condition.versions()) else None
@@ -168,6 +169,8 @@ def _names(versions: set[Minor]) -> str:
 
 def on_condition(work: Work, mapping: MappingNode, node: ScalarNode) -> None:
     """Simplify a kept ``if:`` that compares the matrix Python with a dropped version."""
+    if id(node) in work.seen:
+        return  # it followed a matrix value that moved (``follow_names``)
     condition = _parse(work, node)
     if condition is None or not (condition.dead() or condition.always()):
         _note(work, node, _loose_versions(work, node))
@@ -262,3 +265,4 @@ def follow_names(work: Work, job: MappingNode, names: dict[str, str]) -> None:
         for match in QUOTED_ITEM_RE.finditer(work.text, start, end):
             if match[2] in names:
                 work.edits.append(Edit(match.start(2), match.end(2), names[match[2]]))
+                work.seen.add(id(node))  # followed: not a test of a dropped version

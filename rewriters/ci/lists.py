@@ -13,8 +13,10 @@ from collections import Counter
 
 from rewriters.ci.values import ASSIGNMENT_RE
 from rewriters.ci.work import Role, Work, is_python_key, is_tox_key, known
+from rewriters.environments import tox_envs
 from rewriters.formats import yaml
 from rewriters.formats.yaml import Node, ScalarNode, SequenceNode
+from rewriters.policy import Policy
 from rewriters.result import Edit
 from rewriters.rules import Shrunk, shrink, stale
 from rewriters.versions import (
@@ -70,6 +72,29 @@ def settle_words(work: Work, value: str) -> str:
     return WORD_RE.sub(swap, value)
 
 
+def shrink_items(
+    values: list[str], tokens: list[Token | None], role: Role, policy: Policy, settle: bool
+) -> Shrunk:
+    """The list rule (``rewriters.rules.shrink``) for a list's items in its role. A list of tox
+    envs shrinks as a tox env list does (``tox_envs.decide``): each group of envs alike but for
+    their Python on its own, so ``py310-psutil`` moves up beside ``py311-pytestlatest``."""
+    shrunk = shrink(tokens, policy, settle)
+    envs = [value.strip() for value, token in zip(values, tokens, strict=True) if token]
+    if role != "tox" or len(tox_envs.alike(envs)) < 2:
+        return shrunk
+    changed = tox_envs.decide(envs, (), lambda _: False, policy).changed
+    removed: list[int] = []
+    moved: dict[int, Minor] = {}
+    for i, value in enumerate(values):
+        new = changed.get(value.strip(), value.strip())
+        found = tox_envs.python_factor(new) if new is not None else None
+        if new is None:
+            removed.append(i)
+        elif new != value.strip() and found is not None:
+            moved[i] = found[1].version
+    return Shrunk(removed, moved, [], [], shrunk.dropped)
+
+
 def report_settled(work: Work, key: str, renamed: list[str], gone: list[str]) -> None:
     """Say which pre-release spellings became releases, and which went as repeats."""
     for old in renamed + gone:
@@ -82,11 +107,9 @@ def report_settled(work: Work, key: str, renamed: list[str], gone: list[str]) ->
 
 def version_list(work: Work, key: str, seq: SequenceNode, role: Role) -> None:
     """Drop old versions from a YAML list (see ``rewriters.rules``)."""
-    tokens = [
-        item_version(item.value, role) if isinstance(item, ScalarNode) else None
-        for item in seq.value
-    ]
-    shrunk = shrink(tokens, work.policy, work.settle)
+    values = [item.value if isinstance(item, ScalarNode) else "" for item in seq.value]
+    tokens = [item_version(value, role) if value else None for value in values]
+    shrunk = shrink_items(values, tokens, role, work.policy, work.settle)
     quoting = work.system.quote_floats
     for i in [*shrunk.moved, *shrunk.settled]:
         item = seq.value[i]
@@ -155,8 +178,9 @@ def embedded_list(work: Work, key: str, node: ScalarNode, role: Role) -> None:
             (m.start(), m.end(), m[2])
             for m in QUOTED_ITEM_RE.finditer(work.text, match.start(1), match.end(1))
         ]
-        tokens = [item_version(item, role) for _, _, item in spans]
-        shrunk = shrink(tokens, work.policy, work.settle)
+        items = [item for _, _, item in spans]
+        tokens = [item_version(item, role) for item in items]
+        shrunk = shrink_items(items, tokens, role, work.policy, work.settle)
         for i in [*shrunk.moved, *shrunk.settled]:
             item_start, item_end, item = spans[i]
             new = settle_words(work, _moved_words(work, item, tokens[i], shrunk.moved.get(i)))
@@ -171,8 +195,9 @@ def spaced_list(work: Work, key: str, start: int, end: int, role: Role) -> None:
     words = re.finditer(r"[^\s,]+", work.text[start:end])
     spans = [(m.start(), m.end(), m[0]) for m in words]
     spans = [(start + s, start + e, word) for s, e, word in spans]
-    tokens = [item_version(word, role) for _, _, word in spans]
-    shrunk = shrink(tokens, work.policy, work.settle)
+    items = [word for _, _, word in spans]
+    tokens = [item_version(item, role) for item in items]
+    shrunk = shrink_items(items, tokens, role, work.policy, work.settle)
     for i in [*shrunk.moved, *shrunk.settled]:
         item_start, item_end, item = spans[i]
         new = settle_words(work, _moved_words(work, item, tokens[i], shrunk.moved.get(i)))

@@ -155,8 +155,8 @@ CONDITIONS = (
         ),
         pytest.param(
             MATRIX + "        toxenv: [py39, py310-django42, py311, lint]\n",
-            MATRIX + "        toxenv: [py311, lint]\n",
-            id="tox envs",
+            MATRIX + "        toxenv: [py311-django42, py311, lint]\n",
+            id="tox envs: each group alike but for Python shrinks on its own",
         ),
         pytest.param(
             MATRIX + "        python-version:\n          # 3.9 is the oldest\n"
@@ -644,6 +644,43 @@ def test_conditions_follow_only_old_versions():
     )
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            MATRIX + "        python-version: [3.9, '3.10']\n        include:\n"
+            "          - python-version: pypy3.9\n            experimental: true\n"
+            "    steps:\n"
+            "      - name: Run kafka integration tests\n"
+            "        if: ${{ matrix.python-version != 'pypy3.9'}}\n"
+            "        run: tox -e kafka\n"
+            "      - if: matrix.python-version == 'pypy3.9'\n        run: pip install cffi\n",
+            MATRIX + "        python-version: ['3.11']\n        include:\n"
+            "          - python-version: pypy3.11\n            experimental: true\n"
+            "    steps:\n"
+            "      - name: Run kafka integration tests\n"
+            "        if: ${{ matrix.python-version != 'pypy3.11'}}\n"
+            "        run: tox -e kafka\n"
+            "      - if: matrix.python-version == 'pypy3.11'\n        run: pip install cffi\n",
+            id="a condition on an entry's value follows the entry it moved with",
+        ),
+        pytest.param(
+            MATRIX + "        python-version: ['3.11']\n        include:\n"
+            "          - {python-version: '3.9', os: macos-13}\n"
+            "    steps:\n"
+            "      - if: matrix.python-version != '3.9'\n        run: tox -e docs\n",
+            MATRIX + "        python-version: ['3.11']\n        include:\n"
+            "          - {python-version: '3.11', os: macos-13}\n"
+            "    steps:\n"
+            "      - run: tox -e docs\n",
+            id="not when other jobs run the value it moved to",
+        ),
+    ],
+)
+def test_conditions_follow_a_value_moved_with_its_entry(before, after):
+    check(github_actions, before, after, POLICY)
+
+
 CONTAINERS = (
     "jobs:\n  a:\n    container:\n      image: python:3.10-bookworm\n"
     "    services:\n      db:\n        image: postgres:13\n"
@@ -773,6 +810,43 @@ def test_key_names(key, python, tox):
             "          - {name: m-py311, python: '3.11', tox_env: py311-xdist, cov: true}\n"
             "          - {name: u-py311, python: '3.11', tox_env: py311, cov: true}\n",
             id="a moved entry running its own tox env takes its factors into its name",
+        ),
+        pytest.param(
+            MATRIX + "        include:\n"
+            '        - python-version: "3.10"\n          env:\n            TOXENV: py\n'
+            '        - python-version: "3.11"\n          env:\n            TOXENV: py\n'
+            '        - python-version: "3.10.19"\n          env:\n            TOXENV: min\n'
+            "          coverage: true\n",
+            MATRIX + "        include:\n"
+            '        - python-version: "3.11"\n          env:\n            TOXENV: py\n'
+            '        - python-version: "3.11.16"\n          env:\n            TOXENV: min\n'
+            "          coverage: true\n",
+            id="entries compare their nested mappings: one repeating another goes",
+        ),
+        pytest.param(
+            MATRIX + "        tox_env:\n"
+            '          - "py38-pytestmin"\n'
+            '          - "py38-pytestlatest"\n'
+            '          - "py39-pytestlatest"\n'
+            '          - "py311-pytestlatest"\n'
+            '          - "py310-psutil"\n'
+            "        os: [ubuntu-latest, windows-latest]\n"
+            "        include:\n"
+            '          - tox_env: "py38-pytestmin"\n            python: "3.8"\n'
+            '          - tox_env: "py38-pytestlatest"\n            python: "3.8"\n'
+            '          - tox_env: "py39-pytestlatest"\n            python: "3.9"\n'
+            '          - tox_env: "py311-pytestlatest"\n            python: "3.11"\n'
+            '          - tox_env: "py310-psutil"\n            python: "3.10"\n',
+            MATRIX + "        tox_env:\n"
+            '          - "py311-pytestmin"\n'
+            '          - "py311-pytestlatest"\n'
+            '          - "py311-psutil"\n'
+            "        os: [ubuntu-latest, windows-latest]\n"
+            "        include:\n"
+            '          - tox_env: "py311-pytestmin"\n            python: "3.11"\n'
+            '          - tox_env: "py311-pytestlatest"\n            python: "3.11"\n'
+            '          - tox_env: "py311-psutil"\n            python: "3.11"\n',
+            id="tox envs move up by their other factors, and each include entry once",
         ),
     ],
 )

@@ -161,3 +161,21 @@ def test_aliases_of_aliases_cost_the_file_not_its_expansion(path):
     ]
     result = rewrite_repository({path: "\n".join(lines) + "\n"}, POLICY)
     assert result.skipped == ()
+
+
+def test_aliases_of_aliases_in_a_matrix_entry_cost_the_file_not_its_expansion():
+    lines = ['x0: &a0 ["a", "b", "c", "d", "e", "f", "g", "h", "i"]']
+    lines += [f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    lines += [
+        "jobs:",
+        "  t:",
+        "    strategy:",
+        "      matrix:",
+        "        include:",
+        "          - {python-version: '3.9', env: {tags: *a9}}",
+        "          - {python-version: '3.11', env: {tags: *a9}}",
+    ]
+    result = rewrite_repository({".github/workflows/ci.yml": "\n".join(lines) + "\n"}, POLICY)
+    assert result.skipped == ()
+    after = result.files[0].after or ""
+    assert "python-version: '3.11', env: {tags: *a9}}\n          - {python-version: '3.11'" in after

@@ -14,13 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rewriters.ci.axes import spaced_versions
-from rewriters.ci.lists import list_version, retarget_words, spaced_list, version_list
+from rewriters.ci.lists import (
+    list_version,
+    retarget_words,
+    shrink_items,
+    spaced_list,
+    version_list,
+)
 from rewriters.ci.matrix.entries import Renames, entries, leaves
 from rewriters.ci.matrix.views import follow
-from rewriters.ci.work import Work, is_tox_key, known
+from rewriters.ci.work import Role, Work, is_tox_key, known
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
-from rewriters.rules import shrink
 from rewriters.versions import Minor
 
 # rewrites a Python-keyed value: (work, key, value, owner, parents)
@@ -60,13 +65,27 @@ def _rewrite(work: Work, matrix: MappingNode, python_value: PythonValue) -> dict
         base[key] = _kept_values(work, key, value)
     renames: Renames = {}
     paired: set[Minor] = set()  # old versions whose include entries moved
+    moves: dict[str, str] = {}
     for key in ("include", "exclude"):
         seq = yaml.get(matrix, key)
         if isinstance(seq, SequenceNode):
             work.seen.add(id(seq))
-            renames.update(entries(work, matrix, key, seq, base, paired=paired))
+            renames.update(entries(work, matrix, key, seq, base, paired=paired, moves=moves))
             _spaced_values(work, seq)
-    return _relink(work, matrix, renames)
+    return _relink(work, matrix, renames) | _sole_moves(work, matrix, base, moves)
+
+
+def _sole_moves(
+    work: Work, matrix: MappingNode, base: dict[str, set[str]], moves: dict[str, str]
+) -> dict[str, str]:
+    """The Python values moved with their include entries that nothing else in the matrix
+    names: a condition quoting the old value (``matrix.python-version != 'pypy3.9'``) meant that
+    entry's job, and now means it under the new value."""
+    include = yaml.get(matrix, "include")
+    found = leaves(work, include) if isinstance(include, SequenceNode) else []
+    named = {leaf.value for leaf in found if isinstance(leaf, ScalarNode)}
+    taken = named | set().union(*(base[key] for key in base if work.is_python_key(key)))
+    return {old: new for old, new in moves.items() if old != new and new not in taken}
 
 
 def _spaced_values(work: Work, seq: SequenceNode) -> None:
@@ -123,8 +142,9 @@ def _kept_values(work: Work, key: str, node: Node) -> set[str]:
     values = [item.value for item in node.value if isinstance(item, ScalarNode)]
     if not (work.is_python_key(key) or is_tox_key(key)):
         return set(values)
-    tokens = [list_version(v, not work.is_python_key(key)) for v in values]
-    shrunk = shrink(tokens, work.policy)
+    role: Role = "python" if work.is_python_key(key) else "tox"
+    tokens = [list_version(v, role == "tox") for v in values]
+    shrunk = shrink_items(values, tokens, role, work.policy, settle=False)
     removed, moved, old = shrunk.removed, shrunk.moved, shrunk.dropped
     return {
         retarget_words(work, v, {known(tokens[i]).version}, moved[i])

@@ -73,6 +73,7 @@ def entries(
     base: dict[str, set[str]] | None,
     python_items: bool = False,
     paired: set[Minor] | None = None,
+    moves: dict[str, str] | None = None,
 ) -> Renames:
     """Exclude entries for old versions go; include entries, and the items of another list
     (``base`` None), move to the minimum or go; so do pre-release spellings when settling.
@@ -81,6 +82,8 @@ def entries(
     such a version moves with them when the base matrix still runs what it excludes
     (``exclude: {os: macos-latest, python: "3.9"}`` beside ``include: {os: macos-13, python:
     "3.9"}`` runs the oldest Python on another runner: both now name the minimum).
+
+    ``moves`` collects the Python values of the entries that moved (``pypy3.9`` → ``pypy3.11``).
 
     With ``python_items`` the list's key names Python, so each item is a Python version spelled
     as a mapping (``python: [{version: "3.9", toxenv: "py39,smoke"}]``)."""
@@ -110,6 +113,7 @@ def entries(
         covered = base is not None and not exclude and runs_in_base(view | named, base)
         follows = exclude and bool(old) and old <= (paired or set()) and still_excludes(view, base)
         twin = kept_at.get(view, -1)
+        swapped = False  # this entry takes a later twin's place (and so must stay)
         if twin > i and twin not in twins and not exclude and not covered:
             # the first of two equal entries stays, when it carries the same name keys
             same = as_written(work, entry, old) == as_written(work, nodes[twin], set())
@@ -120,6 +124,7 @@ def entries(
             ):
                 twins[twin] = dict(named)
                 removed.append(twin)
+                swapped = True
                 names = (names - names_of[twin]) | named
         clash = names & named
         if clash and not (exclude or view in views or covered or twin in twins):
@@ -128,7 +133,7 @@ def entries(
             twins.update({i: renamed} if renamed else {})
         always = exclude and bool(old) and not follows
         repeats = view in views or bool(clash) or covered
-        if not entry_goes(always=always, repeats=repeats, named=twin in twins):
+        if not entry_goes(always=always, repeats=repeats, named=swapped):
             views.add(view)
             names |= named
             holders.update(dict.fromkeys(named, (entry, old)))
@@ -141,6 +146,13 @@ def entries(
             removed.append(i)
     if paired is not None and key != "exclude":
         paired.update(*(olds[i] for i in moved))
+    if moves is not None:
+        moves.update(
+            (leaf.value, follow(work, leaf.value, olds[i]))
+            for i in moved
+            for leaf in _entry_leaves(work, nodes[i])
+            if isinstance(leaf, ScalarNode)
+        )
     _report_entries(work, matrix, key, seq, sorted(removed), moved, olds)
     if twins:
         work.changes.append(f"matrix {key}: removed entries that moved ones now repeat")

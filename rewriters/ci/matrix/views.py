@@ -38,8 +38,25 @@ def entry_view(
         elif work.is_python_key(key):
             view.add((key, entry_view(work, value, old, names=False, python=True)))
         else:
-            view.add((key, id(value)))
+            view.add((key, _nested(work, key, value, old, [NESTED_BUDGET])))
     return frozenset(view)
+
+
+# how many values a nested value's view may hold: real ones hold a few, an alias bomb billions
+NESTED_BUDGET = 1_000
+
+
+def _nested(work: Work, key: str, node: Node, old: set[Minor], budget: list[int]) -> object:
+    """A nested value (``env: {TOXENV: py}``) as comparable data, old versions moved; one too
+    large to compare (aliases of aliases) equals nothing."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return object()
+    if isinstance(node, ScalarNode):
+        return _moved_value(work, key, node.value, old, python=False)
+    if isinstance(node, MappingNode):
+        return frozenset((k, _nested(work, k, v, old, budget)) for k, v in yaml.items(node))
+    return tuple(_nested(work, key, item, old, budget) for item in node.value)
 
 
 def _moved_value(work: Work, key: str, value: str, old: set[Minor], python: bool) -> str:
