@@ -84,8 +84,7 @@ class Gate:
         write = method.upper() in WRITES
         pacer = self._pacer
         while True:
-            admit = partial(self._admit, write=write, now=pacer.clock())
-            wait = pacer.store.update(self._key, admit)
+            wait = pacer.store.update(self._key, partial(self._admit, write=write))
             if wait <= 0:
                 return
             if wait > pacer.longest_sleep:
@@ -99,8 +98,7 @@ class Gate:
 
     def after(self, method: str, status: int, headers: Mapping[str, str], message: str) -> None:
         """Record the limits an answer reports, and pause the installation on a rate limit."""
-        now = self._pacer.clock()
-        observe = partial(self._observe, status=status, headers=headers, message=message, now=now)
+        observe = partial(self._observe, status=status, headers=headers, message=message)
         until = self._pacer.store.update(self._key, observe)
         if until is not None:
             log.warning(
@@ -112,11 +110,11 @@ class Gate:
                 extra={"installation_id": self.installation_id},
             )
 
-    def _admit(
-        self, record: budget.Record | None, write: bool, now: float
-    ) -> tuple[budget.Record, float]:
+    # The clock is read inside the store's transaction: a time read before waiting for it
+    # would be older than what another process has written meanwhile.
+    def _admit(self, record: budget.Record | None, write: bool) -> tuple[budget.Record, float]:
         state = Budget.load(record)
-        wait = budget.admit(state, self._pacer.windows, write, now)
+        wait = budget.admit(state, self._pacer.windows, write, self._pacer.clock())
         return state.dump(), wait
 
     def _observe(
@@ -125,8 +123,7 @@ class Gate:
         status: int,
         headers: Mapping[str, str],
         message: str,
-        now: float,
     ) -> tuple[budget.Record, float | None]:
         state = Budget.load(record)
-        until = budget.observe(state, status, headers, message, now)
+        until = budget.observe(state, status, headers, message, self._pacer.clock())
         return state.dump(), until

@@ -36,8 +36,8 @@ class Window(NamedTuple):
     @property
     def burst(self) -> float:
         # A bucket holding b tokens and refilled at r lets b + r·T through in any T seconds:
-        # a tenth of the window keeps every window of that length within 1.1 times ``requests``.
-        return max(1.0, self.requests / 10)
+        # a twentieth keeps every window of that length within 1.05 times ``requests``.
+        return max(1.0, self.requests / 20)
 
 
 def parse_windows(text: str) -> tuple[Window, ...]:
@@ -140,4 +140,4 @@ def _refill(budget: Budget, windows: tuple[Window, ...], now: float) -> None:
         min(window.burst, tokens + elapsed * window.rate)
         for window, tokens in zip(windows, budget.tokens, strict=True)
     ]
-    budget.filled_at = now
+    budget.filled_at = max(budget.filled_at, now)  # never back: that would refill twice
