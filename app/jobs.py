@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab, signals
+from huey.api import Task
 from huey.exceptions import RetryTask
 from huey.storage import SqliteStorage
 
@@ -188,7 +189,11 @@ class Jobs:
 
     def enqueue(self, event: WebhookEvent) -> None:
         """Queue a verified webhook delivery."""
-        self._handle_task(
+        self.huey.enqueue(self.event_task(event))
+
+    def event_task(self, event: WebhookEvent) -> Task:
+        """The task that handles a verified webhook delivery, not queued yet."""
+        return self._handle_task.s(
             event.name,
             event.action,
             event.installation_id,

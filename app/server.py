@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from app import dashboard, webhooks
 from app.deliveries import DeliveryStore
+from app.outbox import EnqueueAll, Outbox, one_by_one
 from app.settings import Settings
 from app.webhooks import Enqueue, WebhookEvent
 
@@ -28,17 +30,33 @@ def create_app(
     queue_health: HealthCheck = lambda: "ok",
     deliveries: DeliveryStore | None = None,
     workers_health: HealthCheck | None = None,
+    enqueue_all: EnqueueAll | None = None,
+    wait_for_queue: bool = True,
     states: dashboard.StateStore | None = None,
 ) -> FastAPI:
     """The App's web server: webhooks go to `enqueue`, `/healthz` reports the store and queue.
 
     `deliveries` defaults to the store in `settings.data_dir`. With the App's OAuth client set,
     the dashboard (`GET /`) is served from `states` (default: the store beside the queue).
+    Deliveries pass through ``app.outbox``: `enqueue_all` puts many on the queue in one write
+    (default: `enqueue` for each), and with `wait_for_queue` off a delivery is answered once
+    it is spooled, not once it is queued.
     """
-    store = deliveries or DeliveryStore.in_data_dir(settings.data_dir)
-    app = FastAPI(title="molt", docs_url=None, redoc_url=None, openapi_url=None)
-    app.include_router(webhooks.create_router(settings.webhook_secret, enqueue, store))
-    checks = {"deliveries": store.health, "queue": queue_health}
+    store = deliveries or DeliveryStore.in_data_dir(settings.data_dir, automatic_checkpoints=False)
+    outbox = Outbox(store, enqueue_all or one_by_one(enqueue), wait_for_queue=wait_for_queue)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        outbox.start()  # also flushes what an earlier run left spooled
+        try:
+            yield
+        finally:
+            await outbox.stop()
+
+    app = FastAPI(title="molt", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    bodies = settings.data_dir / "bodies"
+    app.include_router(webhooks.create_router(settings.webhook_secret, outbox.submit, bodies))
+    checks = {"deliveries": store.health, "queue": lambda: outbox.health(_run(queue_health))}
     if workers_health is not None:  # where workers run beside the server
         checks["workers"] = workers_health
 
@@ -52,11 +70,17 @@ def create_app(
 
 
 def health_response(checks: Mapping[str, HealthCheck]) -> JSONResponse:
-    """200 with every check's result when all say "ok", else 503 with the same report."""
+    """Every check's result: 200 "ok" when all say "ok"; 200 "degraded" when the others are
+    "degraded: …" (deliveries are still accepted, say spooled while the queue is down);
+    else 503 "unhealthy"."""
     results = {name: _run(check) for name, check in checks.items()}
-    healthy = all(result == "ok" for result in results.values())
-    body = {"status": "ok" if healthy else "unhealthy", "checks": results}
-    return JSONResponse(body, status_code=200 if healthy else 503)
+    states = {
+        "ok" if r == "ok" else "degraded" if r.startswith("degraded") else "unhealthy"
+        for r in results.values()
+    }
+    status = "unhealthy" if "unhealthy" in states else "degraded" if "degraded" in states else "ok"
+    body = {"status": status, "checks": results}
+    return JSONResponse(body, status_code=503 if status == "unhealthy" else 200)
 
 
 def _run(check: HealthCheck) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import uvicorn
 from huey.consumer import Consumer
 
-from app import watchdog
+from app import batches, watchdog
 from app.jobs import Jobs, app_clients, make_huey
 from app.server import create_app
 from app.settings import Settings
@@ -91,6 +91,10 @@ def serve(settings: Settings, host: str, port: int) -> None:
         jobs.enqueue,
         queue_health=lambda: _queue_health(jobs),
         workers_health=jobs.running.health,
+        enqueue_all=lambda events: batches.enqueue_all(
+            jobs.huey, list(map(jobs.event_task, events))
+        ),
+        wait_for_queue=False,  # answered once spooled: see app.outbox
     )
     worker.start()
     try:
@@ -106,5 +110,8 @@ def work(settings: Settings) -> None:
 
 
 def _queue_health(jobs: Jobs) -> str:
-    jobs.huey.pending_count()  # raises when the queue's storage cannot be reached
+    try:
+        jobs.huey.pending_count()  # raises when the queue's storage cannot be reached
+    except Exception as error:  # the outbox logs the outage once; each check is no news
+        return f"unreachable: {type(error).__name__}"
     return "ok"

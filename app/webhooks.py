@@ -1,9 +1,11 @@
-"""POST /webhook: signature check, size cap, event filter, delivery de-duplication, enqueue.
+"""POST /webhook: signature check while the body streams, event filter, hand-over to the outbox.
 
-The order matters: the signature header is checked, the body is read up to GitHub's 25 MB cap,
-its HMAC is compared in constant time, and only then is it parsed. Accepted events (those
-``events.HANDLERS`` has a handler for) are enqueued and answered 202 at once; the work happens
-in a job. ``ping`` is answered ``pong``; anything else is answered 202 and dropped.
+The order matters: the signature header's shape is checked, the body streams through its HMAC
+into a bounded spool (``app.bodies``), the HMAC is compared in constant time, and only then is
+the body parsed. Accepted events (those ``events.HANDLERS`` has a handler for) are handed to
+``submit`` (the outbox: it records the delivery id, enqueues, or spools while the queue is
+down) and answered 202 at once; the work happens in a job. ``ping`` is answered ``pong``;
+anything else is answered 202 and dropped. A client that goes away mid-body costs one log line.
 """
 
 from __future__ import annotations
@@ -13,21 +15,22 @@ import hmac
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import SecretStr
-from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
-from app import events
-from app.deliveries import DeliveryStore
+from app import bodies, events
+from app.bodies import Limits
 
 logger = logging.getLogger(__name__)
 
 PATHS: Final = ("/webhook", "/api/github/webhooks")
-MAX_BODY_BYTES: Final = 25 * 1024 * 1024  # GitHub does not deliver larger payloads
+MAX_BODY_BYTES: Final = bodies.MAX_BYTES
 SIGNATURE_HEADER: Final = "X-Hub-Signature-256"
 _SIGNATURE = re.compile(r"sha256=[0-9a-f]{64}")
 
@@ -43,20 +46,37 @@ class WebhookEvent(NamedTuple):
 
 
 Enqueue = Callable[[WebhookEvent], None]
+# Records, enqueues or spools an event with its raw body: "queued", "duplicate" or "spooled".
+Submit = Callable[[WebhookEvent, bytes], Awaitable[str]]
 
 
-def create_router(secret: SecretStr, enqueue: Enqueue, deliveries: DeliveryStore) -> APIRouter:
-    """The webhook routes, verifying with `secret` and handing accepted events to `enqueue`."""
+def create_router(
+    secret: SecretStr, submit: Submit, spool_dir: Path, limits: Limits = bodies.LIMITS
+) -> APIRouter:
+    """The webhook routes, verifying with `secret` and handing accepted events to `submit`.
+
+    Bodies past `limits.memory_bytes` are spooled to unlinked files in `spool_dir`.
+    """
     key = secret.get_secret_value().encode()
+    gate = bodies.Gate(limits.concurrent)
 
-    async def receive(request: Request) -> JSONResponse:
+    async def receive(request: Request) -> Response:
+        delivery_id = request.headers.get("X-GitHub-Delivery")
+        extra = {"delivery_id": delivery_id, "installation_id": None}
         try:
-            return await _receive(request, key, enqueue, deliveries)
+            signature = _signature(request)
+            gate.enter()
+            try:
+                body = await bodies.read_signed(request, key, signature, limits, spool_dir)
+            finally:
+                gate.leave()
+            return await _receive(request, body, submit)
         except HTTPException as exc:
-            delivery_id = request.headers.get("X-GitHub-Delivery")
-            extra = {"delivery_id": delivery_id, "installation_id": None}
             logger.warning("refused: %s %s", exc.status_code, exc.detail, extra=extra)
             raise
+        except ClientDisconnect:
+            logger.warning("client went away before its whole body was sent", extra=extra)
+            return Response(status_code=400)  # nobody is left to read it
 
     router = APIRouter()
     for path in PATHS:
@@ -77,32 +97,6 @@ def is_well_formed(signature: str | None) -> bool:
 def verify_signature(key: bytes, body: bytes, signature: str | None) -> bool:
     """Constant-time check that `signature` is the HMAC-SHA256 of `body` under `key`."""
     return is_well_formed(signature) and hmac.compare_digest(sign(key, body), str(signature))
-
-
-async def read_signed_body(request: Request, key: bytes) -> bytes:
-    """The raw body, once its size and signature are checked (413 / 401)."""
-    signature = request.headers.get(SIGNATURE_HEADER)
-    if not is_well_formed(signature):
-        raise HTTPException(401, f"missing or malformed {SIGNATURE_HEADER}")
-    body = await read_body(request)
-    if not verify_signature(key, body, signature):
-        raise HTTPException(401, f"{SIGNATURE_HEADER} does not match the body")
-    return body
-
-
-async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    """The body, refusing (413) a declared or actual size over `limit` without reading it all."""
-    declared = request.headers.get("content-length")
-    if declared is not None and not declared.isdigit():
-        raise HTTPException(400, "malformed Content-Length")
-    if declared is not None and int(declared) > limit:
-        raise HTTPException(413, f"body over {limit} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise HTTPException(413, f"body over {limit} bytes")
-    return bytes(body)
 
 
 def parse_payload(body: bytes) -> dict[str, Any]:
@@ -131,47 +125,28 @@ def to_event(name: str, delivery_id: str, payload: dict[str, Any]) -> WebhookEve
     return WebhookEvent(name, action, delivery_id, installation_id, payload)
 
 
-def deliver(event: WebhookEvent, enqueue: Enqueue, deliveries: DeliveryStore) -> str:
-    """Enqueue `event` unless its delivery id was seen: "queued" or "duplicate".
-
-    The id is claimed first (so concurrent redeliveries enqueue once) and released again if
-    `enqueue` raises, so a failed delivery can be redelivered.
-    """
-    if not deliveries.claim(event.delivery_id):
-        return "duplicate"
-    try:
-        enqueue(event)
-    except BaseException:
-        deliveries.release(event.delivery_id)
-        raise
-    return "queued"
-
-
-async def _receive(
-    request: Request, key: bytes, enqueue: Enqueue, deliveries: DeliveryStore
-) -> JSONResponse:
-    body = await read_signed_body(request, key)
+async def _receive(request: Request, body: bytes, submit: Submit) -> JSONResponse:
     name, delivery_id = _required_headers(request)
     payload = parse_payload(body)
     event = to_event(name, delivery_id, payload)
+    extra = {"delivery_id": delivery_id, "installation_id": _installation_id(payload)}
     if isinstance(event, str):
-        extra = {"delivery_id": delivery_id, "installation_id": _installation_id(payload)}
         logger.info("%s: %s.%s", event, name, payload.get("action"), extra=extra)
         return JSONResponse({"status": event}, status_code=202)
-    return await _deliver(event, enqueue, deliveries)
-
-
-async def _deliver(
-    event: WebhookEvent, enqueue: Enqueue, deliveries: DeliveryStore
-) -> JSONResponse:
-    extra = {"delivery_id": event.delivery_id, "installation_id": event.installation_id}
     try:
-        outcome = await run_in_threadpool(deliver, event, enqueue, deliveries)
+        outcome = await submit(event, body)
     except Exception:
-        logger.exception("could not queue %s.%s", event.name, event.action, extra=extra)
-        return JSONResponse({"detail": "could not queue the event; redeliver it"}, 503)
+        logger.exception("could not record %s.%s", event.name, event.action, extra=extra)
+        return JSONResponse({"detail": "could not record the delivery; redeliver it"}, 503)
     logger.info("%s: %s.%s", outcome, event.name, event.action, extra=extra)
     return JSONResponse({"status": outcome}, status_code=202)
+
+
+def _signature(request: Request) -> str:
+    signature = request.headers.get(SIGNATURE_HEADER)
+    if signature is None or not is_well_formed(signature):
+        raise HTTPException(401, f"missing or malformed {SIGNATURE_HEADER}", headers=bodies.CLOSE)
+    return signature
 
 
 def _required_headers(request: Request) -> tuple[str, str]:

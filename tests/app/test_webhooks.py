@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -61,6 +62,16 @@ class Queue:
         if self.failures:
             raise self.failures.pop(0)
         self.events.append(event)
+
+
+def wait_for(condition, seconds: float = 10.0) -> bool:
+    """Poll `condition` until it holds (True) or `seconds` pass (False)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 class Clock:
@@ -430,16 +441,22 @@ def test_concurrent_redeliveries_are_enqueued_once(client, queue):
     assert len(queue.events) == 1
 
 
-def test_enqueue_failure_is_503_and_the_delivery_is_not_remembered(client, queue, caplog):
+def test_enqueue_failure_is_202_spooled_and_queued_once_the_queue_answers(client, queue, caplog):
     queue.failures.append(ConnectionError("redis is down"))
 
     failed = deliver_example(client, "installation/created.json", delivery_id="d-1")
-    retried = deliver_example(client, "installation/created.json", delivery_id="d-1")
 
-    assert failed.status_code == 503
-    assert retried.json() == {"status": "queued"}
-    assert len(queue.events) == 1
-    assert "could not queue installation.created" in caplog.text
+    assert (failed.status_code, failed.json()) == (202, {"status": "spooled"})
+    assert wait_for(lambda: len(queue.events) == 1)
+    retried = deliver_example(client, "installation/created.json", delivery_id="d-1")
+    assert retried.json() == {"status": "duplicate"}
+    assert [e.delivery_id for e in queue.events] == ["d-1"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "app.outbox"]
+    assert warnings[0] == (
+        "could not queue deliveries (ConnectionError: redis is down); "
+        "they are spooled until the queue answers"
+    )
+    assert not any(r.exc_info for r in caplog.records)
 
 
 def test_store_failure_is_503(settings, queue, caplog):
@@ -461,7 +478,6 @@ def test_logs_name_the_delivery_and_never_the_secret_or_signature(client, queue,
     caplog.set_level(logging.DEBUG)
     body = load("installation/created.json")
     delivery = headers("installation", body, delivery_id="d-log")
-    queue.failures.append(RuntimeError("queue full"))
 
     client.post("/webhook", content=body, headers=delivery)
     client.post("/webhook", content=body, headers=delivery)
@@ -488,19 +504,23 @@ def test_healthz_is_200_when_store_and_queue_are_ok(client):
     assert response.json() == {"status": "ok", "checks": {"deliveries": "ok", "queue": "ok"}}
 
 
-def test_healthz_is_503_when_the_queue_reports_a_problem(settings, queue):
+def test_healthz_is_degraded_when_the_queue_reports_a_problem(settings, queue):
+    # deliveries are still accepted (spooled): the server stays in service
     client = TestClient(create_app(settings, queue, queue_health=lambda: "redis unreachable"))
 
     response = client.get("/healthz")
 
-    assert response.status_code == 503
+    assert response.status_code == 200
     assert response.json() == {
-        "status": "unhealthy",
-        "checks": {"deliveries": "ok", "queue": "redis unreachable"},
+        "status": "degraded",
+        "checks": {
+            "deliveries": "ok",
+            "queue": "degraded: queue unreachable (redis unreachable); 0 deliveries spooled",
+        },
     }
 
 
-def test_healthz_is_503_when_the_queue_check_raises(settings, queue, caplog):
+def test_healthz_is_degraded_when_the_queue_check_raises(settings, queue, caplog):
     def broken() -> str:
         raise ConnectionError("connection refused")
 
@@ -508,8 +528,26 @@ def test_healthz_is_503_when_the_queue_check_raises(settings, queue, caplog):
 
     response = client.get("/healthz")
 
-    assert response.status_code == 503
-    assert response.json()["checks"]["queue"] == "error: ConnectionError"
+    assert response.status_code == 200
+    assert response.json()["checks"]["queue"] == (
+        "degraded: queue unreachable (error: ConnectionError); 0 deliveries spooled"
+    )
+
+
+def test_healthz_counts_what_is_spooled_while_the_queue_refuses(client, queue):
+    queue.failures.extend(ConnectionError("redis is down") for _ in range(1000))
+    for number in range(3):
+        deliver_example(client, "installation/created.json", delivery_id=f"d-{number}")
+
+    report = client.get("/healthz").json()
+
+    assert report["status"] == "degraded"
+    assert report["checks"]["queue"] == (
+        "degraded: queue unreachable (ConnectionError); 3 deliveries spooled"
+    )
+    queue.failures.clear()
+    assert wait_for(lambda: client.get("/healthz").json()["status"] == "ok")
+    assert sorted(e.delivery_id for e in queue.events) == ["d-0", "d-1", "d-2"]
 
 
 def test_healthz_is_503_when_the_store_is_broken(settings, queue):
