@@ -73,6 +73,9 @@ def site(fake_github, settings, store):
     fake_github.oauth.callback_url = f"{server.url}/login/callback"
     yield server
     server.close()
+    # chromium sometimes asks for a favicon past Playwright's routing; anything else is a fault
+    errors = fake_github.take_errors()
+    assert [e for e in errors if not e.startswith("GET /favicon.ico:")] == []
 
 
 def accessible(fake_github, login):
