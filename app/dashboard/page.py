@@ -31,6 +31,8 @@ from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
+STATE_MISMATCH = "The sign-in expired or did not start here. Try again."
+SIGN_IN_REFUSED = "GitHub did not confirm the sign-in. Try again."
 HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": (
@@ -164,7 +166,7 @@ class Dashboard:
     def callback(self, request: Request, code: str = "", state: str = "") -> Response:
         """GitHub sends the visitor back: check ``state``, trade the code for a token."""
         if not self.sessions.state_matches(request.cookies.get(STATE_COOKIE), state):
-            return self._failed(400, "The sign-in expired or did not start here. Try again.")
+            return self._failed(400, STATE_MISMATCH)
         try:
             token = oauth.exchange(
                 self.web,
@@ -177,7 +179,7 @@ class Dashboard:
                 login = api.login()
         except OAuthError as error:
             log.warning("sign-in failed: %s", error)
-            return self._failed(400, "GitHub did not confirm the sign-in. Try again.")
+            return self._failed(400, SIGN_IN_REFUSED)
         log.info("%s signed in", login)
         response = _redirect("/")
         _set_cookie(request, response, COOKIE, self.sessions.start(login, token), MAX_AGE_SECONDS)

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from huey import SqliteHuey
 
 from app.dashboard import Recorder
-from app.dashboard.page import Dashboard
+from app.dashboard.page import SIGN_IN_REFUSED, Dashboard
 from app.dashboard.sessions import COOKIE
 from app.dashboard.states import State
 from app.jobs import Jobs, app_clients
@@ -131,4 +131,4 @@ def test_github_refusing_the_code_exchange_is_400(fake_github, settings, store):
         back = urlsplit(grant(fake_github, started.headers["location"], "alice"))
         answer = client.get(f"{back.path}?{back.query}", follow_redirects=False)
     assert answer.status_code == 400
-    assert "did not confirm" in answer.text
+    assert SIGN_IN_REFUSED in answer.text

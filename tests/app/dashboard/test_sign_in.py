@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
+from app.dashboard.page import STATE_MISMATCH
 from app.dashboard.sessions import COOKIE, MAX_AGE_SECONDS, STATE_COOKIE
 from app.dashboard.states import State
 from app.server import create_app
@@ -93,6 +94,7 @@ def test_oauth_state_mismatch_is_400(client, fake_github):
     back = urlsplit(grant(fake_github, forged, "alice"))
     answer = client.get(f"{back.path}?{back.query}", follow_redirects=False)
     assert answer.status_code == 400
+    assert STATE_MISMATCH in answer.text
     assert COOKIE not in answer.cookies
 
 
