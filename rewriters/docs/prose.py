@@ -89,6 +89,14 @@ HISTORY_HEADING_RE = re.compile(
 )
 ATX_RE = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+(.*)")
 ADORNMENT_RE = re.compile(r"([=\-~^*+#\"'`:._])\1{2,}[ \t]*")
+# "binaries from packages with Python 3.3+": the Pythons of what the project runs, installs or
+# builds (another program's, a user's), not its own
+OTHERS_RE = re.compile(
+    r"\b(?:packages?|apps?|applications?|binaries|programs?|projects?|scripts?|tools?"
+    r"|librar(?:y|ies)|environments?|virtualenvs?|venvs?|interpreters?)"
+    r"\s+(?:(?:that|which)\s+\w+\s+|written\s+|built\s+)?(?:with|for|targeting|on)\s+$",
+    re.IGNORECASE,
+)
 # "On Python 3.9+, ..." opens a condition
 CONDITION_START_RE = re.compile(r"\W*(?:on|for|with|under|in)\s+C?Python\b", re.IGNORECASE)
 SENTENCE_END_RE = re.compile(r"[.!?](?=\s|$)")
@@ -100,14 +108,25 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     # one change line per edit: several statement patterns may match the same version
     edits: dict[Edit, str] = {}
     notes: list[str] = []
-    for start, line in _prose_lines(text):
-        found = _statement_edits(text, start, line, _masked(line), policy, notes)
+    lines = list(_prose_lines(text))
+    for index, (start, line) in enumerate(lines):
+        joined = _with_next_line(text, start, line, lines[index + 1 : index + 2])
+        found = _statement_edits(text, start, joined, _masked(joined), policy, notes, len(line))
         for edit, change in (*found, *_badge_edits(start, line, policy)):
             edits.setdefault(edit, change)
     if not edits:
         return None  # prose notes only come with a rewrite
     record = Record(edits=list(edits), changes=list(edits.values()), notes=notes)
     return record.finish(text, lambda new: None)
+
+
+def _with_next_line(text: str, start: int, line: str, following: list[tuple[int, str]]) -> str:
+    """``line``, through the next prose line when that one goes on with its paragraph: a
+    statement may wrap ("Python 3.9 or\nlater", "requires\nPython 3.9")."""
+    end = text.find("\n", start) + 1
+    if not line.strip() or not following or following[0][0] != end or not following[0][1].strip():
+        return line
+    return text[start : end + len(following[0][1])]
 
 
 def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -153,13 +172,17 @@ def _masked(line: str) -> str:
 
 
 def _statement_edits(
-    text: str, start: int, line: str, masked: str, policy: Policy, notes: list[str]
+    text: str, start: int, line: str, masked: str, policy: Policy, notes: list[str], own: int
 ) -> Iterator[tuple[Edit, str]]:
-    """Edits for "Python 3.9+"-style statements on one line that are not history."""
+    """Edits for "Python 3.9+"-style statements starting in the first ``own`` characters of
+    ``line`` (a prose line, with the next line of its paragraph) that are not history."""
     found = [(regex, m) for regex in (*STATEMENT_RES, RANGE_RE) for m in regex.finditer(masked)]
     for regex, match in found:
         version = Minor.parse(match["v"])
-        if not policy.drops(version) or _is_history(text, start + match.start(), start):
+        if match.start() >= own or not policy.drops(version):
+            continue
+        at = start + match.start()
+        if _is_history(text, at, start) or OTHERS_RE.search(text, max(0, at - 200), at):
             continue
         if regex is RANGE_RE and Minor.parse(match["hi"]) <= policy.minimum:
             notes.append(f'"{match.group()}": every version in it is dropped; reword by hand')

@@ -58,6 +58,15 @@ BADGE = "https://img.shields.io/badge/python-{}-blue"
         pytest.param(
             "It supports Python 3.9+ since version 2.0.\n", id="support stated with history"
         ),
+        pytest.param(
+            "pipx can run binaries from packages with Python 3.3+.\n",
+            id="the Pythons of the packages a tool runs",
+        ),
+        pytest.param(
+            "The generated project targets apps for Python 3.9 or later.\n",
+            id="the Pythons of the apps it makes",
+        ),
+        pytest.param("Works on Python 3.9\n\nor later releases.\n", id="no wrap across paragraphs"),
     ),
 )
 def test_noop(before):
@@ -176,6 +185,18 @@ def test_noop(before):
             "Requires Python 3.9+ and Python 3.10 or later\n",
             "Requires Python 3.11+ and Python 3.11 or later\n",
             id="two statements",
+        ),
+        pytest.param(
+            "python 3.9+ is required to install it. It can run binaries from packages with\n"
+            "Python 3.3+. Don't have Python 3.9 or\nlater? See the guide.\n",
+            "python 3.11+ is required to install it. It can run binaries from packages with\n"
+            "Python 3.3+. Don't have Python 3.11 or\nlater? See the guide.\n",
+            id="a statement wrapped onto the next line; not the Pythons of what it runs",
+        ),
+        pytest.param(
+            "The command line tool requires\nPython 3.10 to run.\n",
+            "The command line tool requires\nPython 3.11 to run.\n",
+            id="a verb ending the line before the version",
         ),
     ),
 )
