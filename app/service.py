@@ -10,10 +10,9 @@ import logging
 import resource
 from typing import Any
 
-import uvicorn
 from huey.consumer import Consumer
 
-from app import batches, watchdog
+from app import batches, listener, watchdog
 from app.jobs import Jobs, app_clients, make_huey
 from app.server import create_app
 from app.settings import Settings
@@ -98,8 +97,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     )
     worker.start()
     try:
-        # molt logs each delivery itself; uvicorn's access log would double the work per request
-        uvicorn.run(web, host=host, port=port, log_level="info", access_log=False)
+        listener.run(web, host, port)
     finally:
         worker.stop(graceful=True)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,25 +35,45 @@ def without_molt_settings(**settings: str) -> dict[str, str]:
 
 
 class Served:
-    """A running ``molt serve``: its base URL and what it printed so far."""
+    """A running ``molt serve``: its base URL, process id and what it printed so far."""
 
-    def __init__(self, url: str, stdout: Path, stderr: Path) -> None:
-        self.url, self._stdout, self._stderr = url, stdout, stderr
+    def __init__(self, url: str, stdout: Path, stderr: Path, pid: int) -> None:
+        self.url, self._stdout, self._stderr, self.pid = url, stdout, stderr, pid
 
     @property
     def banner(self) -> str:
         return self._stdout.read_text()
 
+    @property
+    def log(self) -> str:
+        return self._stderr.read_text()
+
+    def memory(self, field: str = "VmRSS") -> int:
+        """A /proc/PID/status figure of the server, in bytes (VmHWM: the peak so far)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+        raise AssertionError(f"no {field} for {self.pid}")
+
 
 @contextmanager
-def molt_serve_in(cwd: Path, env: dict[str, str]):
-    """``python -m app serve`` in ``cwd`` on a free port, stopped with Ctrl-C at the end."""
+def molt_serve_in(cwd: Path, env: dict[str, str], open_files: int | None = None):
+    """``python -m app serve`` in ``cwd`` on a free port, stopped with Ctrl-C at the end;
+    started with a soft limit of ``open_files`` descriptors if given."""
     port = free_port()
     command = [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)]
     stdout, stderr = cwd / "serve.out", cwd / "serve.log"
+
+    def limit_files() -> None:
+        if open_files is not None:
+            hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, hard))
+
     with stdout.open("wb") as out, stderr.open("wb") as err:
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err)
-    served = Served(f"http://127.0.0.1:{port}", stdout, stderr)
+        process = subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=out, stderr=err, preexec_fn=limit_files
+        )
+    served = Served(f"http://127.0.0.1:{port}", stdout, stderr, process.pid)
     try:
         _wait_until_healthy(served.url, process, stderr)
         yield served
@@ -60,16 +82,20 @@ def molt_serve_in(cwd: Path, env: dict[str, str]):
         process.wait(timeout=30)
 
 
-@pytest.fixture
-def molt_serve(fake_github, tmp_path):
-    env = without_molt_settings(
+def serve_env(github_url: str, tmp_path: Path, **settings: str) -> dict[str, str]:
+    return without_molt_settings(
         MOLT_APP_ID="1",
         MOLT_PRIVATE_KEY=private_key(),
         MOLT_WEBHOOK_SECRET=webhooks.SECRET,
-        MOLT_GITHUB_URL=fake_github.url,
+        MOLT_GITHUB_URL=github_url,
         MOLT_DATA_DIR=str(tmp_path / "data"),
+        **settings,
     )
-    with molt_serve_in(tmp_path, env) as served:
+
+
+@pytest.fixture
+def molt_serve(fake_github, tmp_path):
+    with molt_serve_in(tmp_path, serve_env(fake_github.url, tmp_path)) as served:
         yield served
 
 
@@ -209,3 +235,87 @@ def test_worker_names_its_redis_queue_without_the_password(
         f"molt worker: queue: Redis at 127.0.0.1:{port}/0\n",
     ]
     assert "hunter2" not in "".join(banner) + out + err
+
+
+# -- hostile clients ---------------------------------------------------------------------------
+
+BIG = 25 * 1024 * 1024  # GitHub's largest delivery
+
+
+def post_raw(url: str, head: bytes, body_chunks, *, read: bool = True) -> bytes:
+    """Send a request over a plain socket, chunk by chunk; its answer (b"" unless `read`)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=120) as sock:
+        sock.sendall(head)
+        try:
+            for chunk in body_chunks:
+                sock.sendall(chunk)
+        except OSError:  # the server stopped reading and answered early
+            pass
+        if not read:
+            return b""
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            data = sock.recv(65536)
+            if not data:
+                break
+            answer += data
+        return answer
+
+
+def request_head(length: int, signature: str, delivery_id: str = "d-1") -> bytes:
+    return (
+        "POST /webhook HTTP/1.1\r\nHost: molt\r\nContent-Type: application/json\r\n"
+        f"X-GitHub-Event: push\r\nX-GitHub-Delivery: {delivery_id}\r\n"
+        f"X-Hub-Signature-256: {signature}\r\nContent-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+def test_twenty_forged_25_mb_bodies_at_once_cost_the_server_little_memory(molt_serve):
+    chunk = b"x" * (1024 * 1024)
+    forged = "sha256=" + "0" * 64
+    before = molt_serve.memory()
+
+    def forge(number: int) -> bytes:
+        head = request_head(BIG, forged, f"forged-{number}")
+        return post_raw(molt_serve.url, head, (chunk for _ in range(BIG // len(chunk))))
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(forge, range(20)))
+
+    assert [a.split(b" ", 2)[1] for a in answers] == [b"401"] * 20
+    assert molt_serve.memory("VmHWM") - before < 100 * 1024 * 1024
+    assert httpx.get(f"{molt_serve.url}/healthz").status_code == 200
+
+
+def test_1100_idle_connections_leave_room_for_a_ping_and_healthz(fake_github, tmp_path):
+    env = serve_env(fake_github.url, tmp_path)
+    # 1,024 descriptors, as many systems give a process: molt serve raises its own limit
+    with molt_serve_in(tmp_path, env, open_files=1024) as served:
+        host, port = served.url.removeprefix("http://").split(":")
+        idle = [socket.create_connection((host, int(port))) for _ in range(1100)]
+        try:
+            assert answers_signed_ping(served.url, webhooks.SECRET)
+            assert httpx.get(f"{served.url}/healthz", timeout=10).status_code == 200
+        finally:
+            for connection in idle:
+                connection.close()
+        assert "open-file limit raised from 1024 to" in served.log
+
+
+def test_a_client_gone_mid_body_is_one_log_line(molt_serve):
+    body = webhooks.load("push/with-installation.json")
+    head = request_head(len(body), webhooks.sign(body), "gone-mid-body")
+    post_raw(molt_serve.url, head, [body[:100]], read=False)  # then the socket closes
+
+    lines = []
+    for _ in range(100):
+        lines = [line for line in molt_serve.log.splitlines() if "went away" in line]
+        if lines:
+            break
+        time.sleep(0.05)
+    time.sleep(0.2)
+    log = molt_serve.log
+    assert len([line for line in log.splitlines() if "went away" in line]) == 1
+    assert "Traceback" not in log
+    assert httpx.get(f"{molt_serve.url}/healthz").status_code == 200
