@@ -99,6 +99,9 @@ OTHERS_RE = re.compile(
 )
 # "On Python 3.9+, ..." opens a condition
 CONDITION_START_RE = re.compile(r"\W*(?:on|for|with|under|in)\s+C?Python\b", re.IGNORECASE)
+# a tab's label names the Python of the code variant under it (``=== "Python 3.9+"``,
+# ``.. tab:: Python 3.9+``, ``:::{tab-item} Python 3.9+``), not the project's floor
+TAB_LABEL_RE = re.compile(r"[ \t]*(?:={3}[!+]?[ \t]|\.\.[ \t]+tab(?:-item)?::|:{3,}[ \t]*\{tab)")
 SENTENCE_END_RE = re.compile(r"[.!?](?=\s|$)")
 BLOCK_START_RE = re.compile(r"\n[ \t]*(?:[-*+|#]|\d+[.)])[ \t]|\n[ \t]*\r?\n")
 
@@ -137,7 +140,7 @@ def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
         atx = ATX_RE.fullmatch(line)
         if atx or (ADORNMENT_RE.fullmatch(line) and previous.strip()):
             heading = atx[1] if atx else previous
-        elif not HISTORY_HEADING_RE.search(heading):
+        elif not HISTORY_HEADING_RE.search(heading) and not TAB_LABEL_RE.match(line):
             yield start, line
         previous = line
 

@@ -67,6 +67,17 @@ BADGE = "https://img.shields.io/badge/python-{}-blue"
             id="the Pythons of the apps it makes",
         ),
         pytest.param("Works on Python 3.9\n\nor later releases.\n", id="no wrap across paragraphs"),
+        pytest.param(
+            '=== "Python 3.11+"\n\n    ```Python\n    {!> ../docs_src/a_py311.py!}\n    ```\n\n'
+            '=== "Python 3.8+"\n\n    ```Python\n    {!> ../docs_src/a.py!}\n    ```\n\n'
+            '=== "Python 3.8+ non-Annotated"\n\n    text\n',
+            id="mkdocs tab labels name a code variant's Python",
+        ),
+        pytest.param(
+            ".. tab:: Python 3.9+\n\n   Use ``zoneinfo``.\n\n"
+            ":::{tab-item} Python 3.9+\nUse `zoneinfo`.\n:::\n",
+            id="sphinx tab labels",
+        ),
     ),
 )
 def test_noop(before):
