@@ -38,9 +38,24 @@ def generated(text: str) -> bool:
     return _GENERATED_RE.search(_header(text)) is not None
 
 
+# "To update, run\n#\n#    maturin generate-ci github": the command, on its line or a later one
+_RUN_RE = re.compile(
+    r"\bto (?:update|regenerate|re-generate|rebuild|refresh)\b[^\n]*?\b(?:run|use)\b:?"
+    r"(?P<rest>(?:[^\n]*\n?)*)",
+    re.IGNORECASE,
+)
+
+
 def generator(text: str) -> str | None:
-    """What the header says generates the file (a command or a tool), if it says."""
-    match = _GENERATOR_RE.search(_header(text))
+    """What the header says generates the file: the command it says to run, else the command
+    or tool it says generated it, if it says."""
+    header = _header(text)
+    run = _RUN_RE.search(header)
+    lines = (line.strip(_COMMENT_MARKS) for line in (run["rest"] if run else "").splitlines())
+    command = next((line for line in lines if line), None)
+    if command is not None:
+        return command.strip("`'\"")[:80]
+    match = _GENERATOR_RE.search(header)
     if match is None:
         return None
     by = match["by"].lstrip("`'\"")
