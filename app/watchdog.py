@@ -164,6 +164,12 @@ class Running:
 
     def health(self) -> str:
         """Say "ok", or which job runs past the time limit, or that no worker is alive."""
+        try:
+            return self._health()
+        except Exception as error:  # the store is down: say so, once per check, no traceback
+            return f"degraded: workers unknown, their store unreachable ({type(error).__name__})"
+
+    def _health(self) -> str:
         now = self.store.now()
         stuck = []
         for lease in self.store.leases(RUNNING):
@@ -191,7 +197,9 @@ def watch(running: Running, every: float, also: Callable[[], object] = lambda: N
             try:
                 running.report(running.recover())
                 also()
-            except Exception:
-                log.exception("watchdog: recovery failed; trying again in %g s", every)
+            except Exception as error:  # the store is down: the next round tries again
+                log.warning(
+                    "watchdog: cannot recover (%s); again in %g s", type(error).__name__, every
+                )
 
     threading.Thread(target=loop, name="molt-watchdog", daemon=True).start()

@@ -10,9 +10,12 @@ import signal
 import time
 
 import pytest
+from huey import MemoryHuey
 
+from app.leases import Holder, RedisLeases
 from app.watchdog import RUNNING, Running
 from tests.app.test_jobs import BRANCH, PYPROJECT, REPO, _app, drain, installation_created
+from tests.app.test_serve import free_port
 
 
 @pytest.fixture
@@ -131,3 +134,11 @@ def test_a_job_that_ignores_the_time_limit_has_its_worker_killed(served, fake_gi
     assert child.exitcode == -signal.SIGKILL  # after 1 s (the limit, then as long again)
     assert jobs.leases.store.leases(RUNNING) == []  # not run again
     assert jobs.leases.store.leases("repo:") == []  # nothing locked
+
+
+def test_health_with_the_store_down_is_one_line(tmp_path):
+    store = RedisLeases(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    running = Running(MemoryHuey(), Holder(store, 60), 600, lambda task: task.name)
+    assert running.health() == (
+        "degraded: workers unknown, their store unreachable (ConnectionError)"
+    )
