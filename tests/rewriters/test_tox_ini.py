@@ -330,6 +330,19 @@ def test_rewrite(before, after):
 # and moves to the new minimum only when it is plainly the oldest supported job.
 ENVS_OF_DROPPED_PYTHONS = (
     pytest.param(
+        "[tox]\nenvlist =\n    py{39,310}-dj32-{sqlite,mysql}\n"
+        "    py{310,311,312}-dj{42,50}-{sqlite,mysql}\n\n"
+        "[testenv]\ndeps =\n    dj32: django~=3.2.9\n    dj42: django~=4.2.1\n"
+        "    dj50: django~=5.0\n\n"
+        "[testenv:py{39,310,311,312}-dj{32,42,50}-mysql]\nsetenv =\n    DB_BACKEND = mysql\n",
+        "[tox]\nenvlist =\n"
+        "    py{311,312}-dj{42,50}-{sqlite,mysql}\n\n"
+        "[testenv]\ndeps =\n    dj32: django~=3.2.9\n    dj42: django~=4.2.1\n"
+        "    dj50: django~=5.0\n\n"
+        "[testenv:py{311,312}-dj{32,42,50}-mysql]\nsetenv =\n    DB_BACKEND = mysql\n",
+        id="a release only old pythons test goes, though a section header names it for new ones",
+    ),
+    pytest.param(
         "[tox]\nenvlist = py39, py310, py312, py313, lint\n",
         "[tox]\nenvlist = py311, py312, py313, lint\n",
         id="the list keeps testing the oldest supported python, as a CI list does",
