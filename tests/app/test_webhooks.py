@@ -10,11 +10,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
 
+from app.bodies import Limits
 from app.deliveries import FILENAME, DeliveryStore
 from app.events import HANDLERS
 from app.server import create_app
-from app.webhooks import MAX_BODY_BYTES, PATHS, WebhookEvent
+from app.webhooks import MAX_BODY_BYTES, PATHS, WebhookEvent, create_router
 from tests.fakes.webhooks import (
     SECRET,
     TestClient,
@@ -608,3 +611,69 @@ def test_wanted_examples_match_their_schema(path):
     payload = json.loads(path.read_bytes())
 
     assert schema_errors(event_name(path), payload.get("action"), payload) == []
+
+
+# -- unauthenticated bodies are bounded ------------------------------------------------------
+
+
+class SlowBody:
+    """A signed body sent in `parts`, `pause` seconds apart."""
+
+    def __init__(self, body: bytes, parts: int, pause: float) -> None:
+        self.body, self.parts, self.pause = body, parts, pause
+
+    async def __aiter__(self):
+        size = -(-len(self.body) // self.parts)
+        for start in range(0, len(self.body), size):
+            await asyncio.sleep(self.pause)
+            yield self.body[start : start + size]
+
+
+def limited_app(tmp_path, queue, limits: Limits) -> FastAPI:
+    async def submit(event: WebhookEvent, body: bytes) -> str:
+        queue(event)
+        return "queued"
+
+    app = FastAPI()
+    app.include_router(create_router(SecretStr(SECRET), submit, tmp_path / "bodies", limits))
+    return app
+
+
+async def post_slowly(app, body: SlowBody) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://molt") as client:
+        return await client.post("/webhook", content=body, headers=headers("push", body.body))
+
+
+def test_body_not_received_in_time_is_408(tmp_path, queue):
+    app = limited_app(tmp_path, queue, Limits(seconds=0.2))
+
+    response = asyncio.run(post_slowly(app, SlowBody(BODY, parts=5, pause=0.1)))
+
+    assert response.status_code == 408
+    assert queue.events == []
+
+
+def test_bodies_past_the_cap_at_once_are_503_and_the_others_read(tmp_path, queue):
+    app = limited_app(tmp_path, queue, Limits(concurrent=2))
+
+    async def three_at_once():
+        return await asyncio.gather(
+            *(post_slowly(app, SlowBody(BODY, parts=3, pause=0.05)) for _ in range(3))
+        )
+
+    statuses = sorted(r.status_code for r in asyncio.run(three_at_once()))
+
+    assert statuses == [202, 202, 503]
+    assert len(queue.events) == 2
+
+
+def test_body_past_the_memory_share_goes_through_a_file(tmp_path, queue):
+    app = limited_app(tmp_path, queue, Limits(memory_bytes=1024))
+    big = json.dumps(load_json("installation/created.json") | {"pad": "x" * 100_000}).encode()
+
+    response = asyncio.run(post_slowly(app, SlowBody(big, parts=10, pause=0)))
+
+    assert response.status_code == 202
+    assert queue.events[0].payload["pad"] == "x" * 100_000
+    assert (tmp_path / "bodies").is_dir()
