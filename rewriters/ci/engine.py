@@ -167,6 +167,7 @@ def _workflow(work: Work, key: str, value: Node, place: Place) -> bool:
         and isinstance(value, ScalarNode)
         and work.role(key, place.owner) is None
     ):
+        wheels.rewrite_env_lines(work, value)
         path_list(work, key, value)
     else:
         return False

@@ -183,6 +183,24 @@ def rewrite_script(work: Work, node: Node) -> bool:
     return lines is not None
 
 
+# a line of ``KEY=VALUE`` settings (an input a reusable workflow appends to ``$GITHUB_ENV``):
+# the value is the rest of the line
+_ENV_LINE_RE = re.compile(rf"[ \t]*(?P<key>{_SELECTOR_KEY})=(?P<value>[^\n]*)", re.IGNORECASE)
+
+
+def rewrite_env_lines(work: Work, node: ScalarNode) -> None:
+    """Selectors set in the ``KEY=VALUE`` lines of an action or reusable workflow's input
+    (``environment-variables: |`` holding ``CIBW_BUILD=cp39-* cp310-*``)."""
+    start, end = yaml.scalar_span(work.text, node)
+    offset = work.text.rfind("\n", 0, start) + 1
+    for line in work.text[offset:end].splitlines(keepends=True):
+        match = _ENV_LINE_RE.fullmatch(line.rstrip("\r\n"))
+        if match is not None:
+            words = words_of(work.text, offset + match.start("value"), offset + match.end())
+            _script_selectors(work, work.text.count("\n", 0, offset) + 1, match["key"], words)
+        offset += len(line)
+
+
 def _script_selectors(work: Work, line: int, key: str, words: list[_Word]) -> None:
     narrowed = narrow([w[2] for w in words], work.policy, build=_is_build(key))
     if narrowed is None:

@@ -29,6 +29,20 @@ from tests.rewriters._check import check, noop
             id="gitlab variables and script lines",
         ),
         pytest.param(
+            github_actions,
+            "jobs:\n  wheels:\n    uses: ./.github/workflows/reusable-cibuildwheel.yml\n"
+            "    with:\n      timeout-minutes: 20\n      environment-variables: |-\n"
+            "        CIBW_ARCHS_MACOS=x86_64 arm64 universal2\n\n"
+            "        CIBW_SKIP=pp* cp310-*musllinux*\n"
+            "        CIBW_BUILD=cp39-* cp310-* cp311-* cp312-*\n",
+            "jobs:\n  wheels:\n    uses: ./.github/workflows/reusable-cibuildwheel.yml\n"
+            "    with:\n      timeout-minutes: 20\n      environment-variables: |-\n"
+            "        CIBW_ARCHS_MACOS=x86_64 arm64 universal2\n\n"
+            "        CIBW_SKIP=pp*\n"
+            "        CIBW_BUILD=cp311-* cp312-*\n",
+            id="KEY=VALUE lines of a reusable workflow's input",
+        ),
+        pytest.param(
             gitlab_ci,
             "variables:\n  CIBW_BUILD:\n    value: cp310-* cp312-*\n"
             "    description: wheels to build\nwheels:\n  script: [cibuildwheel]\n",
