@@ -377,7 +377,7 @@ def run_queue(queue: str, args: argparse.Namespace) -> list[Result]:
 def report(result: Result, scale: float) -> None:
     writes = WRITES_PER_PR * result.needing
     per_hour, hour = WRITE_BUDGET[1]
-    molt_floor = max(0.0, writes - per_hour / 10) / (per_hour / hour) / scale
+    molt_floor = max(0.0, writes - per_hour / 20) / (per_hour / hour) / scale  # less the burst
     issue_floor = 10 * result.needing / (SECONDARY[1] / 3600) / scale
     peaks = [peak for peak, _ in result.memory]
     currents = [current for _, current in result.memory]
