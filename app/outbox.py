@@ -190,10 +190,13 @@ class Outbox:
             if outcome == "queued":
                 self._flushed += delivery_ids
             loop = self._loop
+            riding = bool(self._arrived)  # a write is due anyway: the deletes go with it
         for answer in waiting:
             if answer is not None:
                 _call_soon(answer.get_loop(), _settle, answer, outcome)
-        if outcome == "queued" and not (loop and _call_soon(loop, self._write)):
+        if outcome != "queued" or riding:
+            return
+        if not (loop and _call_soon(loop, self._write)):
             with self._lock:
                 flushed, self._flushed = self._flushed, []
             self.store.unspool(flushed)
