@@ -26,7 +26,7 @@ from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite
 from rewriters.specifiers import dead_projects
 from rewriters.tools import tool_ini
-from rewriters.versions import parse_token, retarget
+from rewriters.versions import Minor, Token, parse_token, retarget
 
 TOX_SECTIONS = frozenset({"tox", "tox:tox"})
 ENVLIST_KEYS = ("envlist", "env_list")
@@ -264,13 +264,17 @@ def _rewrite_map(
 ) -> None:
     """tox-gh-actions' and tox-travis' ``3.9: py39`` and tox-gh's ``3.9 = py39``: the line of a
     dropped Python goes, or, when the envs it ran moved up to the new minimum and no line maps
-    the minimum yet, it becomes that line (``3.10: py310`` → ``3.11: py311``)."""
+    the minimum yet, it becomes that line (``3.10: py310`` → ``3.11: py311``). When a line maps
+    the minimum already, the envs that moved up and those of no Python (``build``) join it:
+    they ran on the oldest Python, and still do."""
     policy = verdict.policy
     keys = [
         parse_token(v.text.partition(separator)[0].strip()) if separator in v.text else None
         for v in entry.values
     ]
-    mapped = any(token is not None and token.version == policy.minimum for token in keys)
+    at_minimum = [v for v, t in zip(entry.values, keys, strict=True) if _at(t, policy.minimum)]
+    mapped = bool(at_minimum)
+    carried: list[str] = []
     for value, token in zip(entry.values, keys, strict=True):
         if token is None or not policy.drops(token.version):
             continue
@@ -278,20 +282,39 @@ def _rewrite_map(
         key, _, envs = value.text.partition(separator)
         offset = value.start + len(key) + len(separator)
         items = split_items(envs, offset)
-        new = {
+        rendered = {
             i: tox_envs.render(item.text, verdict.after, policy).text
             for i, item in enumerate(items)
         }
-        new = {i: text for i, text in new.items() if text != items[i].text}
+        new = {i: text for i, text in rendered.items() if text != items[i].text}
+        if at_minimum:
+            carried += [text for text in rendered.values() if text is not None]
         if mapped or not any(text is not None for text in new.values()):
             _ini.replace_value(entry, value, None, plan)
-            _note_orphans(where, value, separator, policy, plan)
+            if not at_minimum:
+                _note_orphans(where, value, separator, policy, plan)
             continue
         mapped = True
         spelled = retarget(token, policy.minimum, policy.latest_patch)
         plan.edits.append(Edit(value.start, value.start + len(key.rstrip()), spelled))
         plan.edits.append(Edit(offset, value.end, rebuild_items(envs, offset, items, new)))
         plan.changes.append(f"{where}: {key.strip()} → {spelled}, with the envs that moved up")
+    if at_minimum:
+        _join(where, at_minimum[0], separator, carried, plan)
+
+
+def _at(token: Token | None, version: Minor) -> bool:
+    return token is not None and token.version == version
+
+
+def _join(where: str, value: Value, separator: str, carried: list[str], plan: Plan) -> None:
+    """The new minimum's line also runs ``carried`` envs, those it does not run already."""
+    running = {item.text for item in split_items(value.text.partition(separator)[2], 0)}
+    joining = [env for env in dict.fromkeys(carried) if env not in running]
+    if joining:
+        plan.edits.append(Edit(value.end, value.end, "".join(f", {env}" for env in joining)))
+        key = value.text.partition(separator)[0].strip()
+        plan.changes.append(f"{where}: the {key} line also runs {', '.join(joining)}")
 
 
 def _rewrite_entry(section: Section, entry: Entry, verdict: tox_envs.Verdict, plan: Plan) -> None:

@@ -570,14 +570,31 @@ def test_referenced_section_is_kept_with_a_note():
     assert result.notes == ("[testenv:py39] is only for dropped Pythons but is referenced; kept",)
 
 
-def test_gh_actions_line_with_other_envs_gets_a_note():
+def test_gh_actions_envs_of_a_removed_line_join_the_minimum_line():
     before = "[gh-actions]\npython =\n    3.9: py39, mypy\n    3.11: py311\n"
     result = tox_ini.rewrite(before, POLICY)
     assert result is not None
-    assert result.text == "[gh-actions]\npython =\n    3.11: py311\n"
-    assert result.notes == (
-        "[gh-actions] python: the removed 3.9 line also ran mypy; map them to a kept version",
+    assert result.text == "[gh-actions]\npython =\n    3.11: py311, mypy\n"
+    assert result.notes == ()
+
+
+def test_gh_actions_envs_that_moved_up_join_the_minimum_line_once():
+    before = (
+        "[tox]\nenvlist = build, py310, py311, py312, py310-lower-bounds, timeout-dev\n\n"
+        "[testenv:py310-lower-bounds]\nuv_resolution = lowest-direct\n\n"
+        "[gh-actions]\npython =\n"
+        "    3.10: py310, py310-lower-bounds, build, timeout-dev\n"
+        "    3.11: py311, timeout-dev\n"
+        "    3.12: py312\n"
     )
+    after = (
+        "[tox]\nenvlist = build, py311, py312, py311-lower-bounds, timeout-dev\n\n"
+        "[testenv:py311-lower-bounds]\nuv_resolution = lowest-direct\n\n"
+        "[gh-actions]\npython =\n"
+        "    3.11: py311, timeout-dev, py311-lower-bounds, build\n"
+        "    3.12: py312\n"
+    )
+    check(tox_ini, before, after, POLICY)
 
 
 def test_tox_gh_line_with_other_envs_gets_a_note():
