@@ -72,7 +72,7 @@ class Pacer:
 
 
 class Gate:
-    """One installation's requests, paced; implements ``app.github.Pace``."""
+    """One installation's requests, paced; implements ``app.github.clients.Pace``."""
 
     def __init__(self, pacer: Pacer, installation_id: int) -> None:
         self._pacer = pacer

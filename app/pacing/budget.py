@@ -9,7 +9,7 @@ the installation.  The record is plain JSON so any store can hold it between pro
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, NamedTuple
 
 Record = dict[str, Any]
@@ -69,7 +69,9 @@ class Budget:
 
     @classmethod
     def load(cls, record: Record | None) -> Budget:
-        return cls() if not record else cls(**record)
+        # a record another version of molt wrote may lack fields or carry others
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (record or {}).items() if k in known})
 
     def dump(self) -> Record:
         return asdict(self)

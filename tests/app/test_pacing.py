@@ -125,6 +125,10 @@ def test_a_late_clock_reading_never_refills_twice():
     assert admit(state, windows, True, 101.0) == 0
 
 
+def test_a_record_from_another_version_still_loads():
+    assert Budget.load({"paused_until": 5.0, "from_the_future": 1}) == Budget(paused_until=5.0)
+
+
 def test_reads_do_not_spend_the_content_creation_budget():
     clock = Clock()
     gate = pacer(clock).gate(1)
