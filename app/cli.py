@@ -48,7 +48,6 @@ MODERNISE_HEADING = "==> modernisation, a second commit: {count} file(s) <=="
 MODERNISED = "Modernised {count} file(s) for Python {minimum}: {places}."
 COLOURS = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m"}
 RESET = "\033[0m"
-INDEX_CACHE = "index-cache"  # under the data dir: the package index's answers
 # what ``add_subparsers`` returns, as typeshed spells it
 _Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -287,15 +286,14 @@ def _index(args: argparse.Namespace) -> AbstractContextManager[PackageIndex | No
     """The package index for ``--check-dependencies``, cached in the data dir; else none."""
     if not args.check_dependencies:
         return nullcontext(None)
-    from app.package_index import IndexCache, PackageIndex
+    from app.package_index import open_index
     from app.settings import load_index_location
 
     try:
         where = load_index_location()
     except SettingsError as error:
         raise _Stop(2, f"molt: {error}") from None
-    cache = IndexCache(where.data_dir / INDEX_CACHE)
-    return PackageIndex(where.index_url.get_secret_value(), cache)
+    return open_index(where.index_url.get_secret_value(), where.data_dir)
 
 
 def _lock(root: Path, config: RepoConfig, result: Plan) -> Plan:

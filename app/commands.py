@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from app import publish, pull_request, upgrade
 from app.command_parsing import BOX, Command, Request, is_bot, parse
@@ -25,6 +25,9 @@ from app.publish import Steer
 from app.pull_request import Overrides
 from rewriters.policy import Policy, UnknownVersion
 from rewriters.versions import Minor
+
+if TYPE_CHECKING:
+    from app.package_index import PackageIndex
 
 NOT_ALLOWED = (
     "Sorry @{author}, only people with write access to this repository can give molt "
@@ -95,6 +98,7 @@ class Context(NamedTuple):
     today: date
     login: str
     pull: Pull | None  # the pull request commented on, when it is molt's
+    package_index: PackageIndex | None = None  # for the dependency check and the lock files
 
     @property
     def mention(self) -> str:
@@ -122,7 +126,12 @@ def accept(
 
 
 def act(
-    repo: Repository, request: Request, commands: tuple[Command, ...], today: date, login: str
+    repo: Repository,
+    request: Request,
+    commands: tuple[Command, ...],
+    today: date,
+    login: str,
+    package_index: PackageIndex | None = None,
 ) -> None:
     """Carry out accepted commands, then reply once in the thread."""
     pull = repo.get_pull(request.number)
@@ -131,7 +140,7 @@ def act(
     for index, command in enumerate(commands):
         if index and ours is not None:  # the command before may have changed it
             ours = repo.get_pull(request.number)
-        replies.append(_act(Context(repo, request, today, login, ours), command))
+        replies.append(_act(Context(repo, request, today, login, ours, package_index), command))
     repo.comment(request.number, "\n\n".join(replies))
     if request.comment_id is None:
         _untick(repo, request.number)  # the rebase rewrote the body, unless it could not
@@ -187,7 +196,14 @@ def _run(
 ) -> Done:
     target, today = context.request.target, context.today
     return upgrade.steer(
-        context.repo, target, today, how, pull=pull, chosen=chosen, login=context.login
+        context.repo,
+        target,
+        today,
+        how,
+        pull=pull,
+        chosen=chosen,
+        login=context.login,
+        index=context.package_index,
     )
 
 

@@ -19,12 +19,13 @@ run of it waits in the queue, another event for it queues nothing more.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from huey import Huey, PriorityRedisHuey, SqliteHuey, crontab, signals
 from huey.api import Task
@@ -41,6 +42,9 @@ from app.outcome import Target
 from app.settings import Settings
 from app.watchdog import LOCK, PENDING, Running
 from app.webhooks import WebhookEvent
+
+if TYPE_CHECKING:
+    from app.package_index import PackageIndex
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +135,13 @@ class Jobs:
         huey: Huey,
         clients: ClientFactory,
         today: Callable[[], date] = date.today,
+        index: Callable[[], PackageIndex] | None = None,
     ) -> None:
+        """``index`` opens the package index that pins are checked against and lock files
+        regenerated with (None: neither is done)."""
         self.settings = settings
+        self._open_index = index
+        self._index: tuple[int, PackageIndex] | None = None
         self.huey = huey
         self._clients = clients
         self._today = today
@@ -184,6 +193,15 @@ class Jobs:
         )(self.recorder.keep_tracking_issue)
         huey.signal(signals.SIGNAL_ERROR)(self._record_failure)
         huey.periodic_task(crontab(minute="17", hour="4"), name="daily_rescan")(self.rescan_all)
+
+    def package_index(self) -> PackageIndex | None:
+        """This process's package index client, if the App checks dependencies: opened in
+        the worker that uses it, as connections do not survive the fork of a worker."""
+        if self._open_index is None:
+            return None
+        if self._index is None or self._index[0] != os.getpid():
+            self._index = (os.getpid(), self._open_index())
+        return self._index[1]
 
     # --- webhooks.Enqueue -------------------------------------------------------------
 
@@ -345,6 +363,7 @@ class Jobs:
                     on_push=on_push,
                     login=self.app_login(),
                     needed_nothing=self.needed_nothing,
+                    index=self.package_index(),
                 )
                 self.recorder.record(installation_id, repo, target, outcome, self._today())
         except Busy:
@@ -381,7 +400,9 @@ class Jobs:
                 accepted = commands.accept(repo, request, login, self._permissions)
                 if accepted:
                     with self.leases.hold(LOCK + full_name):
-                        commands.act(repo, request, accepted, self._today(), login)
+                        commands.act(
+                            repo, request, accepted, self._today(), login, self.package_index()
+                        )
         except Busy:
             logger.info("%s: another job holds it; retrying", full_name)
             raise RetryTask(delay=self._lock_retry) from None

@@ -398,6 +398,14 @@ def _max_age(headers: Mapping[str, str]) -> float:
     return FRESH_SECONDS
 
 
+CACHE_DIR = "index-cache"  # under the data dir: the package index's answers
+
+
+def open_index(url: str, data_dir: Path) -> PackageIndex:
+    """The index at ``url`` with its answers cached in ``data_dir``."""
+    return PackageIndex(url, IndexCache(data_dir / CACHE_DIR))
+
+
 class PackageIndex:
     """The project pages of one index (``url``: the simple API root), through ``cache``."""
 

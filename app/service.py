@@ -6,6 +6,7 @@ consumer first queues again what a crash left running (``app.watchdog``), then k
 
 from __future__ import annotations
 
+import functools
 import logging
 import resource
 from typing import Any
@@ -14,6 +15,7 @@ from huey.consumer import Consumer
 
 from app import batches, listener, watchdog
 from app.jobs import Jobs, app_clients, make_huey
+from app.package_index import open_index
 from app.server import create_app
 from app.settings import Settings
 
@@ -24,7 +26,11 @@ WORKERS = 2  # threads; each repository job waits on GitHub, not on the CPU
 
 def build(settings: Settings) -> Jobs:
     """The queue and its tasks, wired to GitHub through the App's credentials."""
-    return Jobs(settings, make_huey(settings), app_clients(settings))
+    index = None
+    if settings.check_dependencies:
+        url = settings.index_url.get_secret_value()
+        index = functools.partial(open_index, url, settings.data_dir)
+    return Jobs(settings, make_huey(settings), app_clients(settings), index=index)
 
 
 class _Consumer(Consumer):  # type: ignore[misc]

@@ -102,6 +102,8 @@ class Settings(GitHubLocation, IndexLocation):
     # Content-creating requests (POST, PATCH, PUT, DELETE) each installation may make, as
     # COUNT/SECONDS windows: GitHub's secondary limit is 80 a minute and 500 an hour.
     write_budget: str = "60/60,450/3600"
+    # Check pins against the package index (MOLT_INDEX_URL) and regenerate lock files.
+    check_dependencies: bool = True
     # The dashboard's sign-in with GitHub: the App's OAuth client (empty: no dashboard).
     client_id: str = ""
     client_secret: SecretStr = SecretStr("")

@@ -151,6 +151,7 @@ def molt_env(
     fake: FakeGitHub, data_dir: Path, secret: str, scale: float, queue: str
 ) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOLT_")}
+    env["MOLT_CHECK_DEPENDENCIES"] = "false"  # GitHub's costs only: no package index
     env.update(
         MOLT_APP_ID=str(fake.world.app_id),
         MOLT_PRIVATE_KEY=private_key_pem(),

@@ -132,6 +132,7 @@ def serve_bare(port: int) -> None:
 def server_env(data_dir: Path, secret: str, key: str, queue_url: str = "") -> dict[str, str]:
     """The environment of a server: ours without any ``MOLT_*``, plus throwaway settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOLT_")}
+    env["MOLT_CHECK_DEPENDENCIES"] = "false"  # GitHub's costs only: no package index
     env.update(
         MOLT_APP_ID="1",
         MOLT_PRIVATE_KEY=key,

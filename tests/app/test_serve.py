@@ -29,9 +29,10 @@ def free_port() -> int:
 
 
 def without_molt_settings(**settings: str) -> dict[str, str]:
-    """This process's environment with no ``MOLT_*`` but ``settings``."""
+    """This process's environment with no ``MOLT_*`` but ``settings`` (and no package index:
+    a test never reaches the real one)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOLT_")}
-    return env | settings
+    return env | {"MOLT_CHECK_DEPENDENCIES": "false"} | settings
 
 
 class Served:

@@ -3,6 +3,8 @@ section, and an index that fails costing the pull request nothing but a sentence
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from app import github as gh
@@ -83,3 +85,58 @@ def test_an_index_that_fails_leaves_the_pins_and_says_so(fake_github, fake_index
     (pull,) = fake_github.pulls(REPO)
     assert "The package index check was skipped" in (pull.body or "")
     assert files["pyproject.toml"] == PYPROJECT.replace(">=3.9", ">=3.11")
+
+
+def settings_for(fake_github, tmp_path, **more):
+    from pydantic import SecretStr
+
+    from app.settings import Settings
+    from tests.app.test_jobs import private_key
+    from tests.fakes import webhooks
+
+    return Settings(
+        app_id=fake_github.world.app_id,
+        private_key=SecretStr(private_key()),
+        webhook_secret=SecretStr(webhooks.SECRET),
+        github_url=fake_github.url,
+        data_dir=tmp_path,
+        **more,
+    )
+
+
+def test_the_app_opens_the_configured_index_unless_told_not_to(fake_github, fake_index, tmp_path):
+    from app import service
+
+    on = service.build(settings_for(fake_github, tmp_path / "on", index_url=fake_index.url))
+    index = on.package_index()
+    assert index is not None and index.url == fake_index.url
+    assert on.package_index() is index  # one client per worker process
+    off = settings_for(fake_github, tmp_path / "off", check_dependencies=False)
+    assert service.build(off).package_index() is None
+
+
+def test_an_installation_scan_checks_the_pins(fake_github, fake_index, tmp_path):
+    from huey import SqliteHuey
+
+    from app.jobs import Jobs, app_clients
+    from app.package_index import open_index
+    from app.server import create_app
+    from tests.app.test_jobs import INSTALLATION, Server, drain, installation_created
+
+    repo = "Codertocat/Hello-World"
+    fake_github.add_installation(INSTALLATION, "Codertocat")
+    fake_github.add_repo(repo, {"pyproject.toml": PYPROJECT, "requirements.txt": REQUIREMENTS})
+    settings = settings_for(fake_github, tmp_path)
+    huey = SqliteHuey("molt-test", filename=str(tmp_path / "queue.sqlite3"))
+    clients = app_clients(settings, throttle=False)
+    index = partial(open_index, fake_index.url, tmp_path)
+    jobs = Jobs(settings, huey, clients, today=lambda: TODAY, index=index)
+    server = Server(create_app(settings, jobs.enqueue))
+    try:
+        assert server.deliver("installation", installation_created()).status_code == 202
+        drain(jobs)
+    finally:
+        server.close()
+    assert fake_github.branch_files(repo, BRANCH)["requirements.txt"] == REQUIREMENTS_AFTER
+    (pull,) = fake_github.pulls(repo)
+    assert "| `requirements.txt` | numpy | 1.21.6 | 1.23.2 |" in (pull.body or "")
