@@ -118,6 +118,10 @@ def observe(
     if outcome in FAILED:
         failed = base._replace(state=State.FAILED, reason=outcome.value)
         return failed._replace(pull_number=earlier_pull, oldest=earlier_oldest, floor=None)
+    if outcome is Outcome.WAITING:  # needs a change that its molt.yml schedule holds back
+        if previous is not None and previous.state is State.OPEN:
+            return previous._replace(checked_at=base.checked_at)
+        return base._replace(state=State.WAITING, reason=outcome.value, floor=None)
     if outcome is Outcome.IGNORED:
         ignored = base._replace(state=State.IGNORED, pull_number=earlier_pull)
         return ignored._replace(oldest=earlier_oldest, floor=None)

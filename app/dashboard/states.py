@@ -12,6 +12,7 @@ class State(enum.Enum):
     """Where a repository stands in the migration (the value is what the page says)."""
 
     OPEN = "pull request open"
+    WAITING = "waiting for its schedule"
     FAILED = "failed"
     INVALID_CONFIG = "invalid molt.yml"
     IGNORED = "ignored"

@@ -132,3 +132,22 @@ def test_github_refusing_the_code_exchange_is_400(fake_github, settings, store):
         answer = client.get(f"{back.path}?{back.query}", follow_redirects=False)
     assert answer.status_code == 400
     assert SIGN_IN_REFUSED in answer.text
+
+
+WEEKLY = "schedule: weekly\n"  # Mondays; TODAY is a Tuesday
+
+
+def test_a_change_held_back_by_the_schedule_is_waiting(jobs, fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": OLD, ".github/molt.yml": WEEKLY})
+    row = scan(jobs)
+    assert (row.state, row.pull_number, row.floor) == (State.WAITING, None, None)
+    assert "schedule" in row.reason
+
+
+def test_an_open_pull_request_held_back_by_the_schedule_stays_open(jobs, fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": OLD})
+    opened = scan(jobs)
+    fake_github.push(REPO, {".github/molt.yml": WEEKLY, "tox.ini": "[tox]\nenvlist = py39\n"})
+    row = scan(jobs)
+    assert (row.state, row.pull_number) == (State.OPEN, opened.pull_number)
+    assert row.checked_at >= opened.checked_at
