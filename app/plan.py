@@ -100,3 +100,15 @@ def plan(
         files, policy, paths=paths, changelog_entry=changelog_entry
     )
     return settle_unparsable(result)
+
+
+def texts_after(result: Plan, files: Mapping[str, str]) -> dict[str, str]:
+    """Every file's text once ``result`` is applied to ``files`` (deleted files gone, new ones
+    there)."""
+    texts = dict(files)
+    for change in result.files:
+        if change.after is None:
+            texts.pop(change.path, None)
+        else:
+            texts[change.path] = change.after
+    return texts

@@ -34,7 +34,7 @@ from app.dependencies.releases import (
 )
 from app.dependencies.report import DependencyReport
 from app.package_index import Budget, BudgetSpent, IndexUnavailable, PackageIndex, Project
-from app.plan import FileChange, Plan
+from app.plan import FileChange, Plan, texts_after
 from rewriters import Policy
 from rewriters.docs.changelog import entry_text
 from rewriters.registry import is_skipped
@@ -161,17 +161,6 @@ def _missing(
 
 
 # --- on a plan ----------------------------------------------------------------------------
-
-
-def texts_after(plan: Plan, files: Mapping[str, str]) -> dict[str, str]:
-    """Every file's text once ``plan`` is applied (deleted files gone, new ones there)."""
-    texts = dict(files)
-    for change in plan.files:
-        if change.after is None:
-            texts.pop(change.path, None)
-        else:
-            texts[change.path] = change.after
-    return texts
 
 
 def check_plan(

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from app.lockfiles import compiled, locked, projects, scratch
 from app.lockfiles.job import Job, Skip, directory, joined
-from app.plan import FileChange, Plan
+from app.plan import FileChange, Plan, texts_after
 from rewriters.registry import is_skipped
 from rewriters.repository import lockfiles as lock_notes
 from rewriters.versions import Minor
@@ -82,7 +82,7 @@ class Locker:
         if not plan.files:
             return plan
         minimum = plan.policy.minimum
-        after = _after(plan, files)
+        after = texts_after(plan, files)
         work = jobs(after, {change.path for change in plan.files}, self._index_url, minimum)
         changes = {change.path: change for change in plan.files}
         notes = []
@@ -160,17 +160,6 @@ def jobs(
         elif name.endswith(".txt") and compiled.command(files[path]):
             found.append(compiled.job(path, files, minimum))
     return found
-
-
-def _after(plan: Plan, files: Mapping[str, str]) -> dict[str, str]:
-    """The repository's texts once ``plan`` is applied."""
-    after = dict(files)
-    for change in plan.files:
-        if change.after is None:
-            after.pop(change.path, None)
-        else:
-            after[change.path] = change.after
-    return after
 
 
 def _change(
