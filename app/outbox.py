@@ -109,7 +109,10 @@ class Outbox:
         self._write()
 
     def health(self, queue_health: str = "ok") -> str:
-        """ "ok", or "degraded: …" saying why deliveries wait in the spool and how many."""
+        """Return "ok", or "degraded: …" with why deliveries wait in the spool and how many.
+
+        `queue_health` is the queue's own check: "ok" or what is wrong with it.
+        """
         problem = self._failure or (None if queue_health == "ok" else queue_health)
         if problem is None:
             return "ok"
@@ -132,17 +135,17 @@ class Outbox:
                 self._flushed += flushed
             for delivery, answer in arrived:
                 self._events.pop(delivery.delivery_id, None)
-                _settle(answer, error)
+                _resolve(answer, error)
             return
         for (delivery, answer), new in zip(arrived, fresh, strict=True):
             if not new:
                 self._events.pop(delivery.delivery_id, None)
-                _settle(answer, "duplicate")
+                _resolve(answer, "duplicate")
             elif self.wait_for_queue and self._failure is None:
                 with self._lock:
                     self._waiting[delivery.delivery_id] = answer
             else:
-                _settle(answer, "spooled" if self._failure else "queued")
+                _resolve(answer, "spooled" if self._failure else "queued")
         if any(fresh):
             self._wake.set()
 
@@ -230,6 +233,19 @@ def _call_soon(
     except RuntimeError:
         return False
     return True
+
+
+def _resolve(answer: asyncio.Future[str], outcome: str | BaseException) -> None:
+    """Settle `answer` on its own loop (another thread's, when tests run several loops)."""
+    loop = answer.get_loop()
+    try:
+        running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if loop is running:
+        _settle(answer, outcome)
+    else:
+        _call_soon(loop, _settle, answer, outcome)
 
 
 def _settle(answer: asyncio.Future[str], outcome: str | BaseException) -> None:
