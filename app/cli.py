@@ -78,13 +78,23 @@ def _version() -> str:
         return "unknown"
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, looking the version up only when asked (argparse's own action wants it
+    when the parser is built, and importlib.metadata is a tenth of a run's start-up)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        sys.stdout.write(f"molt {_version()}\n")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="molt", description=DESCRIPTION, epilog=EPILOG, formatter_class=_Formatter
     )
-    parser.add_argument(
-        "--version", action="version", version=f"molt {_version()}", help="print molt's version"
-    )
+    parser.add_argument("--version", action=_VersionAction, help="print molt's version")
     commands = parser.add_subparsers(
         title="commands", dest="command", required=True, metavar="COMMAND"
     )
