@@ -26,13 +26,15 @@ REQUIREMENTS = "*requirements*.txt"
 LOCK_INPUTS = ("uv.lock", "poetry.lock", "pdm.lock", "*.in")
 
 
+_EXTRA_NAMES = re.compile("|".join(fnmatch.translate(p) for p in (REQUIREMENTS, *LOCK_INPUTS)))
+
+
 def reads(path: str) -> bool:
     """True for the files a plan needs the text of: what a rewriter claims, compiled
     requirements files (for the note on how to regenerate them), and what regenerating lock
     files reads (``app.lockfiles``)."""
-    name = path.rsplit("/", 1)[-1]
-    patterns = (REQUIREMENTS, *LOCK_INPUTS)
-    return rewriters.claims(path) or any(fnmatch.fnmatchcase(name, p) for p in patterns)
+    name = path.rpartition("/")[2]
+    return rewriters.claims(path) or _EXTRA_NAMES.match(name) is not None
 
 
 def unified_diff(change: FileChange) -> Iterator[str]:

@@ -230,7 +230,8 @@ def note_lock_files(repository: _Repository) -> None:
     """How to regenerate each lock file a changed repository has (molt never edits them)."""
     if repository.changes:
         every = {**dict.fromkeys(repository.paths, ""), **repository.files}
-        repository.notes.extend(lockfiles.notes(every))
+        candidates = {p: text for p, text in every.items() if lockfiles.may_be_lock_file(p)}
+        repository.notes.extend(lockfiles.notes(candidates))
 
 
 # The passes across files, in the order they run after every file was rewritten.

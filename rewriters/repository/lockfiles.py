@@ -28,6 +28,12 @@ COMMAND_RE = re.compile(
 )
 
 
+def may_be_lock_file(path: str) -> bool:
+    """True for the names a lock file can have (its text decides for a ``.txt``)."""
+    name = path.rpartition("/")[2]
+    return name in LOCK_COMMANDS or name.endswith(".txt")
+
+
 def notes(files: Mapping[str, str]) -> tuple[str, ...]:
     """One note per lock file in ``files`` (path -> text), in path order."""
     found: list[str] = []

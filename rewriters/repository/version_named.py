@@ -49,6 +49,8 @@ class _Named(NamedTuple):
 def _named(path: str) -> _Named | None:
     """The version token a basename carries, when it carries exactly one."""
     directory, _, name = path.rpartition("/")
+    if "2" not in name and "3" not in name:
+        return None  # most names of a large tree: no token to look for
     found = []
     for match in TOKEN_RE.finditer(name):
         token = parse_token(match[0]) or _bare(match[0])
