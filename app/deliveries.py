@@ -17,10 +17,12 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import NamedTuple
+
+from app.sqlite import write_transaction
 
 FILENAME = "deliveries.sqlite3"
 DEFAULT_TTL = timedelta(days=7)
@@ -206,16 +208,8 @@ class DeliveryStore:
             db.execute("DELETE FROM deliveries WHERE seen_at <= ?", (cutoff,))
         return fresh
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db())
 
     def _db(self) -> sqlite3.Connection:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)

@@ -21,11 +21,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
 import redis
+
+from app.sqlite import write_transaction
 
 LEASES_FILE = "leases.sqlite3"
 REDIS_HASH = "molt.leases"
@@ -102,16 +104,8 @@ class SqliteLeases:
         connection: sqlite3.Connection = self._local.db
         return connection
 
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        db = self._connect()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+    def _connection(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._connect())
 
     def claim(self, key: str, owner: str, ttl: float, value: str = "") -> bool:
         now = self.now()

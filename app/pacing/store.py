@@ -19,6 +19,8 @@ from typing import Any, Protocol, TypeVar
 
 import redis
 
+from app.sqlite import write_transaction
+
 T = TypeVar("T")
 Record = dict[str, Any]
 Change = Callable[[Record | None], tuple[Record, T]]
@@ -62,22 +64,16 @@ class SqliteStore:
 
     def update(self, key: str, change: Change[T]) -> T:
         now = time.time()
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                row = db.execute(
-                    "SELECT value FROM records WHERE key = ? AND expires > ?", (key, now)
-                ).fetchone()
-                record, result = change(None if row is None else json.loads(row[0]))
-                db.execute(
-                    "INSERT OR REPLACE INTO records (key, value, expires) VALUES (?, ?, ?)",
-                    (key, json.dumps(record), now + self.ttl),
-                )
-                db.execute("DELETE FROM records WHERE expires <= ?", (now,))
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        with self._connect() as connection, write_transaction(connection) as db:
+            row = db.execute(
+                "SELECT value FROM records WHERE key = ? AND expires > ?", (key, now)
+            ).fetchone()
+            record, result = change(None if row is None else json.loads(row[0]))
+            db.execute(
+                "INSERT OR REPLACE INTO records (key, value, expires) VALUES (?, ?, ?)",
+                (key, json.dumps(record), now + self.ttl),
+            )
+            db.execute("DELETE FROM records WHERE expires <= ?", (now,))
         return result
 
     def _connect(self) -> closing[sqlite3.Connection]:
