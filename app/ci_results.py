@@ -17,6 +17,7 @@ from typing import NamedTuple
 from app import automerge, publish, pull_request, repo_config
 from app.errors import ConfigError
 from app.github import CheckRun, CheckSuite, CommitStatus, Pull, Repository
+from app.github.ci import FAILING_CONCLUSIONS
 from app.outcome import Target
 from app.repo_config import RepoConfig
 
@@ -33,10 +34,6 @@ The checks on {commit} failed:
 molt labelled this pull request `{label}`; the label comes off when a later run passes. \
 Once the default branch has a fix, comment `{mention} rebase` to regenerate this pull request \
 on top of it."""
-# What fails a check run; neutral and skipped pass, as in GitHub's merge box.
-FAILING_CONCLUSIONS = frozenset(
-    {"failure", "timed_out", "cancelled", "action_required", "startup_failure"}
-)
 FAILING_STATES = frozenset({"failure", "error"})
 # The branch of a molt pull request ends so whatever its prefix (``branch_prefix``).
 _MOLT_BRANCH = re.compile(r"python-\d\.\d{1,2}$")

@@ -6,10 +6,8 @@ from urllib.parse import quote
 
 import github
 
+from app.github.ci import FAILING_CONCLUSIONS
 from app.github.failures import translated
-
-# check-run conclusions that fail a pull request's checks
-FAILING = frozenset({"failure", "cancelled", "timed_out", "action_required", "startup_failure"})
 
 
 def ci_state(client: github.Github, full_name: str, sha: str) -> str | None:
@@ -27,7 +25,7 @@ def summarise(runs: list[dict[str, object]]) -> str | None:
     """One word for a list of check runs: any failing → failure, any running → pending."""
     if not runs:
         return None
-    if any(run.get("conclusion") in FAILING for run in runs):
+    if any(run.get("conclusion") in FAILING_CONCLUSIONS for run in runs):
         return "failure"
     if any(run.get("status") != "completed" for run in runs):
         return "pending"

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+# What fails a check run; neutral and skipped pass, as in GitHub's merge box.
+FAILING_CONCLUSIONS = frozenset(
+    {"failure", "timed_out", "cancelled", "action_required", "startup_failure"}
+)
+
 
 class CheckSuite(NamedTuple):
     """One App's suite of check runs on a commit."""
