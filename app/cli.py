@@ -22,7 +22,7 @@ from rewriters import Policy
 if TYPE_CHECKING:
     from app.modernise import Modernisation
     from app.package_index import PackageIndex
-    from app.settings import Settings
+    from app.settings import IndexLocation, Settings
 
 DESCRIPTION = (
     "Move Python repositories off end-of-life Pythons: preview or apply the change on a "
@@ -254,9 +254,10 @@ def _policy(args: argparse.Namespace, config: RepoConfig, config_path: str) -> P
 
 def _plan_for(
     root: Path, config: RepoConfig, policy: Policy, index: PackageIndex | None = None
-) -> tuple[Plan, str]:
+) -> tuple[Plan, str, dict[str, str]]:
     """What the App would do to this checkout with this config: same files, same rules; with
-    an ``index``, the dependencies checked too (their pull request section comes back)."""
+    an ``index``, the dependencies checked too (their pull request section comes back). The
+    files read come back too, for the lock files."""
     paths = checkout.all_paths(root)
     wanted = [p for p in paths if p != repo_config.PATH and not config.ignores(p)]
     files, unreadable = checkout.read_files(root, wanted)
@@ -265,11 +266,11 @@ def _plan_for(
         result._replace(skipped=tuple(sorted([*unreadable, *result.skipped])))
     )
     if index is None or not result.files:
-        return result, ""
+        return result, "", files
     from app import dependencies
 
     result, report = dependencies.check_checkout(root, result, files, wanted, index)
-    return result, report.body_section()
+    return result, report.body_section(), files
 
 
 def _modernised(root: Path, config: RepoConfig, result: Plan) -> Modernisation:
@@ -297,27 +298,26 @@ def _index(args: argparse.Namespace) -> AbstractContextManager[PackageIndex | No
     if not args.check_dependencies:
         return nullcontext(None)
     from app.package_index import open_index
-    from app.settings import load_index_location
 
-    try:
-        where = load_index_location()
-    except SettingsError as error:
-        raise _Stop(2, f"molt: {error}") from None
+    where = _index_location()
     return open_index(where.index_url.get_secret_value(), where.data_dir)
 
 
-def _lock(root: Path, config: RepoConfig, result: Plan) -> Plan:
-    """``result`` with the checkout's lock files regenerated (``--lock``)."""
-    from app.lockfiles import Locker
+def _index_location() -> IndexLocation:
     from app.settings import load_index_location
 
     try:
-        where = load_index_location()
+        return load_index_location()
     except SettingsError as error:
         raise _Stop(2, f"molt: {error}") from None
-    wanted = [p for p in checkout.all_paths(root) if not config.ignores(p)]
-    files, _ = checkout.read_files(root, wanted)
-    return Locker(where.index_url.get_secret_value()).regenerate(result, files)
+
+
+def _lock(result: Plan, files: dict[str, str]) -> Plan:
+    """``result`` with the checkout's lock files (among ``files``, as the plan read them)
+    regenerated (``--lock``)."""
+    from app.lockfiles import Locker
+
+    return Locker(_index_location().index_url.get_secret_value()).regenerate(result, files)
 
 
 def _colour(line: str, enabled: bool) -> str:
@@ -417,9 +417,9 @@ def _on_checkout(args: argparse.Namespace) -> int:
     config, config_path = _config(root, args)
     policy = _policy(args, config, config_path)
     with _index(args) as index:
-        result, dependencies = _plan_for(root, config, policy, index)
+        result, dependencies, files = _plan_for(root, config, policy, index)
     if args.lock:
-        result = _lock(root, config, result)
+        result = _lock(result, files)
     asked = args.modernise or config.modernise
     modernised = _modernised(root, config, result) if asked else None
     if args.command == "preview":
