@@ -1,5 +1,6 @@
 """Where the lock tools run: a scratch directory, an environment with nothing of molt's in it,
-and a time limit that kills the tool's whole process group.
+and a time limit that kills the tool's whole process group. ruff (``app.modernise.ruff``) runs
+through the same ``write_tree`` and ``run``, with an environment of its own.
 
 The environment is built from nothing, never copied from molt's own: no token, no ``MOLT_*``
 setting, no proxy or credential variable reaches a tool. HOME and every cache are inside the

@@ -1,10 +1,11 @@
 """Running ruff on copies of the Python files in a scratch directory: time limit, no config.
 
 ruff is given the files' text and nothing else: no repository config (``--isolated``, so the
-repository's own ruff settings cannot widen or narrow the rule set), no cache, a scrubbed
-environment, the working directory a fresh temporary one. The code is parsed by ruff, never
-imported or run. ruff is a dependency of the ``modernise`` extra, found beside the interpreter
-or through the ``ruff`` package; molt never downloads it.
+repository's own ruff settings cannot widen or narrow the rule set), no cache, an environment
+of three variables, the working directory a fresh temporary one, run as the lock tools are
+(``app.lockfiles.scratch``: time limit, process group killed). The code is parsed by ruff,
+never imported or run. ruff is a dependency of the ``modernise`` extra, found beside the
+interpreter or through the ``ruff`` package; molt never downloads it.
 
 Two kinds of rule are applied. Rules whose every fix molt wants run with ``--fix`` (ruff owns
 the order of fixes and fixes that meet); the count of each is what a run before the fix found
@@ -20,7 +21,6 @@ import ast
 import json
 import os
 import shutil
-import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from app.errors import MoltError
+from app.lockfiles import scratch
 from rewriters.result import Edit
 from rewriters.versions import Minor
 
@@ -104,12 +105,10 @@ class _Runner:
         self.env = {"PATH": os.defpath, "HOME": str(root), "NO_COLOR": "1"}
 
     def write(self, texts: Mapping[str, str]) -> None:
-        for path, text in texts.items():
-            if path.startswith("/") or ".." in path.split("/"):
-                raise RuffFailed(f"{path}: not a path inside the repository")
-            target = self.root / "src" / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(text.encode("utf-8"))
+        try:
+            scratch.write_tree(self.root / "src", texts)
+        except ValueError as error:
+            raise RuffFailed(str(error)) from None
 
     def read(self, texts: Mapping[str, str]) -> dict[str, str]:
         return {p: (self.root / "src" / p).read_bytes().decode("utf-8") for p in texts}
@@ -136,22 +135,15 @@ class _Runner:
             *paths,
         ]
         try:
-            done = subprocess.run(
-                command,
-                cwd=self.root / "src",
-                env=self.env,
-                capture_output=True,
-                timeout=self.timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
+            done = scratch.run(command, self.root / "src", self.env, self.timeout)
+        except scratch.TimedOut:
             raise RuffFailed(f"ruff did not finish within {self.timeout:g} seconds") from None
         except OSError as error:
             raise RuffFailed(f"ruff could not be started ({error.strerror})") from None
-        if done.returncode != 0:
-            reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise RuffFailed(f"ruff failed: {reason[-1] if reason else done.returncode}")
-        found: list[Any] = json.loads(done.stdout or b"[]")
+        if done.status != 0:
+            reason = done.stderr.strip().splitlines()
+            raise RuffFailed(f"ruff failed: {reason[-1] if reason else done.status}")
+        found: list[Any] = json.loads(done.stdout or "[]")
         for item in found:
             item["filename"] = Path(item["filename"]).relative_to(self.root / "src").as_posix()
         return found
