@@ -6,12 +6,20 @@ from __future__ import annotations
 from functools import partial
 
 import pytest
+from huey import SqliteHuey
+from pydantic import SecretStr
 
-from app import github as gh
-from app import upgrade
+from app import service
+from app.jobs import Jobs, app_clients
 from app.outcome import Outcome, Target
-from app.package_index import IndexCache, PackageIndex
+from app.package_index import IndexCache, PackageIndex, open_index
+from app.server import create_app
+from app.settings import Settings
+from tests.app.test_jobs import INSTALLATION, Server, drain, installation_created, private_key
+from tests.app.test_upgrade import cost as api_requests
+from tests.app.test_upgrade import run
 from tests.conftest import TODAY
+from tests.fakes import webhooks
 from tests.fakes.index import fake_index
 
 __all__ = ["fake_index"]  # the fixture
@@ -40,19 +48,9 @@ def index(fake_index, tmp_path):
         yield client
 
 
-def run(fake, index):
-    client = gh.client_for_token("personal-token", fake.url, throttle=False)
-    repo = gh.Repository(client, TARGET.full_name)
-    return upgrade.run(repo, TARGET, TODAY, login="molt-bot", index=index)
-
-
-def api_requests(fake, before=0):
-    return sum(1 for r in fake.requests[before:] if not r.path.startswith("/_codeload/"))
-
-
 def test_a_pin_without_a_wheel_for_the_minimum_moves_in_the_pull_request(fake_github, index):
     fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT, "requirements.txt": REQUIREMENTS})
-    assert run(fake_github, index) is Outcome.OPENED
+    assert run(fake_github, index=index) is Outcome.OPENED
     files = fake_github.branch_files(REPO, BRANCH)
     assert files["requirements.txt"] == REQUIREMENTS_AFTER
     (pull,) = fake_github.pulls(REPO)
@@ -66,20 +64,17 @@ def test_the_index_costs_no_github_request(fake_github, index):
     fake_github.add_repo(
         "octo/other", {"pyproject.toml": PYPROJECT, "requirements.txt": REQUIREMENTS}
     )
-    assert run(fake_github, index) is Outcome.OPENED
-    with_index = api_requests(fake_github)
-    client = gh.client_for_token("personal-token", fake_github.url, throttle=False)
-    other = Target("octo/other", "main")
+    assert run(fake_github, index=index) is Outcome.OPENED
+    with_index = api_requests(fake_github, 0)
     before = len(fake_github.requests)
-    repo = gh.Repository(client, other.full_name)
-    assert upgrade.run(repo, other, TODAY, login="molt-bot") is Outcome.OPENED
+    assert run(fake_github, target=Target("octo/other", "main")) is Outcome.OPENED
     assert api_requests(fake_github, before) == with_index
 
 
 def test_an_index_that_fails_leaves_the_pins_and_says_so(fake_github, fake_index, index):
     fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT, "requirements.txt": REQUIREMENTS})
     fake_index.fail_next(500, times=50)
-    assert run(fake_github, index) is Outcome.OPENED
+    assert run(fake_github, index=index) is Outcome.OPENED
     files = fake_github.branch_files(REPO, BRANCH)
     assert files["requirements.txt"] == REQUIREMENTS
     (pull,) = fake_github.pulls(REPO)
@@ -88,12 +83,6 @@ def test_an_index_that_fails_leaves_the_pins_and_says_so(fake_github, fake_index
 
 
 def settings_for(fake_github, tmp_path, **more):
-    from pydantic import SecretStr
-
-    from app.settings import Settings
-    from tests.app.test_jobs import private_key
-    from tests.fakes import webhooks
-
     return Settings(
         app_id=fake_github.world.app_id,
         private_key=SecretStr(private_key()),
@@ -105,8 +94,6 @@ def settings_for(fake_github, tmp_path, **more):
 
 
 def test_the_app_opens_the_configured_index_unless_told_not_to(fake_github, fake_index, tmp_path):
-    from app import service
-
     on = service.build(settings_for(fake_github, tmp_path / "on", index_url=fake_index.url))
     index = on.package_index()
     assert index is not None and index.url == fake_index.url
@@ -116,13 +103,6 @@ def test_the_app_opens_the_configured_index_unless_told_not_to(fake_github, fake
 
 
 def test_an_installation_scan_checks_the_pins(fake_github, fake_index, tmp_path):
-    from huey import SqliteHuey
-
-    from app.jobs import Jobs, app_clients
-    from app.package_index import open_index
-    from app.server import create_app
-    from tests.app.test_jobs import INSTALLATION, Server, drain, installation_created
-
     repo = "Codertocat/Hello-World"
     fake_github.add_installation(INSTALLATION, "Codertocat")
     fake_github.add_repo(repo, {"pyproject.toml": PYPROJECT, "requirements.txt": REQUIREMENTS})
