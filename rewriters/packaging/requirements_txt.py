@@ -3,8 +3,9 @@
 At minimum 3.9, httpx's ``trustme==1.1.0; python_version < '3.9'`` goes and its other half,
 ``trustme==1.2.0; python_version >= '3.9'``, loses the marker, as in setup.cfg and
 pyproject.toml. A lone marker that is now always true stays, with a note. Generated files
-(a pip-compile or uv header, any "generated" comment at the top, ``--hash`` pins) are lock
-files: molt never edits them, and ``rewriters.repository.lockfiles`` says how to regenerate them.
+(a header that says so, by the rule every file kind shares in ``rewriters.repository.scope``,
+or ``--hash`` pins) are lock files: molt never edits them, and
+``rewriters.repository.lockfiles`` says how to regenerate them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 
 from rewriters.policy import Policy
+from rewriters.repository.scope import generated
 from rewriters.result import Edit, Record, Rewrite
 from rewriters.specifiers import (
     dead_projects,
@@ -24,13 +26,12 @@ from rewriters.specifiers import (
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 # pip reads "#" as a comment at the start of a line or after a blank
 COMMENT_RE = re.compile(r"(?:^|[ \t])#.*")
-HEADER_LINES = 10
-GENERATED_RE = re.compile(r"generated|--hash[= ]", re.IGNORECASE)
 
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
     """Remove requirements for dropped Pythons only; unmark their now-unconditional twins."""
-    if _generated(text):
+    # a generated header, or pins with hashes: a lock file (``rewriters.repository.lockfiles``)
+    if generated(text) or "--hash" in text:
         return None
     found = list(_requirements(text))
     dead = dead_projects((requirement for _, _, requirement in found), policy.minimum)
@@ -52,12 +53,6 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
                 "drop it by hand if it only documented the old range"
             )
     return record.finish(text, lambda new: None)
-
-
-def _generated(text: str) -> bool:
-    """True for a file a tool wrote: the header says so, or its pins carry hashes."""
-    header = [line for line in text.splitlines()[:HEADER_LINES] if line.startswith("#")]
-    return any(GENERATED_RE.search(line) for line in header) or "--hash" in text
 
 
 def _requirements(text: str) -> list[tuple[int, str, str]]:
