@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import NamedTuple
+from typing import NamedTuple, Self
 
 import pytest
 
@@ -185,7 +185,36 @@ class _Fault(NamedTuple):
     hang: float
 
 
-class FakeIndex:
+class LocalServer:
+    """An HTTP server on 127.0.0.1 in a background thread: starts on construction, stops with
+    ``close()``; ``answer(handler)`` gives each GET (or HEAD) its status, headers and body."""
+
+    def __init__(self) -> None:
+        self._server = _Server(self)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
+        self._thread.start()
+        self.port = self._server.server_address[1]
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+    def answer(self, handler: _Handler) -> tuple[int, dict[str, str], bytes]:
+        raise NotImplementedError
+
+
+class FakeIndex(LocalServer):
     """The index and what it holds. Starts on construction, stops with ``close()``."""
 
     def __init__(
@@ -206,27 +235,9 @@ class FakeIndex:
         self._faults: list[_Fault] = []
         self._serial = 1
         self._lock = threading.Lock()
-        self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
-        self._thread.start()
-        port = self._server.server_address[1]
+        super().__init__()
         userinfo = f"{credentials[0]}:{credentials[1]}@" if credentials else ""
-        self.url = f"http://{userinfo}127.0.0.1:{port}{prefix}"
-
-    def __enter__(self) -> FakeIndex:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        self.url = f"http://{userinfo}127.0.0.1:{self.port}{prefix}"
 
     def fail_next(self, status: int | None = 500, *, hang: float = 0.0, times: int = 1) -> None:
         """The next ``times`` requests wait ``hang`` seconds, then answer ``status`` (None:
@@ -293,9 +304,9 @@ class FakeIndex:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, index: FakeIndex) -> None:
+    def __init__(self, fake: LocalServer) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.index = index
+        self.fake = fake
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -305,14 +316,23 @@ class _Handler(BaseHTTPRequestHandler):
     wbufsize = 1 << 16
 
     def do_GET(self) -> None:
-        status, headers, body = self.server.index.answer(self)
+        self._send(*self.server.fake.answer(self))
+
+    def do_HEAD(self) -> None:
+        status, headers, body = self.server.fake.answer(self)
+        self._send(status, headers, body, head=True)
+
+    def _send(
+        self, status: int, headers: dict[str, str], body: bytes, *, head: bool = False
+    ) -> None:
         try:
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if not head:
+                self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting (a timeout test)
 

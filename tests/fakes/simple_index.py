@@ -22,18 +22,17 @@ import html
 import io
 import json
 import tarfile
-import threading
 import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import NamedTuple
 
 from packaging.utils import canonicalize_name
 
-JSON_TYPE = "application/vnd.pypi.simple.v1+json"
+from tests.fakes.index import JSON_TYPE, LocalServer
+
 FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # every archive member's date: the bytes are reproducible
 
 
@@ -134,7 +133,7 @@ def _files(dists: Iterable[Dist]) -> dict[str, list[_File]]:
     return by_project
 
 
-class SimpleIndex:
+class SimpleIndex(LocalServer):
     """The index and what it holds. Starts on construction, stops with ``close()``."""
 
     def __init__(self, dists: Iterable[Dist] = DISTS) -> None:
@@ -143,26 +142,9 @@ class SimpleIndex:
         self.hang = 0.0
         self.withheld: frozenset[tuple[str, str]] = frozenset()
         self.requests: list[str] = []
-        self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
-        self._thread.start()
-        self.root = f"http://127.0.0.1:{self._server.server_address[1]}"
+        super().__init__()
+        self.root = f"http://127.0.0.1:{self.port}"
         self.url = f"{self.root}/simple/"
-
-    def __enter__(self) -> SimpleIndex:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
 
     @contextmanager
     def withholding(self, *releases: tuple[str, str]) -> Iterator[None]:
@@ -176,7 +158,11 @@ class SimpleIndex:
     def _listed(self, name: str) -> list[_File]:
         return [f for f in self.projects[name] if (name, f.dist.version) not in self.withheld]
 
-    def answer(self, path: str, accept: str) -> tuple[int, str, bytes]:
+    def answer(self, handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+        status, kind, body = self._page(handler.path, handler.headers.get("Accept", ""))
+        return status, {"Content-Type": kind}, body
+
+    def _page(self, path: str, accept: str) -> tuple[int, str, bytes]:
         self.requests.append(path)
         if self.hang:
             time.sleep(self.hang)
@@ -239,38 +225,3 @@ class SimpleIndex:
             + "\n".join(anchors)
             + "\n</body></html>\n"
         )
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, index: SimpleIndex) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.index = index
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
-    wbufsize = 1 << 16
-
-    def do_GET(self) -> None:
-        self._send(*self.server.index.answer(self.path, self.headers.get("Accept", "")))
-
-    def do_HEAD(self) -> None:
-        status, kind, body = self.server.index.answer(self.path, self.headers.get("Accept", ""))
-        self._send(status, kind, body, head=True)
-
-    def _send(self, status: int, kind: str, body: bytes, *, head: bool = False) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
