@@ -23,11 +23,10 @@ from collections.abc import Iterator
 
 from packaging.utils import canonicalize_name
 
-from app.dependencies.backports import table
+from app.dependencies.backports import IMPORT_ERRORS, table
 from rewriters.result import BrokenOutput
 from rewriters.versions import Minor
 
-IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 # What the standard library has, and since which Python: modules, and the names of them that
 # backports provide (typing's names come from the backports table's typing-extensions row).
 STDLIB: dict[str, str] = {
