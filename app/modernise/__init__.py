@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from app.modernise import fallbacks, requirements, ruff
 from app.modernise.ruff import RuffFailed
+from app.plan import texts_after
 from rewriters import FileChange, RepositoryRewrite, Skipped
 from rewriters.registry import is_skipped
 from rewriters.repository.scope import generated
@@ -129,15 +130,11 @@ def for_plan(
     """The modernisation that follows ``plan`` (the configuration commit): ``sources`` are the
     Python files molt may touch, ``files`` the texts the plan read (its packaging files
     are edited as the plan leaves them)."""
-    after = {change.path: change.after for change in plan.files}
     # a file the plan rewrote (noxfile.py) is modernised as the plan leaves it
-    texts = {path: after.get(path, text) for path, text in sources.items()}
-    current = {path: text for path, text in texts.items() if text is not None}
-    packaging = {
-        path: text
-        for path, text in {**files, **after}.items()
-        if text is not None and requirements.declares(path)
-    }
+    texts = texts_after(plan, sources)
+    current = {path: texts[path] for path in sources if path in texts}
+    after = texts_after(plan, files)
+    packaging = {path: text for path, text in after.items() if requirements.declares(path)}
     return modernise(current, packaging, plan.policy.minimum, timeout=timeout)
 
 
