@@ -211,8 +211,7 @@ def check_checkout(
     read too (the plan reads neither)."""
     inputs, sources = dict(files), dict[str, str]()
     for path in paths:
-        name = path.rpartition("/")[2]
-        lock = name in pins.LOCK_FILES or (name.startswith("pylock.") and name.endswith(".toml"))
+        lock = pins.is_lock_file(path)
         if path in files or is_skipped(path) or not (lock or path.endswith(".py")):
             continue
         text = _read(root / path)

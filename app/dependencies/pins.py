@@ -154,9 +154,14 @@ def find(files: Mapping[str, str]) -> list[Found]:
     return found
 
 
-def _read(path: str, text: str) -> Iterator[Found]:
+def is_lock_file(path: str) -> bool:
+    """True for a lock file's name: read as input only, never edited."""
     name = path.rpartition("/")[2]
-    if name in LOCK_FILES or (name.startswith("pylock.") and name.endswith(".toml")):
+    return name in LOCK_FILES or (name.startswith("pylock.") and name.endswith(".toml"))
+
+
+def _read(path: str, text: str) -> Iterator[Found]:
+    if is_lock_file(path):
         yield from _lock_file(path, text)
         return
     owner = module_of(path)
