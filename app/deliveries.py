@@ -22,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from app.sqlite import write_transaction
+from app.sqlite import connect, write_transaction
 
 FILENAME = "deliveries.sqlite3"
 DEFAULT_TTL = timedelta(days=7)
@@ -223,13 +223,8 @@ class DeliveryStore:
             yield db
 
     def _open(self) -> sqlite3.Connection:
-        # isolation_level=None: autocommit unless a transaction is begun explicitly.
-        db = sqlite3.connect(
-            self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
-        )
-        # WAL with NORMAL sync cannot corrupt the file; a power cut may forget the last ids,
-        # which costs at most a repeated (idempotent) job.
-        db.execute("PRAGMA synchronous = NORMAL")
+        # A power cut may forget the last ids: that costs at most a repeated (idempotent) job.
+        db = connect(self.path, timeout=BUSY_SECONDS, check_same_thread=False)
         if not self.automatic_checkpoints:
             db.execute("PRAGMA wal_autocheckpoint = 0")
         return db

@@ -27,7 +27,7 @@ from typing import NamedTuple, Protocol
 
 import redis
 
-from app.sqlite import write_transaction
+from app.sqlite import connect, write_transaction
 
 LEASES_FILE = "leases.sqlite3"
 REDIS_HASH = "molt.leases"
@@ -97,9 +97,8 @@ class SqliteLeases:
     def _connect(self) -> sqlite3.Connection:
         # one connection per thread and process: a forked worker never shares its parent's
         if getattr(self._local, "pid", None) != os.getpid():
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            db = connect(self.path, timeout=10)
             db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
             self._local.db, self._local.pid = db, os.getpid()
         connection: sqlite3.Connection = self._local.db
         return connection

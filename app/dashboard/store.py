@@ -17,6 +17,7 @@ import redis
 
 from app.dashboard.states import RepoState
 from app.settings import Settings
+from app.sqlite import connect
 
 FILENAME = "states.sqlite3"
 REDIS_PREFIX = "molt:dashboard"
@@ -100,8 +101,7 @@ class SqliteStates:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=10.0, isolation_level=None)) as db:
-            db.execute("PRAGMA synchronous = NORMAL")  # a cache: a power cut may lose a row
+        with closing(connect(self.path, timeout=10.0)) as db:
             yield db
 
 

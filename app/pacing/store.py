@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 import redis
 
-from app.sqlite import write_transaction
+from app.sqlite import connect, write_transaction
 
 T = TypeVar("T")
 Record = dict[str, Any]
@@ -78,9 +78,7 @@ class SqliteStore:
 
     def _connect(self) -> closing[sqlite3.Connection]:
         # A connection per call: safe across threads and across the consumer's forks.
-        db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-        db.execute("PRAGMA synchronous = NORMAL")  # losing the last update costs a little pace
-        return closing(db)
+        return closing(connect(self.path, timeout=30.0))
 
 
 class RedisStore:
