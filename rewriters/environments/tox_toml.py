@@ -13,11 +13,9 @@ The same code reads pyproject.toml's ``[tool.tox]`` (``rewrite_config`` with its
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import NamedTuple
 
 from rewriters.environments import tox_envs, tox_ini
 from rewriters.formats import toml as _toml
@@ -45,9 +43,6 @@ ENTRY_RULES: Rules = (
     (("env", "*", "deps"), dependencies),
     (("env_base", "*", "deps"), dependencies),
 )
-BARE_KEY_RE = re.compile(r"[A-Za-z0-9_-]+")
-KEY_PART_RE = re.compile(r"[ \t]*(?P<part>[A-Za-z0-9_-]+|\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*')[ \t]*")
-HEADER_START_RE = re.compile(r"^[ \t]*\[", re.MULTILINE)
 
 
 def rewrite(text: str, policy: Policy) -> Rewrite | None:
@@ -58,16 +53,6 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
 # --- reading the configuration -------------------------------------------------------------
 
 
-class Header(NamedTuple):
-    """A ``[table]`` header line: where it starts and ends, its key path, and where each part
-    of the key sits (quotes included)."""
-
-    start: int
-    stop: int
-    path: tuple[str, ...]
-    spans: tuple[tuple[int, int], ...]
-
-
 @dataclass(frozen=True)
 class Config:
     """One tox configuration in a TOML document: its entries by path below ``prefix``, the
@@ -76,13 +61,13 @@ class Config:
     text: str
     prefix: tuple[str, ...]
     entries: tuple[tuple[tuple[str, ...], _toml.Entry], ...]
-    headers: tuple[Header, ...]
+    headers: tuple[_toml.Header, ...]
 
     def env_of(self, path: Sequence[str]) -> str | None:
         """The env a path below ``prefix`` belongs to (``env.NAME...``)."""
         return path[1] if len(path) > 1 and path[0] == "env" else None
 
-    def tables_of(self, name: str) -> list[Header]:
+    def tables_of(self, name: str) -> list[_toml.Header]:
         """The headers of ``[env.NAME]`` and its sub-tables."""
         key = (*self.prefix, "env", name)
         return [h for h in self.headers if h.path[: len(key)] == key]
@@ -94,36 +79,7 @@ def read_config(text: str, entries: Sequence[_toml.Entry], prefix: tuple[str, ..
         for entry in entries
         if entry.path[: len(prefix)] == prefix
     )
-    return Config(text, prefix, below, tuple(_headers(text, entries)))
-
-
-def _headers(text: str, entries: Sequence[_toml.Entry]) -> Iterator[Header]:
-    """Every table header of the document (lines inside a value, like a multi-line string,
-    are not headers)."""
-    values = [(e.value.start, e.value.end) for e in entries]
-    for match in HEADER_START_RE.finditer(text):
-        if any(start < match.start() < end for start, end in values):
-            continue
-        stop = text.find("\n", match.end())
-        stop = len(text) if stop < 0 else stop + 1
-        position = match.end() + (text.startswith("[", match.end()))
-        parts: list[str] = []
-        spans: list[tuple[int, int]] = []
-        while True:
-            part = KEY_PART_RE.match(text, position)
-            assert part is not None  # tomllib read the header
-            raw = part["part"]
-            parts.append(raw if BARE_KEY_RE.fullmatch(raw) else str(_decode_key(raw)))
-            spans.append((part.start("part"), part.end("part")))
-            position = part.end()
-            if not text.startswith(".", position):
-                break
-            position += 1
-        yield Header(match.start(), stop, tuple(parts), tuple(spans))
-
-
-def _decode_key(raw: str) -> object:
-    return _toml.decode(raw, _toml.Value(0, len(raw), "string"))
+    return Config(text, prefix, below, tuple(_toml.headers(text)))
 
 
 def _strings(text: str, array: _toml.Value) -> list[tuple[int, str]]:
@@ -222,7 +178,7 @@ def _matches(patterns: Sequence[tuple[str, ...]], path: tuple[str, ...]) -> bool
     )
 
 
-def _is_env_table(header: Header, prefix: tuple[str, ...]) -> bool:
+def _is_env_table(header: _toml.Header, prefix: tuple[str, ...]) -> bool:
     return len(header.path) > len(prefix) + 1 and header.path[: len(prefix) + 1] == (
         *prefix,
         "env",
@@ -344,17 +300,17 @@ def _rewrite_tables(
 
 def _table_label(config: Config, name: str) -> str:
     """``env.py39`` or ``env."3.9"``, as the table header spells it."""
-    key = name if BARE_KEY_RE.fullmatch(name) else f'"{name}"'
+    key = name if _toml.BARE_KEY_RE.fullmatch(name) else f'"{name}"'
     return label((*config.prefix, "env", key))
 
 
-def _rename_tables(out: Out, config: Config, tables: Sequence[Header], new: str) -> None:
+def _rename_tables(out: Out, config: Config, tables: Sequence[_toml.Header], new: str) -> None:
     """Write ``new`` as the env name of each header, quoted when it must be."""
     part = len(config.prefix) + 1
     for header in tables:
         start, end = header.spans[part]
         quote = config.text[start]
-        spelled = new if BARE_KEY_RE.fullmatch(new) else f'"{new}"'
+        spelled = new if _toml.BARE_KEY_RE.fullmatch(new) else f'"{new}"'
         out.edits.append(Edit(start, end, f"{quote}{new}{quote}" if quote in "\"'" else spelled))
 
 
@@ -371,7 +327,7 @@ def _referenced(config: Config, name: str) -> bool:
     return False
 
 
-def _table_span(config: Config, header: Header) -> tuple[int, int]:
+def _table_span(config: Config, header: _toml.Header) -> tuple[int, int]:
     """The span removing a table: the comment lines right above its header, the header, its
     entries and the blank lines after them (comments before the next header stay with it)."""
     text = config.text

@@ -5,6 +5,7 @@ assume valid TOML, because ``tomllib`` said so first) finds where every value si
 Each key/value pair comes out as an ``Entry`` whose path is the full dotted path
 (``("tool", "ruff", "target-version")``); pairs inside inline tables, also inline tables inside
 arrays, come out too, with their path extended by their own key (array indices are left out).
+The same scan gives each ``[table]`` header line, with where each part of its key sits.
 """
 
 from __future__ import annotations
@@ -39,6 +40,16 @@ class Entry(NamedTuple):
     value: Value
 
 
+class Header(NamedTuple):
+    """A ``[table]`` header line: where it starts and ends (past its newline), its key path,
+    and where each part of the key sits (quotes included)."""
+
+    start: int
+    stop: int
+    path: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+
+
 def load(text: str) -> dict[str, object]:
     """Parse ``text``; raise ``UnparsableInput`` naming the line when it is not TOML."""
     try:
@@ -64,12 +75,22 @@ def entries(text: str) -> list[Entry]:
     return list(_Scanner(text).document())
 
 
+def headers(text: str) -> list[Header]:
+    """Every table header of a valid TOML document, in text order (a line inside a value, such
+    as a multi-line string, is not a header)."""
+    scanner = _Scanner(text)
+    for _entry in scanner.document():
+        pass
+    return scanner.headers
+
+
 class _Scanner:
     """Recursive descent over valid TOML, recording value spans."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.headers: list[Header] = []
 
     def run(self, pattern: re.Pattern[str]) -> str:
         """Consume what ``pattern`` (which matches the empty string too) matches here."""
@@ -95,20 +116,30 @@ class _Scanner:
             self.skip()
 
     def header(self) -> tuple[str, ...]:
+        start = line_start(self.text, self.pos)
         self.pos += 2 if self.text.startswith("[[", self.pos) else 1
-        key = self.key()
+        parts = self.key_parts()
         self.skip_inline()
         self.pos += 2 if self.text.startswith("]]", self.pos) else 1
+        stop = self.text.find("\n", self.pos)
+        stop = len(self.text) if stop < 0 else stop + 1
+        key = tuple(part for part, _ in parts)
+        self.headers.append(Header(start, stop, key, tuple(span for _, span in parts)))
         return key
 
     def key(self) -> tuple[str, ...]:
-        parts: list[str] = []
+        return tuple(part for part, _ in self.key_parts())
+
+    def key_parts(self) -> list[tuple[str, tuple[int, int]]]:
+        """Each part of a dotted key, decoded, with where it sits (quotes included)."""
+        parts: list[tuple[str, tuple[int, int]]] = []
         while True:
             self.skip_inline()
-            parts.append(self.key_part())
+            start = self.pos
+            parts.append((self.key_part(), (start, self.pos)))
             self.skip_inline()
             if not self.text.startswith(".", self.pos):
-                return tuple(parts)
+                return parts
             self.pos += 1
 
     def key_part(self) -> str:
