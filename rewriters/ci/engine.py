@@ -53,7 +53,7 @@ from rewriters.ci.values import (
     spot_edits,
     spots,
 )
-from rewriters.ci.work import Place, Role, System, Work, is_python_key
+from rewriters.ci.work import SCRIPT_KEYS, Place, Role, System, Work, is_python_key
 from rewriters.containers import images
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
@@ -141,7 +141,7 @@ def _visit(work: Work, key: str, value: Node, place: Place) -> None:
         return
     if wheels.setting(work, place.parents[-1], key, owner, value):
         pass
-    elif key in wheels.SCRIPT_KEYS and wheels.rewrite_script(work, value):
+    elif key in SCRIPT_KEYS and wheels.rewrite_script(work, value):
         _walk(work, value, place.down(key))  # the mapping items of a script list (``- ps: ...``)
     elif key in ("image", "container") and _image(work, key, value):
         pass

@@ -18,8 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from rewriters.ci.wheels import SCRIPT_KEYS, script_lines
-from rewriters.ci.work import Work
+from rewriters.ci.work import SCRIPT_KEYS, Work, script_lines
 from rewriters.containers import images
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode

@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 
 from rewriters.ci.lists import remove_spans
-from rewriters.ci.work import Work
+from rewriters.ci.work import Work, script_lines
 from rewriters.formats import yaml
-from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
+from rewriters.formats.yaml import MappingNode, Node, ScalarNode
 from rewriters.packaging.cibuildwheel import Narrowed, narrow, words_of
 from rewriters.result import Edit
 from rewriters.specifiers import raise_floor
@@ -31,30 +31,6 @@ from rewriters.versions import join_names
 _SELECTOR_KEY = r"CIBW_(?:BUILD|SKIP|TEST_SKIP)(?:_(?:LINUX|MACOS|WINDOWS|IOS|PYODIDE))?"
 _SELECTOR_KEY_RE = re.compile(_SELECTOR_KEY, re.IGNORECASE)
 _REQUIRES_KEY = "CIBW_PROJECT_REQUIRES_PYTHON"
-# keys whose value is a script, or a list of script lines, of some CI system
-SCRIPT_KEYS = frozenset(
-    {
-        "run",  # GitHub Actions, CircleCI
-        "command",  # CircleCI ``run: {command: ...}``
-        "script",  # GitLab, Travis, Bitbucket, Azure
-        "before_script",
-        "after_script",
-        "after-script",
-        "before_install",
-        "install",
-        "bash",  # Azure steps
-        "pwsh",
-        "powershell",
-        "ps",  # AppVeyor script items
-        "cmd",
-        "sh",
-        "build_script",
-        "test_script",
-        "before_build",
-        "before_test",
-    }
-)
-
 _Word = tuple[int, int, str]
 
 
@@ -145,27 +121,6 @@ _ASSIGNMENT_RE = re.compile(
     re.IGNORECASE,
 )
 _VALUE_GROUPS = ("quoted", "ps_double", "ps_single", "cmd", "double", "single", "bare")
-
-
-def script_lines(node: Node) -> list[ScalarNode] | None:
-    """The lines of a script: a scalar, or a list of them (nested lists too; a node reached
-    through several aliases once); None for another shape."""
-    if isinstance(node, ScalarNode):
-        return [node]
-    if not isinstance(node, SequenceNode):
-        return None
-    found: list[ScalarNode] = []
-    seen: set[int] = set()
-    stack: list[Node] = [node]
-    while stack:
-        current = stack.pop()
-        if id(current) not in seen:
-            seen.add(id(current))
-            if isinstance(current, ScalarNode):
-                found.append(current)
-            elif isinstance(current, SequenceNode):
-                stack.extend(reversed(current.value))
-    return found
 
 
 def rewrite_script(work: Work, node: Node) -> bool:

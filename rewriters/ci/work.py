@@ -1,4 +1,4 @@
-"""One CI rewrite's state, what a CI system contributes to it, and which keys name Python.
+"""One CI rewrite's state, what a CI system brings to it, which keys name Python or hold scripts.
 
 Which keys name a Python version or tox envs is decided here, once for every CI system: by
 the key's words (``python-version``, ``PYTHON_VERSION``, ``pythonVersions``, ``toxenv``), or,
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-from rewriters.formats.yaml import MappingNode, Node
+from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
 from rewriters.result import Record
 from rewriters.rules import pinned
@@ -26,10 +26,54 @@ _PYTHON_WORDS = frozenset({"python", "py", "pyver", "pythons", "pythonversion", 
 # tox envs, and cibuildwheel's ``only`` identifiers (``cp39-win32``), named by their first factor
 _TOX_WORDS = frozenset({"tox", "toxenv", "env", "envs", "toxenvs", "only"})
 NAME_KEYS = frozenset({"name", "job-name", "label"})
+# keys whose value is a script, or a list of script lines, of some CI system
+SCRIPT_KEYS = frozenset(
+    {
+        "run",  # GitHub Actions, CircleCI
+        "command",  # CircleCI ``run: {command: ...}``
+        "script",  # GitLab, Travis, Bitbucket, Azure
+        "before_script",
+        "after_script",
+        "after-script",
+        "before_install",
+        "install",
+        "bash",  # Azure steps
+        "pwsh",
+        "powershell",
+        "ps",  # AppVeyor script items
+        "cmd",
+        "sh",
+        "build_script",
+        "test_script",
+        "before_build",
+        "before_test",
+    }
+)
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 # How a value names versions: a Python version, tox env names, or ``NAME=value`` assignments.
 Role = Literal["python", "tox", "env"]
+
+
+def script_lines(node: Node) -> list[ScalarNode] | None:
+    """The lines of a script: a scalar, or a list of them (nested lists too; a node reached
+    through several aliases once); None for another shape."""
+    if isinstance(node, ScalarNode):
+        return [node]
+    if not isinstance(node, SequenceNode):
+        return None
+    found: list[ScalarNode] = []
+    seen: set[int] = set()
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) not in seen:
+            seen.add(id(current))
+            if isinstance(current, ScalarNode):
+                found.append(current)
+            elif isinstance(current, SequenceNode):
+                stack.extend(reversed(current.value))
+    return found
 
 
 def key_words(key: str) -> list[str]:
