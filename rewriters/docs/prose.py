@@ -26,6 +26,10 @@ LITERAL_RE = re.compile(
 )
 INLINE_CODE_RE = re.compile(r"(`+)[^`].*?\1")
 URL_RE = re.compile(r"https?://[^\s<>\"'`)\]]+")
+# a link's text (markdown ``[text](url)``, rst ``text <url>`_``) names the page it links to...
+LINK_TEXT_RE = re.compile(r"\[[^\]\n]*\]\(|`[^`<\n]*<")
+# ...and "[GitHub releases]" or "`changelog <...>`_" names a page, not the sentence's history
+PAGE_NAME_RE = re.compile(r"\b(?:release\s+notes|releases?|change\s*log|changes)\b", re.I)
 BADGE_HOST_RE = re.compile(r"shields\.io/badge/|badgen\.net/badge/", re.IGNORECASE)
 
 _PY = r"(?<![\w./-])C?Python"
@@ -209,11 +213,17 @@ def _is_history(text: str, position: int, line_start: int) -> bool:
     block_end = BLOCK_START_RE.search(text, position)
     limit = block_end.start() if block_end else len(text)
     end = SENTENCE_END_RE.search(text, position, limit)
-    sentence = text[begin : end.end() if end else limit]
+    sentence = _without_page_names(text[begin : end.end() if end else limit])
     if HISTORY_RE.search(sentence) or CONDITION_START_RE.match(sentence):
         return True
     said_by_project = FLOOR_VERB_RE.search(text, begin, position) is not None
     return CONDITION_RE.search(sentence) is not None and not said_by_project
+
+
+def _without_page_names(sentence: str) -> str:
+    """``sentence`` without its URLs and the page names of its links' texts."""
+    sentence = URL_RE.sub(" ", sentence)
+    return LINK_TEXT_RE.sub(lambda m: PAGE_NAME_RE.sub(" ", m[0]), sentence)
 
 
 def _badge_edits(start: int, line: str, policy: Policy) -> Iterator[tuple[Edit, str]]:

@@ -68,6 +68,14 @@ BADGE = "https://img.shields.io/badge/python-{}-blue"
         ),
         pytest.param("Works on Python 3.9\n\nor later releases.\n", id="no wrap across paragraphs"),
         pytest.param(
+            "Python 3.9+ [is no longer supported](https://example.com/news).\n",
+            id="history told in a link's text",
+        ),
+        pytest.param(
+            "The [release notes](https://example.com/) say version 2.0 requires Python 3.9+.\n",
+            id="a past release named outside the link",
+        ),
+        pytest.param(
             '=== "Python 3.11+"\n\n    ```Python\n    {!> ../docs_src/a_py311.py!}\n    ```\n\n'
             '=== "Python 3.8+"\n\n    ```Python\n    {!> ../docs_src/a.py!}\n    ```\n\n'
             '=== "Python 3.8+ non-Annotated"\n\n    text\n',
@@ -208,6 +216,20 @@ def test_noop(before):
             "The command line tool requires\nPython 3.10 to run.\n",
             "The command line tool requires\nPython 3.11 to run.\n",
             id="a verb ending the line before the version",
+        ),
+        pytest.param(
+            "The zipapp can be downloaded from [GitHub releases](https://example.com/releases)"
+            " and you can invoke it with a\nPython 3.9+ interpreter:\n",
+            "The zipapp can be downloaded from [GitHub releases](https://example.com/releases)"
+            " and you can invoke it with a\nPython 3.11+ interpreter:\n",
+            id="a link named for a releases page is not history",
+        ),
+        pytest.param(
+            "Download it from `the changelog <https://example.com/changes>`_; it needs"
+            " Python 3.10+.\n",
+            "Download it from `the changelog <https://example.com/changes>`_; it needs"
+            " Python 3.11+.\n",
+            id="an rst link named for a changelog page",
         ),
     ),
 )
