@@ -5,7 +5,7 @@ bounded: its HMAC is updated chunk by chunk, the first ``memory_bytes`` stay in 
 rest goes to an unlinked temporary file, a body past ``max_bytes`` is refused (413) as soon as
 it says or shows so, one that takes longer than ``seconds`` is refused (408), and no more than
 ``concurrent`` bodies are read at once (503 at once for the next). Only a body whose signature
-matches is handed back whole.
+matches is handed back whole. The body is read from ASGI ``http.request`` messages directly.
 """
 
 from __future__ import annotations
@@ -14,13 +14,26 @@ import asyncio
 import hashlib
 import hmac
 import tempfile
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from pathlib import Path
-from typing import IO, Final, NamedTuple
-
-from fastapi import HTTPException, Request
+from typing import IO, Any, Final, NamedTuple
 
 MAX_BYTES: Final = 25 * 1024 * 1024  # GitHub does not deliver larger payloads
 CLOSE: Final = {"Connection": "close"}  # a refused body is not read to its end
+
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+
+
+class Refused(Exception):
+    """A request answered with `status` and `detail` (and `headers`), its body unread or bad."""
+
+    def __init__(self, status: int, detail: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(status, detail)
+        self.status, self.detail, self.headers = status, detail, dict(headers or {})
+
+
+class Disconnected(Exception):
+    """The client went away before its whole body was sent."""
 
 
 class Limits(NamedTuple):
@@ -45,7 +58,7 @@ class Gate:
     def enter(self) -> None:
         if self.open >= self.limit:
             detail = f"{self.limit} deliveries are being received; redeliver this one"
-            raise HTTPException(503, detail, headers=CLOSE | {"Retry-After": "1"})
+            raise Refused(503, detail, CLOSE | {"Retry-After": "1"})
         self.open += 1
 
     def leave(self) -> None:
@@ -53,35 +66,41 @@ class Gate:
 
 
 async def read_signed(
-    request: Request, key: bytes, signature: str, limits: Limits, spool_dir: Path
+    receive: Receive,
+    declared: str | None,
+    key: bytes,
+    signature: str,
+    limits: Limits,
+    spool_dir: Path,
 ) -> bytes:
-    """The body, once its size is within `limits` and its HMAC under `key` is `signature`.
+    """The body `receive` brings, once its size is within `limits` and its HMAC under `key`
+    is `signature`; `declared` is its Content-Length header, if any.
 
-    Raises HTTPException 400 (malformed Content-Length), 401, 408 or 413; lets Starlette's
-    ``ClientDisconnect`` through when the client goes away mid-body.
+    Raises Refused (400 malformed Content-Length, 401, 408, 413) or Disconnected.
     """
-    declared = request.headers.get("content-length")
     if declared is not None and not declared.isdigit():
-        raise HTTPException(400, "malformed Content-Length", headers=CLOSE)
+        raise Refused(400, "malformed Content-Length", CLOSE)
     if declared is not None and int(declared) > limits.max_bytes:
-        raise HTTPException(413, f"body over {limits.max_bytes} bytes", headers=CLOSE)
+        raise Refused(413, f"body over {limits.max_bytes} bytes", CLOSE)
     mac = hmac.new(key, digestmod=hashlib.sha256)
     with _Spool(limits.memory_bytes, spool_dir) as body:
         try:
             async with asyncio.timeout(limits.seconds):
-                async for chunk in request.stream():
+                more = True
+                while more:
+                    message = await receive()
+                    if message["type"] != "http.request":
+                        raise Disconnected
+                    chunk: bytes = message.get("body", b"")
+                    more = message.get("more_body", False)
                     if body.size + len(chunk) > limits.max_bytes:
-                        raise HTTPException(
-                            413, f"body over {limits.max_bytes} bytes", headers=CLOSE
-                        )
+                        raise Refused(413, f"body over {limits.max_bytes} bytes", CLOSE)
                     mac.update(chunk)
                     body.write(chunk)
         except TimeoutError:
-            raise HTTPException(
-                408, f"body not received in {limits.seconds:g} s", headers=CLOSE
-            ) from None
+            raise Refused(408, f"body not received in {limits.seconds:g} s", CLOSE) from None
         if not hmac.compare_digest("sha256=" + mac.hexdigest(), signature):
-            raise HTTPException(401, "X-Hub-Signature-256 does not match the body")
+            raise Refused(401, "X-Hub-Signature-256 does not match the body")
         return body.read()
 
 

@@ -16,7 +16,7 @@ import resource
 from typing import Final
 
 import uvicorn
-from fastapi import FastAPI
+from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class _Protocol(H11Protocol):
             self.transport.close()
 
 
-def run(app: FastAPI, host: str, port: int) -> None:
+def run(app: ASGIApp, host: str, port: int) -> None:
     """Serve `app` on `host`:`port` until interrupted."""
     descriptors = raise_descriptor_limit()
     config = uvicorn.Config(

@@ -1,4 +1,4 @@
-"""create_app(): the web server, mounting the webhook routes and GET /healthz."""
+"""create_app(): the web server: the webhook paths (bare ASGI), GET /healthz, the dashboard."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import dashboard, webhooks
 from app.deliveries import DeliveryStore
@@ -33,7 +34,7 @@ def create_app(
     enqueue_all: EnqueueAll | None = None,
     wait_for_queue: bool = True,
     states: dashboard.StateStore | None = None,
-) -> FastAPI:
+) -> ASGIApp:
     """The App's web server: webhooks go to `enqueue`, `/healthz` reports the store and queue.
 
     `deliveries` defaults to the store in `settings.data_dir`. With the App's OAuth client set,
@@ -55,7 +56,6 @@ def create_app(
 
     app = FastAPI(title="molt", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     bodies = settings.data_dir / "bodies"
-    app.include_router(webhooks.create_router(settings.webhook_secret, outbox.submit, bodies))
     checks = {"deliveries": store.health, "queue": lambda: outbox.health(_run(queue_health))}
     if workers_health is not None:  # where workers run beside the server
         checks["workers"] = workers_health
@@ -66,7 +66,20 @@ def create_app(
     app.add_api_route("/healthz", healthz, methods=["GET"])
     if settings.dashboard_enabled:
         app.include_router(dashboard.router(settings, states or dashboard.open_store(settings)))
-    return app
+    receiver = webhooks.Receiver(settings.webhook_secret, outbox.submit, bodies)
+    return with_webhooks(receiver, app)
+
+
+def with_webhooks(receiver: ASGIApp, app: ASGIApp) -> ASGIApp:
+    """`app`, except that the webhook paths go straight to `receiver`."""
+
+    async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] in webhooks.PATHS:
+            await receiver(scope, receive, send)
+        else:
+            await app(scope, receive, send)
+
+    return dispatch
 
 
 def health_response(checks: Mapping[str, HealthCheck]) -> JSONResponse:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import resource
 from typing import Any
 
@@ -21,7 +22,8 @@ from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
-WORKERS = 2  # threads; each repository job waits on GitHub, not on the CPU
+WORKERS = 2  # processes; each repository job waits on GitHub more than on the CPU
+WORKER_NICENESS = 10  # added to the workers' niceness under ``molt serve``
 
 
 def build(settings: Settings) -> Jobs:
@@ -64,12 +66,16 @@ def consumer(jobs: Jobs, *, in_process: bool = False) -> Consumer:
     Its workers are processes: jobs parse YAML and wait on GitHub, and in threads they would
     share the web server's interpreter lock and slow the webhook acknowledgements down. A
     process is also what a memory ceiling and a kill at the time limit can apply to alone.
+    Beside the web server (`in_process`) they run at a lower priority, so a burst of jobs
+    never delays an acknowledgement: GitHub waits for the answer, nobody waits for a job.
     """
     megabytes = jobs.settings.job_memory_mb
 
     def start_worker() -> None:
         if megabytes:
             limit_memory(megabytes * 2**20)
+        if in_process:
+            os.nice(WORKER_NICENESS)
         jobs.running.enforce()
         jobs.running.heartbeat()
 

@@ -6,6 +6,10 @@ the body parsed. Accepted events (those ``events.HANDLERS`` has a handler for) a
 ``submit`` (the outbox: it records the delivery id, enqueues, or spools while the queue is
 down) and answered 202 at once; the work happens in a job. ``ping`` is answered ``pong``;
 anything else is answered 202 and dropped. A client that goes away mid-body costs one log line.
+
+``Receiver`` is a bare ASGI app, not a FastAPI route: every delivery GitHub sends comes this
+way, and the framework's request objects, dependency solving and middleware cost more than the
+rest of the acknowledgement. ``app.server`` sends it the webhook paths and the rest to FastAPI.
 """
 
 from __future__ import annotations
@@ -19,13 +23,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-from fastapi import APIRouter, HTTPException, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import SecretStr
-from starlette.requests import ClientDisconnect
+from starlette.types import Receive, Scope, Send
 
 from app import bodies, events
-from app.bodies import Limits
+from app.bodies import Disconnected, Limits, Refused
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,11 @@ PATHS: Final = ("/webhook", "/api/github/webhooks")
 MAX_BODY_BYTES: Final = bodies.MAX_BYTES
 SIGNATURE_HEADER: Final = "X-Hub-Signature-256"
 _SIGNATURE = re.compile(r"sha256=[0-9a-f]{64}")
+# the request headers the receiver reads, as ASGI gives them (lower case, bytes)
+_WANTED = frozenset(
+    {b"content-length", b"x-github-delivery", b"x-github-event", b"x-hub-signature-256"}
+)
+_JSON: Final = [(b"content-type", b"application/json")]
 
 
 class WebhookEvent(NamedTuple):
@@ -50,38 +57,55 @@ Enqueue = Callable[[WebhookEvent], None]
 Submit = Callable[[WebhookEvent, bytes], Awaitable[str]]
 
 
-def create_router(
-    secret: SecretStr, submit: Submit, spool_dir: Path, limits: Limits = bodies.LIMITS
-) -> APIRouter:
-    """The webhook routes, verifying with `secret` and handing accepted events to `submit`.
+class Receiver:
+    """The webhook paths as an ASGI app: verifies with `secret`, hands accepted events to
+    `submit`; bodies past `limits.memory_bytes` are spooled to unlinked files in `spool_dir`."""
 
-    Bodies past `limits.memory_bytes` are spooled to unlinked files in `spool_dir`.
-    """
-    key = secret.get_secret_value().encode()
-    gate = bodies.Gate(limits.concurrent)
+    def __init__(
+        self, secret: SecretStr, submit: Submit, spool_dir: Path, limits: Limits = bodies.LIMITS
+    ) -> None:
+        self.key = secret.get_secret_value().encode()
+        self.submit = submit
+        self.spool_dir = spool_dir
+        self.limits = limits
+        self.gate = bodies.Gate(limits.concurrent)
 
-    async def receive(request: Request) -> Response:
-        delivery_id = request.headers.get("X-GitHub-Delivery")
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "POST":
+            await _answer(send, 405, {"detail": "Method Not Allowed"}, {"Allow": "POST"})
+            return
+        headers = {
+            name.decode(): value.decode("latin-1")
+            for name, value in scope["headers"]
+            if name in _WANTED  # ASGI servers give header names in lower case
+        }
+        delivery_id = headers.get("x-github-delivery")
         extra = {"delivery_id": delivery_id, "installation_id": None}
         try:
-            signature = _signature(request)
-            gate.enter()
-            try:
-                body = await bodies.read_signed(request, key, signature, limits, spool_dir)
-            finally:
-                gate.leave()
-            return await _receive(request, body, submit)
-        except HTTPException as exc:
-            logger.warning("refused: %s %s", exc.status_code, exc.detail, extra=extra)
-            raise
-        except ClientDisconnect:
+            status, answer = await self._receive(headers, receive)
+        except Refused as refused:
+            logger.warning("refused: %s %s", refused.status, refused.detail, extra=extra)
+            status, answer = refused.status, {"detail": refused.detail}
+            await _answer(send, status, answer, refused.headers)
+            return
+        except Disconnected:
             logger.warning("client went away before its whole body was sent", extra=extra)
-            return Response(status_code=400)  # nobody is left to read it
+            status, answer = 400, {"detail": "the body was not sent whole"}  # nobody reads it
+        await _answer(send, status, answer)
 
-    router = APIRouter()
-    for path in PATHS:
-        router.add_api_route(path, receive, methods=["POST"], status_code=202)
-    return router
+    async def _receive(self, headers: dict[str, str], receive: Receive) -> tuple[int, Any]:
+        signature = headers.get("x-hub-signature-256")
+        if signature is None or not is_well_formed(signature):
+            raise Refused(401, f"missing or malformed {SIGNATURE_HEADER}", bodies.CLOSE)
+        self.gate.enter()
+        try:
+            declared = headers.get("content-length")
+            body = await bodies.read_signed(
+                receive, declared, self.key, signature, self.limits, self.spool_dir
+            )
+        finally:
+            self.gate.leave()
+        return await _accept(headers, body, self.submit)
 
 
 def sign(key: bytes, body: bytes) -> str:
@@ -106,7 +130,7 @@ def parse_payload(body: bytes) -> dict[str, Any]:
     except (ValueError, RecursionError):
         payload = None
     if not isinstance(payload, dict):
-        raise HTTPException(400, "body is not a JSON object (use content type application/json)")
+        raise Refused(400, "body is not a JSON object (use content type application/json)")
     return payload
 
 
@@ -125,36 +149,34 @@ def to_event(name: str, delivery_id: str, payload: dict[str, Any]) -> WebhookEve
     return WebhookEvent(name, action, delivery_id, installation_id, payload)
 
 
-async def _receive(request: Request, body: bytes, submit: Submit) -> JSONResponse:
-    name, delivery_id = _required_headers(request)
+async def _accept(headers: dict[str, str], body: bytes, submit: Submit) -> tuple[int, Any]:
+    name = headers.get("x-github-event")
+    delivery_id = headers.get("x-github-delivery")
+    if not name or not delivery_id:
+        raise Refused(400, "missing X-GitHub-Event or X-GitHub-Delivery")
     payload = parse_payload(body)
     event = to_event(name, delivery_id, payload)
     extra = {"delivery_id": delivery_id, "installation_id": _installation_id(payload)}
     if isinstance(event, str):
         logger.info("%s: %s.%s", event, name, payload.get("action"), extra=extra)
-        return JSONResponse({"status": event}, status_code=202)
+        return 202, {"status": event}
     try:
         outcome = await submit(event, body)
     except Exception:
         logger.exception("could not record %s.%s", event.name, event.action, extra=extra)
-        return JSONResponse({"detail": "could not record the delivery; redeliver it"}, 503)
+        return 503, {"detail": "could not record the delivery; redeliver it"}
     logger.info("%s: %s.%s", outcome, event.name, event.action, extra=extra)
-    return JSONResponse({"status": outcome}, status_code=202)
+    return 202, {"status": outcome}
 
 
-def _signature(request: Request) -> str:
-    signature = request.headers.get(SIGNATURE_HEADER)
-    if signature is None or not is_well_formed(signature):
-        raise HTTPException(401, f"missing or malformed {SIGNATURE_HEADER}", headers=bodies.CLOSE)
-    return signature
-
-
-def _required_headers(request: Request) -> tuple[str, str]:
-    name = request.headers.get("X-GitHub-Event")
-    delivery_id = request.headers.get("X-GitHub-Delivery")
-    if not name or not delivery_id:
-        raise HTTPException(400, "missing X-GitHub-Event or X-GitHub-Delivery")
-    return name, delivery_id
+async def _answer(
+    send: Send, status: int, answer: Any, headers: dict[str, str] | None = None
+) -> None:
+    body = json.dumps(answer).encode()
+    raw = [(b"content-length", str(len(body)).encode()), *_JSON]
+    raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _installation_id(payload: dict[str, Any]) -> int | None:

@@ -15,9 +15,11 @@ is claimed and queued and its job asks GitHub nothing), signed, each with a uniq
 lean on purpose (raw sockets and ``selectors`` in ``--processes`` processes; an ``httpx``
 client saturates first and hides the difference). Rounds alternate between the servers, so
 all three meet the same load from the rest of the machine; latencies of a server's rounds are
-pooled. What is timed is the answer only. Forged and unsigned deliveries must get 401, and
-every server must still be healthy afterwards. The servers are stopped with SIGINT (then
-terminated) at the end, also on error; a failing server's log is shown.
+pooled. What is timed is the answer only; the CPU time the answering process used per
+delivery (its threads included, ``molt serve``'s worker processes not) is shown beside it.
+Forged and unsigned deliveries must get 401, and every server must still be healthy afterwards.
+The servers are stopped with SIGINT (then terminated) at the end, also on error; a failing
+server's log is shown.
 
 Run: ``python bench/webhook_latency.py [--requests 2000] [--rounds 3] [--concurrency 100]``.
 Exit status 0 only when every delivery got 202 and every forgery 401.
@@ -46,6 +48,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 import uvicorn
@@ -69,12 +72,14 @@ class Results:
     statuses: Counter[int] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # of the web process, while the load ran
 
     def add(self, other: Results) -> None:
         self.latencies += other.latencies
         self.statuses += other.statuses
         self.errors += other.errors
         self.seconds += other.seconds
+        self.cpu_seconds += other.cpu_seconds
 
 
 def free_port() -> int:
@@ -147,12 +152,14 @@ def server_env(data_dir: Path, secret: str, key: str, queue_url: str = "") -> di
 
 
 @contextlib.contextmanager
-def process(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Iterator[None]:
+def process(
+    command: list[str], cwd: Path, env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     """``command`` running in ``cwd`` with its output in ``log``; always stopped on exit."""
     with log.open("wb") as out:
         running = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        yield
+        yield running
     finally:
         stop(running)
 
@@ -181,8 +188,8 @@ def redis_server(workdir: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def servers(workdir: Path, secret: str) -> Iterator[dict[str, int]]:
-    """The three servers, each on its own port; yields name → port once all are healthy."""
+def servers(workdir: Path, secret: str) -> Iterator[dict[str, Server]]:
+    """The three servers, each on its own port; yields them by name once all are healthy."""
     ports = {name: free_port() for name in SERVERS}
     key = private_key_pem()
     serve = [sys.executable, "-m", "app", "serve", "--host", HOST, "--port"]
@@ -194,12 +201,31 @@ def servers(workdir: Path, secret: str) -> Iterator[dict[str, int]]:
             "sqlite": ([*serve, str(ports["sqlite"])], ""),
             "redis": ([*serve, str(ports["redis"])], queue_url),
         }
+        pids = {}
         for name, (command, url) in commands.items():
             env = server_env(workdir / name, secret, key, url)
-            stack.enter_context(process(command, workdir, env, workdir / f"{name}.log"))
+            running = stack.enter_context(process(command, workdir, env, workdir / f"{name}.log"))
+            pids[name] = running.pid
         for name, port in ports.items():
             wait_healthy(name, port)
-        yield ports
+        yield {name: Server(ports[name], pids[name]) for name in SERVERS}
+
+
+class Server(NamedTuple):
+    """A server under test: where it listens, and the process that answers (the web process;
+    ``molt serve``'s workers are its children and not counted)."""
+
+    port: int
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system, all threads) the web process has used so far; 0 where
+        ``/proc`` is not there to tell."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_healthy(name: str, port: int) -> None:
@@ -395,9 +421,10 @@ def report(all_results: dict[str, Results], args: Namespace) -> int:
         bad = sum(n for status, n in results.statuses.items() if status != 202)
         failures += bad + sum(results.errors.values())
         ratios = f"  (ratio {median / floor[0]:.2f} median, {p99 / floor[1]:.2f} p99)"
+        cpu = results.cpu_seconds / max(len(results.latencies), 1) * 1e6
         print(
             f"  {name:7} median {median:6.1f} ms  p99 {p99:6.1f} ms  {rate:6.0f}/s"
-            f"{ratios if name != 'bare' else ''}"
+            f"  web CPU {cpu:4.0f} µs/delivery{ratios if name != 'bare' else ''}"
             f"{f'  non-202: {dict(results.statuses)} {dict(results.errors)}' if bad else ''}"
         )
     return failures
@@ -409,18 +436,23 @@ def bench(args: Namespace) -> bool:
         workdir = Path(directory)
         ok = False
         try:
-            with servers(workdir, secret) as ports:
-                for name, port in ports.items():  # warm up: imports, first connections
-                    load(port, args._replace_requests(args.warmup), secret, f"warm-{name}")
+            with servers(workdir, secret) as running:
+                for name, server in running.items():  # warm up: imports, first connections
+                    load(server.port, args._replace_requests(args.warmup), secret, f"warm-{name}")
                 results = {name: Results() for name in SERVERS}
                 for round_ in range(args.rounds):
-                    for name, port in ports.items():
-                        results[name].add(load(port, args, secret, f"{name}-{round_}"))
+                    for name, server in running.items():
+                        cpu = server.cpu_seconds()
+                        part = load(server.port, args, secret, f"{name}-{round_}")
+                        part.cpu_seconds = server.cpu_seconds() - cpu
+                        results[name].add(part)
                 failures = report(results, args)
-                refused = all(forgeries_refused(p, secret) for n, p in ports.items() if n != "bare")
+                refused = all(
+                    forgeries_refused(s.port, secret) for n, s in running.items() if n != "bare"
+                )
                 print(f"  forged and unsigned deliveries get 401: {'yes' if refused else 'NO'}")
-                for name, port in ports.items():
-                    wait_healthy(name, port)
+                for name, server in running.items():
+                    wait_healthy(name, server.port)
                 print("  servers healthy afterwards: yes")
             ok = refused and failures == 0
         finally:

@@ -10,14 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from pydantic import SecretStr
 
 from app.bodies import Limits
 from app.deliveries import FILENAME, DeliveryStore
 from app.events import HANDLERS
 from app.server import create_app
-from app.webhooks import MAX_BODY_BYTES, PATHS, WebhookEvent, create_router
+from app.webhooks import MAX_BODY_BYTES, PATHS, Receiver, WebhookEvent
 from tests.fakes.webhooks import (
     SECRET,
     TestClient,
@@ -629,14 +628,12 @@ class SlowBody:
             yield self.body[start : start + size]
 
 
-def limited_app(tmp_path, queue, limits: Limits) -> FastAPI:
+def limited_app(tmp_path, queue, limits: Limits) -> Receiver:
     async def submit(event: WebhookEvent, body: bytes) -> str:
         queue(event)
         return "queued"
 
-    app = FastAPI()
-    app.include_router(create_router(SecretStr(SECRET), submit, tmp_path / "bodies", limits))
-    return app
+    return Receiver(SecretStr(SECRET), submit, tmp_path / "bodies", limits)
 
 
 async def post_slowly(app, body: SlowBody) -> httpx.Response:
