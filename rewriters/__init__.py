@@ -3,6 +3,8 @@
 ``rewrite_repository(files, policy)`` is the entry point the App and the CLI use: the
 repository's facts, every file's rewrite and the passes across files
 (``rewriters.repository``). ``rewrite(path, text, policy)`` rewrites one file.
+``scripts_run(files, paths)`` names the scripts the CI files run, which the callers read
+too, after the files the registry claims.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from rewriters.repository import (
     RepositoryRewrite,
     Skipped,
     rewrite_repository,
+    scripts_run,
 )
 from rewriters.repository import rewrite_file as rewrite
 from rewriters.result import BrokenOutput, Rewrite, UnparsableInput
@@ -30,4 +33,5 @@ __all__ = [
     "claims",
     "rewrite",
     "rewrite_repository",
+    "scripts_run",
 ]

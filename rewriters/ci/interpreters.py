@@ -10,11 +10,16 @@ what the job itself declares, else what the file declares around it (GitLab's ``
 
 Anywhere else a dropped interpreter named in a script is noted, not edited: the script may
 install or call that Python on purpose, and a wrong edit is worse than a miss.
+
+``jobs`` (each job with its Pythons) and ``follow_names`` (the rule for the names in one
+stretch of text) serve the scripts a job runs from the repository too
+(``rewriters.repository.ci_scripts``), so a job's Pythons are read one way everywhere.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -22,7 +27,8 @@ from rewriters.ci.work import SCRIPT_KEYS, Work, script_lines
 from rewriters.containers import images
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
-from rewriters.result import Edit
+from rewriters.policy import Policy
+from rewriters.result import Edit, Record
 from rewriters.rules import pinned
 from rewriters.versions import Minor, parse_token
 
@@ -51,6 +57,10 @@ class Pythons(NamedTuple):
     def declared(self) -> bool:
         return bool(self.versions) or self.unknown
 
+    def only(self, version: Minor) -> bool:
+        """True when the job runs on ``version`` and nothing else."""
+        return self.versions == {version} and not self.unknown
+
 
 NOTHING = Pythons()
 
@@ -64,18 +74,34 @@ class _Reader:
     followed: set[int] = field(default_factory=set)
 
 
+class Job(NamedTuple):
+    """A CI job: the Pythons it runs on and the lines of its scripts."""
+
+    pythons: Pythons
+    scripts: list[ScalarNode]
+
+
+def jobs(work: Work, document: Node) -> Iterator[Job]:
+    """Every job of ``document`` (a mapping that runs scripts itself or through its
+    ``steps``), with the Pythons it runs on."""
+    return _jobs(_Reader(work), document, NOTHING)
+
+
 def follow(work: Work, document: Node) -> None:
     """Move or note the interpreter names in the scripts of every job of ``document``."""
-    _follow(_Reader(work), document, NOTHING)
+    for job in jobs(work, document):
+        for script in job.scripts:
+            start, end = yaml.scalar_span(work.text, script)
+            follow_names(work, work.text, (start, end), work.policy, job.pythons.only)
 
 
-def _follow(reader: _Reader, node: Node, around: Pythons) -> None:
+def _jobs(reader: _Reader, node: Node, around: Pythons) -> Iterator[Job]:
     if id(node) in reader.followed:
         return
     reader.followed.add(id(node))
     if isinstance(node, SequenceNode):
         for item in node.value:
-            _follow(reader, item, around)
+            yield from _jobs(reader, item, around)
         return
     if not isinstance(node, MappingNode):
         return
@@ -83,11 +109,10 @@ def _follow(reader: _Reader, node: Node, around: Pythons) -> None:
     pythons = own if own.declared else around
     job = _is_job(node)
     if job:
-        for script in _scripts(node):
-            _interpreters(reader.work, script, pythons)
+        yield Job(pythons, _scripts(node))
     for key, value in yaml.items(node):
         if not (job and (key == "steps" or key in SCRIPT_KEYS)):  # read with the job
-            _follow(reader, value, pythons)
+            yield from _jobs(reader, value, pythons)
 
 
 def _is_job(node: MappingNode) -> bool:
@@ -172,27 +197,34 @@ def _lines(node: Node) -> list[ScalarNode]:
     return script_lines(node) or []
 
 
-def _interpreters(work: Work, script: ScalarNode, pythons: Pythons) -> None:
-    start, end = yaml.scalar_span(work.text, script)
-    for match in INTERPRETER_RE.finditer(work.text, start, end):
+def follow_names(
+    record: Record,
+    text: str,
+    span: tuple[int, int],
+    policy: Policy,
+    alone: Callable[[Minor], bool],
+    who: str = "the job",
+) -> None:
+    """The dropped interpreter names in ``span`` of ``text``: moved to the new minimum where
+    ``who`` runs them on that dropped Python ``alone`` (and molt moved its pin), else noted."""
+    for match in INTERPRETER_RE.finditer(text, *span):
         group = "name" if match["name"] else "launcher"
         version = Minor.parse(match[group])
-        if not work.drops(version):
+        if not policy.drops(version):
             continue
-        line = work.text.count("\n", 0, match.start()) + 1
-        if pythons.versions == {version} and not pythons.unknown:
+        line = text.count("\n", 0, match.start()) + 1
+        if alone(version):
             token = parse_token(match[group])
             assert token is not None
-            new = pinned(token, work.policy)
-            work.edits.append(Edit(match.start(group), match.end(group), new))
-            old_word = match[0]
-            new_word = old_word.replace(match[group], new)
-            work.changes.append(
-                f"line {line}: {old_word} → {new_word}, as the job now runs on {new}"
+            new = pinned(token, policy)
+            record.edits.append(Edit(match.start(group), match.end(group), new))
+            new_word = match[0].replace(match[group], new)
+            record.changes.append(
+                f"line {line}: {match[0]} → {new_word}, as {who} now runs on {new}"
             )
-            work.dropped.add(version)
+            record.dropped.add(version)
         else:
-            work.notes.append(
-                f"line {line}: a script names {match[0]}, and molt cannot tell the job runs "
-                f"on Python {version} alone; check it by hand"
+            record.notes.append(
+                f"line {line}: a script names {match[0]}, and molt cannot tell {who} "
+                f"runs on Python {version} alone; check it by hand"
             )

@@ -7,10 +7,12 @@ except generated files and tests' inputs (``scope``); announces the dropped vers
 project had declared (``declared.oldest_declared``); then runs ``PASSES`` in order, each
 looking at more than one file:
 
-1. files named for a dropped version are removed or renamed, and the config files naming them
+1. the scripts CI runs follow the CI files: their Python lists shrink, and their interpreter
+   names follow the pins of the jobs that run them (``ci_scripts``);
+2. files named for a dropped version are removed or renamed, and the config files naming them
    follow (``version_named``);
-2. the repository's changelog gets one entry, in its own convention (``docs.changelog``);
-3. lock files molt does not regenerate get a note saying how (``lockfiles``).
+3. the repository's changelog gets one entry, in its own convention (``docs.changelog``);
+4. lock files molt does not regenerate get a note saying how (``lockfiles``).
 """
 
 from __future__ import annotations
@@ -153,15 +155,18 @@ def _rewrite_files(repository: _Repository) -> None:
         except UnparsableInput as error:
             repository.skipped.append(Skipped(path, str(error).removeprefix(f"{path}: ")))
             continue
-        if result is None:
-            continue
-        if result.text == files[path]:
-            repository.unchanged_notes.extend((path, note) for note in result.notes)
-            continue
-        change = FileChange(path, files[path], result.text, result.changes, result.notes)
-        repository.changes.append(change)
-        repository.dropped |= result.dropped
-        repository.dropped_by_path[path] = frozenset(result.dropped)
+        if result is not None:
+            _record(repository, path, files[path], result)
+
+
+def _record(repository: _Repository, path: str, text: str, result: Rewrite) -> None:
+    """Keep what rewriting ``text`` of ``path`` came to: a change, or only its notes."""
+    if result.text == text:
+        repository.unchanged_notes.extend((path, note) for note in result.notes)
+        return
+    repository.changes.append(FileChange(path, text, result.text, result.changes, result.notes))
+    repository.dropped |= result.dropped
+    repository.dropped_by_path[path] = frozenset(result.dropped)
 
 
 def _announce(repository: _Repository) -> None:
@@ -171,6 +176,42 @@ def _announce(repository: _Repository) -> None:
     floor = declared.oldest_declared(repository.files)
     if floor is not None:
         repository.dropped = {v for v in repository.dropped if v >= floor}
+
+
+def scripts_run(files: Mapping[str, str], paths: Collection[str]) -> set[str]:
+    """The scripts (among ``paths``, every file of the repository) that the CI files among
+    ``files`` run and no rewriter claims: the App and the CLI read them too, in a second read
+    (``rewriters.ci.scripts``)."""
+    from rewriters.ci import scripts  # parses CI files: imported when a repository is read
+
+    return scripts.scripts_run(files, paths)
+
+
+def follow_ci_scripts(repository: _Repository) -> None:
+    """Rewrite the scripts CI runs (read on top of the claimed files) after the CI files,
+    whose rewritten jobs say which interpreter names may follow them."""
+    files, policy = repository.files, repository.policy
+    run = sorted(scripts_run(files, repository.paths) & files.keys())
+    if not run:
+        return
+    from rewriters.ci import scripts
+    from rewriters.repository import ci_scripts  # a rewriter too: imported when it has work
+
+    rewritten = {c.path: c.after for c in repository.changes if c.after is not None}
+    before = scripts.runs(files, policy, run)
+    after = scripts.runs({**files, **rewritten}, policy, run)
+    if any(scripts.is_ci_file(skip.path) for skip in repository.skipped):
+        for path in run:  # a CI file molt could not read may run it on any Python
+            before.setdefault(path, []).append(scripts.UNKNOWN)
+    for path in run:
+        text = files[path]
+        result = ci_scripts.rewrite(path, text, policy, before.get(path, []), after.get(path, []))
+        if result is not None and scope.generated(text):
+            repository.unchanged_notes.append((path, scope.generated_note(text)))
+        elif result is not None:
+            _record(repository, path, text, result)
+    repository.changes.sort()
+    _announce(repository)
 
 
 def move_version_named(repository: _Repository) -> None:
@@ -236,6 +277,7 @@ def note_lock_files(repository: _Repository) -> None:
 
 # The passes across files, in the order they run after every file was rewritten.
 PASSES: tuple[Callable[[_Repository], None], ...] = (
+    follow_ci_scripts,
     move_version_named,
     add_changelog_entry,
     note_lock_files,
