@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from app import checkout, pull_request, repo_config
 from app.errors import ConfigError, GitHubError, MoltError, SettingsError
-from app.plan import FileChange, Plan, plan, settle_unparsable, unified_diff
+from app.plan import FileChange, Plan, plan, scripts_to_read, settle_unparsable, unified_diff
 from app.repo_config import RepoConfig
 from rewriters import Policy
 
@@ -261,6 +261,10 @@ def _plan_for(
     paths = checkout.all_paths(root)
     wanted = [p for p in paths if p != repo_config.PATH and not config.ignores(p)]
     files, unreadable = checkout.read_files(root, wanted)
+    # the scripts CI runs: read after the CI files that name them; one that is not text is
+    # none of molt's business, so not reported
+    scripts, _ = checkout.read_files(root, scripts_to_read(files, paths, config.ignores), bool)
+    files |= scripts
     result = plan(files, policy, paths=paths, changelog_entry=config.add_changelog_entry)
     result = settle_unparsable(
         result._replace(skipped=tuple(sorted([*unreadable, *result.skipped])))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 
 import rewriters
 from rewriters import FileChange, Policy, RepositoryRewrite, Skipped
@@ -16,6 +16,7 @@ __all__ = [
     "Skipped",
     "plan",
     "reads",
+    "scripts_to_read",
     "settle_unparsable",
     "unified_diff",
 ]
@@ -35,6 +36,15 @@ def reads(path: str) -> bool:
     files reads (``app.lockfiles``)."""
     name = path.rpartition("/")[2]
     return rewriters.claims(path) or _EXTRA_NAMES.match(name) is not None
+
+
+def scripts_to_read(
+    files: Mapping[str, str], paths: Collection[str], ignores: Callable[[str], bool]
+) -> list[str]:
+    """The scripts the CI files among ``files`` (the first read) run, which a plan reads in a
+    second read: those not read yet, and not ignored by the repository's config."""
+    run = rewriters.scripts_run(files, paths)
+    return sorted(path for path in run if path not in files and not ignores(path))
 
 
 def unified_diff(change: FileChange) -> Iterator[str]:

@@ -13,7 +13,7 @@ from app.github import UNREADABLE_CHECK_TITLE, Pull, Repository, Tree
 from app.lockfiles import Locker
 from app.memory import LRU
 from app.outcome import Done, Outcome, Target
-from app.plan import DECLARES_MINIMUM, Plan, plan, reads
+from app.plan import DECLARES_MINIMUM, Plan, plan, reads, scripts_to_read
 from app.pull_request import Overrides
 from app.repo_config import RepoConfig
 from rewriters import Policy
@@ -90,7 +90,18 @@ def prepare(
         repo.report_config_error(target.default_branch, str(error))
         return Outcome.INVALID_CONFIG
     files = {p: t for p, t in files.items() if not _ignored(p, config.ignore_paths)}
-    return Prepared(tree, config, files)
+    return Prepared(tree, config, files | _read_scripts(repo, target, tree, files, config))
+
+
+def _read_scripts(
+    repo: Repository, target: Target, tree: Tree, files: dict[str, str], config: RepoConfig
+) -> dict[str, str]:
+    """The scripts the CI files run (``python scripts/check.py``): a second read, one request
+    (a blob, or a tarball for several), made only when they run any."""
+    wanted = set(scripts_to_read(files, [entry.path for entry in tree.files], config.ignores))
+    if not wanted:
+        return {}
+    return repo.read_files(target.default_branch, [e for e in tree.files if e.path in wanted])
 
 
 def policy_for(today: date, config: RepoConfig, chosen: Overrides) -> Policy:

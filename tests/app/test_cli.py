@@ -482,3 +482,50 @@ def test_open_pr_reads_the_github_url_from_the_environment(capsys, fake_github, 
     monkeypatch.setenv("MOLT_GITHUB_URL", fake_github.url)
     code, out, err = run(capsys, "open-pr", "octo/inkwell", "--token", "personal-token")
     assert (code, out, err) == (0, "octo/inkwell: opened a pull request\n", "")
+
+
+CI_WORKFLOW = """\
+jobs:
+  test:
+    strategy:
+      matrix:
+        python-version: ["3.9", "3.10", "3.11", "3.12"]
+    steps:
+      - uses: actions/setup-python@v5
+        with:
+          python-version: ${{ matrix.python-version }}
+      - run: python scripts/check_abi.py
+      - run: ./ci/build.sh
+"""
+CHECK_ABI = 'INTERPRETERS = ["python3.9", "python3.10", "python3.11", "python3.12"]\n'
+
+
+def _ci_scripts(root: Path, build: bytes) -> None:
+    for directory in (".github/workflows", "scripts", "ci"):
+        (root / directory).mkdir(parents=True)
+    (root / ".github/workflows/test.yml").write_text(CI_WORKFLOW)
+    (root / "scripts/check_abi.py").write_text(CHECK_ABI)
+    (root / "ci/build.sh").write_bytes(build)
+
+
+def test_apply_reads_and_rewrites_the_scripts_ci_runs(capsys, tmp_path):
+    _ci_scripts(tmp_path, b"#!/bin/sh\npython3.9 -m pip install .\n")
+    code, out, err = run(capsys, "apply", str(tmp_path), "--min-python", "3.11")
+    assert (code, err) == (0, "")
+    assert (tmp_path / "scripts/check_abi.py").read_text() == (
+        'INTERPRETERS = ["python3.11", "python3.12"]\n'
+    )
+    assert (tmp_path / "ci/build.sh").read_text() == "#!/bin/sh\npython3.9 -m pip install .\n"
+    assert out.endswith(
+        "- `ci/build.sh`: line 2: a script names python3.9, and molt cannot tell every CI job "
+        "that runs it runs on Python 3.9 alone; check it by hand\n"
+    )
+
+
+def test_a_script_ci_runs_that_is_ignored_or_not_text_is_left_unsaid(capsys, tmp_path):
+    _ci_scripts(tmp_path, b"#!/bin/sh\n\xff python3.9\n")
+    (tmp_path / ".github/molt.yml").write_text('ignore_paths: ["scripts/*"]\n')
+    code, out, err = run(capsys, "apply", str(tmp_path), "--min-python", "3.11")
+    assert (code, err) == (0, "")
+    assert (tmp_path / "scripts/check_abi.py").read_text() == CHECK_ABI
+    assert "Left to do by hand" not in out

@@ -392,3 +392,34 @@ def test_memory_is_bounded(fake_github):
         rescans.append([r.status for r in api])
     # the second repository pushed the first out: read again in full (tree, tarball), then free
     assert rescans == [[200, 302], [304]]
+
+
+BUILD = """\
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.9"
+      - run: bash ci/build.sh
+"""
+BUILD_SCRIPT = "#!/bin/sh\npython3.9 -m pip install .\n"
+
+
+def test_the_scripts_ci_runs_are_read_and_rewritten_for_one_request_more(fake_github):
+    fake_github.add_repo(REPO, {"pyproject.toml": PYPROJECT, ".github/workflows/b.yml": BUILD})
+    before = len(fake_github.requests)
+    run(fake_github)
+    without = cost(fake_github, before)
+    other = "octo/other"
+    files = {"pyproject.toml": PYPROJECT, ".github/workflows/b.yml": BUILD}
+    fake_github.add_repo(other, {**files, "ci/build.sh": BUILD_SCRIPT, "ci/unused.sh": "x\n"})
+    before = len(fake_github.requests)
+    assert run(fake_github, Target(other, "main")) is Outcome.OPENED
+    branch = fake_github.branch_files(other, BRANCH)
+    assert branch["ci/build.sh"] == "#!/bin/sh\npython3.11 -m pip install .\n"
+    assert branch[".github/workflows/b.yml"] == BUILD.replace('"3.9"', '"3.11"')
+    (blob,) = [r for r in fake_github.requests[before:] if "/git/blobs/" in r.path]
+    assert blob.method == "GET"
+    assert cost(fake_github, before) == without + 1
