@@ -513,7 +513,7 @@ def _run_app(args: argparse.Namespace) -> int:
             lines.insert(1, "dashboard at / (sign in with GitHub)")
     sys.stdout.write("".join(f"{name}: {line}\n" for line in lines))
     sys.stdout.flush()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format=service.LOG_FORMAT)
     if args.command == "serve":
         service.serve(settings, args.host, args.port)
     else:

@@ -113,15 +113,20 @@ class DeliveryStore:
         with self._transaction() as db:
             return self._claim(db, delivery_id)
 
-    def accept(self, deliveries: Sequence[Delivery], unspool: Iterable[str] = ()) -> list[bool]:
+    def accept(
+        self, deliveries: Sequence[Delivery], unspool: Iterable[str] = (), *, through: int = 0
+    ) -> list[bool]:
         """Claim each delivery's id and spool those that are new, in one transaction that
-        also drops the deliveries `unspool` names from the spool (they are on the queue).
+        also drops from the spool the deliveries `unspool` names and those up to position
+        `through` (they are on the queue).
 
         One flag per delivery, as `claim` would answer; a second delivery of one id in the
         same batch is seen.
         """
         with self._transaction() as db:
             db.executemany("DELETE FROM spool WHERE delivery_id = ?", ((i,) for i in unspool))
+            if through:
+                db.execute("DELETE FROM spool WHERE seq <= ?", (through,))
             fresh = [self._claim(db, delivery.delivery_id) for delivery in deliveries]
             db.executemany(_SPOOL, [d for d, new in zip(deliveries, fresh, strict=True) if new])
         return fresh

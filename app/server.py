@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import dashboard, webhooks
 from app.deliveries import DeliveryStore
-from app.outbox import EnqueueAll, Outbox, one_by_one
+from app.outbox import EnqueueAll, FlusherProcess, Outbox, one_by_one
 from app.settings import Settings
 from app.webhooks import Enqueue, WebhookEvent
 
@@ -33,6 +33,7 @@ def create_app(
     workers_health: HealthCheck | None = None,
     enqueue_all: EnqueueAll | None = None,
     wait_for_queue: bool = True,
+    flusher: FlusherProcess | None = None,
     states: dashboard.StateStore | None = None,
 ) -> ASGIApp:
     """The App's web server: webhooks go to `enqueue`, `/healthz` reports the store and queue.
@@ -41,10 +42,12 @@ def create_app(
     the dashboard (`GET /`) is served from `states` (default: the store beside the queue).
     Deliveries pass through ``app.outbox``: `enqueue_all` puts many on the queue in one write
     (default: `enqueue` for each), and with `wait_for_queue` off a delivery is answered once
-    it is spooled, not once it is queued.
+    it is spooled, not once it is queued. With `flusher`, that process puts deliveries on
+    the queue instead (and they are answered once spooled).
     """
     store = deliveries or DeliveryStore.in_data_dir(settings.data_dir, automatic_checkpoints=False)
-    outbox = Outbox(store, enqueue_all or one_by_one(enqueue), wait_for_queue=wait_for_queue)
+    in_thread = None if flusher else enqueue_all or one_by_one(enqueue)
+    outbox = Outbox(store, in_thread, wait_for_queue=wait_for_queue, elsewhere=flusher)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -15,13 +15,16 @@ from typing import Any
 from huey.consumer import Consumer
 
 from app import batches, listener, watchdog
+from app.flusher import FlusherProcess
 from app.jobs import Jobs, app_clients, make_huey
+from app.outbox import EnqueueAll
 from app.package_index import open_index
 from app.server import create_app
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 WORKERS = 2  # processes; each repository job waits on GitHub more than on the CPU
 WORKER_NICENESS = 10  # added to the workers' niceness under ``molt serve``
 
@@ -94,7 +97,8 @@ def limit_memory(ceiling: int) -> None:
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    """The webhook server and a consumer in one process, until interrupted."""
+    """The webhook server and a consumer in one process, and the spool's flusher in another
+    (``app.flusher``), until interrupted."""
     jobs = build(settings)
     worker = consumer(jobs, in_process=True)
     web = create_app(
@@ -102,16 +106,18 @@ def serve(settings: Settings, host: str, port: int) -> None:
         jobs.enqueue,
         queue_health=lambda: _queue_health(jobs),
         workers_health=jobs.running.health,
-        enqueue_all=lambda events: batches.enqueue_all(
-            jobs.huey, list(map(jobs.event_task, events))
-        ),
-        wait_for_queue=False,  # answered once spooled: see app.outbox
+        flusher=FlusherProcess(settings),  # answered once spooled: see app.outbox
     )
     worker.start()
     try:
         listener.run(web, host, port)
     finally:
         worker.stop(graceful=True)
+
+
+def enqueue_all(jobs: Jobs) -> EnqueueAll:
+    """Puts the tasks of many deliveries on `jobs`' queue in one write (``app.batches``)."""
+    return lambda events: batches.enqueue_all(jobs.huey, list(map(jobs.event_task, events)))
 
 
 def work(settings: Settings) -> None:

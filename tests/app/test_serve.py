@@ -394,6 +394,7 @@ def test_deliveries_wait_in_the_spool_while_redis_is_down(fake_github, tmp_path,
         ]
         assert [a.status_code for a in answers] == [202] * 3
         assert wait_for(lambda: "3 deliveries spooled" in str(healthz(served.url)))
+        assert wait_for(lambda: "could not queue deliveries" in served.log)  # said by the flusher
         for _ in range(3):
             report = healthz(served.url)
         assert report["status"] != "ok"
