@@ -6,11 +6,16 @@ idle keep-alive connection after ``KEEP_ALIVE_SECONDS``, but not a new connectio
 sends its request: ``HEAD_SECONDS`` bounds that. Past ``limit_concurrency`` connections (the
 descriptor limit less what the process needs for itself) uvicorn answers 503 at once rather
 than run out of descriptors. Bodies are bounded by ``app.bodies``; request heads by h11 (16 KiB).
+
+What exists once the app is built (the framework, the queue's modules, the rewriters' tables)
+lives as long as the process, so it is frozen out of the garbage collector's walks: walking it
+again at each full collection stalled one acknowledgement in a hundred by tens of ms.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import resource
 from typing import Final
@@ -74,4 +79,5 @@ def run(app: ASGIApp, host: str, port: int) -> None:
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         limit_concurrency=max(descriptors - RESERVED_DESCRIPTORS, 64),
     )
+    gc.freeze()
     uvicorn.Server(config).run()

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import hashlib
 import hmac
 import math
@@ -129,8 +130,10 @@ def bare_app(secret: str) -> FastAPI:
 
 
 def serve_bare(port: int) -> None:
-    """Run the bare app (secret from ``MOLT_WEBHOOK_SECRET``) until interrupted."""
+    """Run the bare app (secret from ``MOLT_WEBHOOK_SECRET``) until interrupted; like
+    ``molt serve``, what exists at start is frozen out of the garbage collector's walks."""
     app = bare_app(os.environ["MOLT_WEBHOOK_SECRET"])
+    gc.freeze()
     uvicorn.run(app, host=HOST, port=port, log_level="warning", access_log=False)
 
 
