@@ -46,6 +46,7 @@ UNREADABLE_CHECK_TITLE = (
     "The file declaring the minimum Python does not parse; molt changes nothing until it does"
 )
 OWN_LISTINGS = 4  # what a Repository made without shared listings remembers of its own
+KEPT_TARBALL_BYTES = 32 * 1024 * 1024  # a larger tarball is read again rather than kept
 
 
 class Pull(NamedTuple):
@@ -84,7 +85,9 @@ class Repository:
     """One repository, seen through the few calls molt makes.
 
     ``listings`` are the tree listings remembered across jobs (the job runner's); without
-    them, the repository remembers only the listings it makes itself.
+    them, the repository remembers only the listings it makes itself. The last tarball read
+    (up to ``KEPT_TARBALL_BYTES``) is kept, so a second read at the same ref in the same job
+    (the scripts CI runs, the Python files to modernise) costs no request.
     """
 
     def __init__(
@@ -95,6 +98,7 @@ class Repository:
         self._client = client
         self._repo = client.get_repo(full_name)  # lazy: the client is
         self._listings = Listings(OWN_LISTINGS) if listings is None else listings
+        self._tarball: tuple[str, bytes] | None = None  # (ref, gzipped tar) of the last read
 
     def tree(self, ref: str) -> Tree:
         """Every file at ``ref`` (a branch name or commit sha), in one recursive listing.
@@ -123,8 +127,11 @@ class Repository:
         return tree
 
     def read_files(self, ref: str, entries: list[TreeEntry]) -> dict[str, str]:
-        """UTF-8 text of ``entries``: one blob request for a single file, else one tarball."""
+        """UTF-8 text of ``entries``: from the tarball kept of an earlier read at ``ref``, else
+        one blob request for a single file, else one tarball."""
         wanted = [e for e in entries if e.size <= MAX_FILE_BYTES]
+        if self._tarball is not None and self._tarball[0] == ref:
+            return files_from_tarball(self._tarball[1], {e.path for e in wanted})
         if len(wanted) > 1:
             return self._read_tarball(ref, {e.path for e in wanted})
         files = {}
@@ -141,6 +148,8 @@ class Repository:
             link = self._repo.get_archive_link("tarball", ref)
             response = requests.get(link, timeout=60)
             response.raise_for_status()
+        kept = len(response.content) <= KEPT_TARBALL_BYTES
+        self._tarball = (ref, response.content) if kept else None
         return files_from_tarball(response.content, paths)
 
     def branch(self, name: str) -> BranchHead | None:

@@ -433,16 +433,16 @@ def test_the_modernisation_is_a_separate_commit_after_the_config_commit(fake_git
     assert len(fake_github.commits_on(REPO, BRANCH)) == 3
 
 
-def test_the_python_files_come_in_one_tarball(fake_github):
+def test_the_python_files_come_from_the_config_files_tarball(fake_github):
     many = {f"src/inkwell/m{n}.py": CONFIG for n in range(30)}
     fake_github.add_repo(REPO, {**APP_FILES, **many, ".github/molt.yml": "modernise: true\n"})
     before = len(fake_github.requests)
     upgrade_run(fake_github)
     made = list(fake_github.requests[before:])
-    assert sum(1 for r in made if r.path.endswith("/tarball/main")) == 2  # config, then Python
+    assert sum(1 for r in made if r.path.endswith("/tarball/main")) == 1  # kept for the Python
     assert not any("/git/blobs/" in r.path for r in made)
-    # the 10 of a pull request, the Python files' tarball, the second tree and commit
-    assert sum(1 for r in made if not r.path.startswith("/_codeload/")) <= 13
+    # the 10 of a pull request, the second tree and commit
+    assert sum(1 for r in made if not r.path.startswith("/_codeload/")) == 12
 
 
 def test_without_modernise_the_python_files_are_not_read(fake_github):
