@@ -99,6 +99,7 @@ class Repository:
         self._repo = client.get_repo(full_name)  # lazy: the client is
         self._listings = Listings(OWN_LISTINGS) if listings is None else listings
         self._tarball: tuple[str, bytes] | None = None  # (ref, gzipped tar) of the last read
+        self._merge_method: str | None = None
 
     def tree(self, ref: str) -> Tree:
         """Every file at ``ref`` (a branch name or commit sha), in one recursive listing.
@@ -395,13 +396,29 @@ class Repository:
                 return items
             page += 1
 
+    def merge_method(self) -> str:
+        """The first way of merging the repository's settings allow, in GitHub's own order
+        (merge commit, squash, rebase), as the REST API spells it; one request, once."""
+        if self._merge_method is None:
+            with translated():
+                allowed = {
+                    "merge": self._repo.allow_merge_commit,
+                    "squash": self._repo.allow_squash_merge,
+                    "rebase": self._repo.allow_rebase_merge,
+                }
+            # the settings are hidden from a caller without push access: GitHub's default then
+            self._merge_method = next((m for m, ok in allowed.items() if ok), "merge")
+        return self._merge_method
+
     def merge(self, number: int, sha: str) -> bool:
-        """Merge pull request ``number`` if its head is still ``sha``; False when GitHub
-        refuses (not mergeable, a branch protection rule, or the head moved)."""
+        """Merge pull request ``number`` if its head is still ``sha``, the way the repository
+        allows; False when GitHub refuses (not mergeable, a branch protection rule, or the
+        head moved)."""
+        body = {"sha": sha, "merge_method": self.merge_method()}
         try:
             with translated():
                 self._client.requester.requestJsonAndCheck(
-                    "PUT", f"{self._repo.url}/pulls/{number}/merge", input={"sha": sha}
+                    "PUT", f"{self._repo.url}/pulls/{number}/merge", input=body
                 )
         except GitHubError as error:
             if error.status not in (405, 409, 422):
@@ -417,7 +434,7 @@ class Repository:
             with translated():
                 self._client.requester.graphql_named_mutation(
                     "enablePullRequestAutoMerge",
-                    {"pullRequestId": node_id},
+                    {"pullRequestId": node_id, "mergeMethod": self.merge_method().upper()},
                     "pullRequest { number }",
                 )
         except GitHubError as error:

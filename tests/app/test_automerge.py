@@ -106,3 +106,21 @@ def test_a_merge_github_refuses_leaves_the_pull_request_open(fake_github):
     fake_github.fail_next("PUT", f"/repos/{REPO}/pulls/*/merge", 405)
     assert follow(fake_github, sha) is Followed.PASSED
     assert the_pull(fake_github).state == "open"
+
+
+def test_auto_merge_uses_the_way_of_merging_the_repository_allows(fake_github):
+    opened(fake_github, AUTOMERGE, allow_auto_merge=True, merge_methods=("squash", "rebase"))
+    auto_merge = the_pull(fake_github).auto_merge
+    assert auto_merge is not None
+    assert auto_merge.merge_method == "squash"
+
+
+def test_a_squash_only_repository_gets_its_pull_request_squashed(fake_github):
+    sha = opened(fake_github, AUTOMERGE, merge_methods=("squash",))
+    ci(fake_github, sha, ("tests (3.11)", "success"))
+    before = len(fake_github.requests)
+    assert follow(fake_github, sha) is Followed.MERGED
+    (merged,) = [r for r in fake_github.requests[before:] if r.path.endswith("/merge")]
+    assert merged.status == 200  # a merge commit would have been refused: 405
+    (head, *_) = fake_github.commits_on(REPO)
+    assert (head.message, len(head.parents)) == (f"{the_pull(fake_github).title} (#1)", 1)

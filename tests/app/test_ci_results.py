@@ -13,6 +13,7 @@ from app.outcome import Outcome, Target
 from tests.app import test_jobs
 from tests.conftest import TODAY
 from tests.fakes import webhooks
+from tests.fakes._state import MERGE_METHODS
 
 SHA = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
 DONE = CheckSuite("completed", "success", 2)
@@ -133,12 +134,12 @@ def repository(fake):
     return gh.Repository(client, REPO)
 
 
-def opened(fake, config=None, *, allow_auto_merge=False):
+def opened(fake, config=None, *, allow_auto_merge=False, merge_methods=MERGE_METHODS):
     """molt's pull request, opened by a scan; returns its head commit."""
     files = {"pyproject.toml": PYPROJECT}
     if config is not None:
         files[".github/molt.yml"] = config
-    fake.add_repo(REPO, files, allow_auto_merge=allow_auto_merge)
+    fake.add_repo(REPO, files, allow_auto_merge=allow_auto_merge, merge_methods=merge_methods)
     assert upgrade.run(repository(fake), TARGET, TODAY, login="molt-bot") is Outcome.OPENED
     return fake.branches(REPO)[BRANCH]
 

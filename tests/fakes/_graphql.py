@@ -16,7 +16,7 @@ from typing import Any
 from tests.fakes import _shapes as shapes
 from tests.fakes import git
 from tests.fakes._merging import merge_state
-from tests.fakes._state import AutoMerge, Pull, Repo, World
+from tests.fakes._state import NOT_ALLOWED, AutoMerge, Pull, Repo, World
 
 _MUTATION = re.compile(r"\b(enablePullRequestAutoMerge|disablePullRequestAutoMerge)\s*\(")
 _INLINE = re.compile(r'(\w+)\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(\w+))')
@@ -51,8 +51,9 @@ def answer(world: World, installation_id: int | None, actor: str, body: Any) -> 
         # GitHub's wording, word for word: nothing is left to wait for.
         message = f"Pull request Pull request is in {state.lower()} status"
         return _error(name, "UNPROCESSABLE", message)
+    elif (method := str(given.get("mergeMethod", "MERGE")).lower()) not in repo.merge_methods:
+        return _error(name, "UNPROCESSABLE", NOT_ALLOWED.get(method, f"no merge method {method}"))
     else:
-        method = str(given.get("mergeMethod", "MERGE")).lower()
         pr.auto_merge = AutoMerge(actor, method)
     return {"data": {name: _payload(repo, pr, actor, given)}}
 

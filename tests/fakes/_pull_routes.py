@@ -8,7 +8,7 @@ from tests.fakes import _shapes as shapes
 from tests.fakes import git
 from tests.fakes._call import Call, HTTPError, Reply, invalid, not_found, page, repo_of
 from tests.fakes._merging import merge
-from tests.fakes._state import Pull, Repo
+from tests.fakes._state import NOT_ALLOWED, Pull, Repo
 
 
 def list_pulls(call: Call) -> Reply:
@@ -95,7 +95,10 @@ def merge_pull(call: Call) -> Reply:
         raise HTTPError(405, "Pull Request is not mergeable")
     if body.get("sha") not in (None, pr.head_sha):
         raise HTTPError(409, "Head branch was modified. Review and try the merge again.")
-    sha = merge(repo, pr, body.get("merge_method", "merge"), call.actor)
+    method = body.get("merge_method", "merge")
+    if method not in repo.merge_methods:
+        raise HTTPError(405, NOT_ALLOWED[method])
+    sha = merge(repo, pr, method, call.actor)
     if sha is None:
         raise HTTPError(405, "Pull Request is not mergeable")
     return Reply(200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"})

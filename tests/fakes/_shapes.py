@@ -98,6 +98,12 @@ def repository(api: str, repo: Repo, world: World) -> JSON:
     shape |= dict.fromkeys(("has_issues", "has_projects", "has_wiki", "has_downloads"), True)
     shape |= {"has_pages": False, "visibility": "private" if repo.private else "public"}
     shape |= {"allow_auto_merge": repo.allow_auto_merge}
+    allowed = repo.merge_methods
+    shape |= {
+        "allow_merge_commit": "merge" in allowed,
+        "allow_squash_merge": "squash" in allowed,
+        "allow_rebase_merge": "rebase" in allowed,
+    }
     times = {"created_at": repo.created_at, "updated_at": pushed, "pushed_at": pushed}
     return shape | {key: stamp(value) for key, value in times.items()}
 

@@ -22,6 +22,15 @@ class Grant(NamedTuple):
     issued: float
 
 
+# as the REST API spells them, with what GitHub answers when a repository does not allow one
+MERGE_METHODS = ("merge", "squash", "rebase")
+NOT_ALLOWED = {
+    "merge": "Merge commits are not allowed on this repository.",
+    "squash": "Squash merges are not allowed on this repository.",
+    "rebase": "Rebase merges are not allowed on this repository.",
+}
+
+
 @dataclass
 class OAuthApp:
     """The App's OAuth client: its credentials, callback URL (None: any) and live codes."""
@@ -142,7 +151,7 @@ class Review:
 
 class AutoMerge(NamedTuple):
     enabled_by: str
-    merge_method: str  # merge, squash or rebase, as the REST API spells it
+    merge_method: str  # one of MERGE_METHODS
 
 
 @dataclass
@@ -212,6 +221,7 @@ class Repo:
     fork: bool = False
     private: bool = False
     allow_auto_merge: bool = False
+    merge_methods: tuple[str, ...] = MERGE_METHODS  # those the repository's settings allow
     required_checks: tuple[str, ...] | None = None  # branch protection on the base: None, none
     store: Store = field(default_factory=Store)
     pulls: list[Pull] = field(default_factory=list)

@@ -47,6 +47,7 @@ from tests.fakes._merging import merge, settle_auto_merge
 from tests.fakes._server import Fault, Wire
 from tests.fakes._state import (
     BOT,
+    MERGE_METHODS,
     CheckRun,
     CheckSuite,
     Comment,
@@ -152,6 +153,7 @@ class FakeGitHub:
         fork: bool = False,
         private: bool = False,
         allow_auto_merge: bool = False,
+        merge_methods: tuple[str, ...] = MERGE_METHODS,
         installation_id: int | None = None,
         message: str = "Initial commit",
     ) -> Repo:
@@ -175,6 +177,7 @@ class FakeGitHub:
                 fork=fork,
                 private=private,
                 allow_auto_merge=allow_auto_merge,
+                merge_methods=merge_methods,
             )
             self.world.repos[full_name.lower()] = repo
             tree = repo.store.write_files(None, files or {})
