@@ -134,12 +134,16 @@ def repository(fake):
     return gh.Repository(client, REPO)
 
 
-def opened(fake, config=None, *, allow_auto_merge=False, merge_methods=MERGE_METHODS):
+def opened(
+    fake, config=None, *, allow_auto_merge=False, merge_methods=MERGE_METHODS, collaborators=()
+):
     """molt's pull request, opened by a scan; returns its head commit."""
     files = {"pyproject.toml": PYPROJECT}
     if config is not None:
         files[".github/molt.yml"] = config
     fake.add_repo(REPO, files, allow_auto_merge=allow_auto_merge, merge_methods=merge_methods)
+    for login in collaborators:
+        fake.set_permission(REPO, login, "write")
     assert upgrade.run(repository(fake), TARGET, TODAY, login="molt-bot") is Outcome.OPENED
     return fake.branches(REPO)[BRANCH]
 

@@ -722,6 +722,8 @@ def test_merge_refuses_a_moved_head_a_conflict_and_a_closed_pull(fake, repo):
 
 def test_reviewers_are_requested_and_reviews_listed(fake, repo):
     pr = open_pull(fake, repo)
+    fake.set_permission("octo/demo", "alice", "write")
+    fake.set_permission("octo/demo", "bob", "read")
     pr.create_review_request(reviewers=["alice", "bob"])
     assert [u.login for u in repo.get_pull(1).requested_reviewers] == ["alice", "bob"]
     fake.add_review("octo/demo", 1, "alice", "APPROVED", "LGTM")
@@ -739,6 +741,16 @@ def test_team_reviewers_are_recorded(fake, repo):
     pr.create_review_request(team_reviewers=["maintainers"])
     assert [t.slug for t in repo.get_pull(1).requested_teams] == ["maintainers"]
     assert fake.pulls("octo/demo")[0].requested_teams == ["maintainers"]
+
+
+def test_review_cannot_be_requested_from_a_stranger(fake, repo):
+    pr = open_pull(fake, repo)
+    fake.set_permission("octo/demo", "alice", "write")
+    with pytest.raises(GithubException) as caught:
+        pr.create_review_request(reviewers=["alice", "stranger"])
+    assert caught.value.status == 422
+    assert "may only be requested from collaborators" in caught.value.data["message"]
+    assert repo.get_pull(1).requested_reviewers == []
 
 
 def test_review_cannot_be_requested_from_the_author(fake, repo):

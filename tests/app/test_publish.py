@@ -9,6 +9,7 @@ from tests.conftest import TODAY
 from tests.fakes.github import PERSONAL_USER
 
 PEOPLE = "reviewers: [ann, bob]\nassignees: [cy]\n"
+TEAM = ("ann", "bob", "cy")  # the repository's collaborators
 
 
 def asked(fake, path):
@@ -16,19 +17,19 @@ def asked(fake, path):
 
 
 def test_reviewers_and_assignees_are_asked_on_a_new_pull_request(fake_github):
-    opened(fake_github, PEOPLE)
+    opened(fake_github, PEOPLE, collaborators=TEAM)
     pull = the_pull(fake_github)
     assert (pull.requested_reviewers, pull.assignees) == (["ann", "bob"], ["cy"])
 
 
 def test_a_team_is_named_org_slash_slug(fake_github):
-    opened(fake_github, "reviewers: [ann, octo/python-maintainers]\n")
+    opened(fake_github, "reviewers: [ann, octo/python-maintainers]\n", collaborators=TEAM)
     pull = the_pull(fake_github)
     assert (pull.requested_reviewers, pull.requested_teams) == (["ann"], ["python-maintainers"])
 
 
 def test_not_asked_again_when_the_pull_request_is_regenerated(fake_github):
-    opened(fake_github, PEOPLE)
+    opened(fake_github, PEOPLE, collaborators=TEAM)
     fake_github.push(REPO, {"tox.ini": "[tox]\nenvlist = py39, py311\n"}, "Add tox")
     before = len(fake_github.requests)
     done = upgrade.run(repository(fake_github), TARGET, TODAY, on_push=True, login="molt-bot")
@@ -44,8 +45,9 @@ def test_without_the_keys_nobody_is_asked(fake_github):
 
 
 def test_a_reviewer_who_may_not_review_is_skipped_and_the_others_asked(fake_github):
-    # GitHub refuses (422) a review request of the pull request's author, like one of a stranger
-    opened(fake_github, f"reviewers: [ann, {PERSONAL_USER}, bob]\nassignees: [cy]\n")
+    # GitHub refuses (422) a review request of the pull request's author, and of a stranger
+    config = f"reviewers: [ann, {PERSONAL_USER}, stranger, bob]\nassignees: [cy]\n"
+    opened(fake_github, config, collaborators=TEAM)
     pull = the_pull(fake_github)
     assert (pull.state, pull.requested_reviewers, pull.assignees) == (
         "open",

@@ -110,6 +110,12 @@ def request_reviewers(call: Call) -> Reply:
     wanted, teams = call.body.get("reviewers", []), call.body.get("team_reviewers", [])
     if pr.user in wanted:
         raise invalid("Review cannot be requested from pull request author.")
+    strangers = [u for u in wanted if u != repo.owner and repo.permissions.get(u, "none") == "none"]
+    if strangers:
+        raise invalid(
+            "Reviews may only be requested from collaborators. One or more of the users or teams"
+            f" you specified is not a collaborator of the {repo.full_name} repository."
+        )
     pr.requested_reviewers += [login for login in wanted if login not in pr.requested_reviewers]
     pr.requested_teams += [slug for slug in teams if slug not in pr.requested_teams]
     return Reply(201, shapes.pull(call.api, repo, pr, call.world))
