@@ -301,12 +301,14 @@ def _minimum_of(pull: Pull) -> Minor:
 
 def _preview(context: Context) -> str:
     chosen = pull_request.overrides(context.pull.body) if context.pull else Overrides()
-    result = upgrade.preview(context.repo, context.request.target, context.today, chosen)
+    target, index = context.request.target, context.package_index
+    result = upgrade.preview(context.repo, target, context.today, chosen, index=index)
     if isinstance(result, Outcome):
         return _reply(context, Done(result))
-    if not result.files:
+    planned, dependencies = result
+    if not planned.files:
         return NOTHING_TO_PREVIEW
-    return render_preview(result)
+    return render_preview(planned, dependencies)
 
 
 _ON_PULL: Mapping[str, Callable[[Context, Command], str]] = {

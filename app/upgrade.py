@@ -173,12 +173,21 @@ def steer(
     return _apply(repo, target, today, prepared, current, chosen, how, login, index)
 
 
-def preview(repo: Repository, target: Target, today: date, chosen: Overrides) -> Plan | Outcome:
-    """What molt would change, without writing anything."""
+def preview(
+    repo: Repository,
+    target: Target,
+    today: date,
+    chosen: Overrides,
+    *,
+    index: PackageIndex | None = None,
+) -> tuple[Plan, str] | Outcome:
+    """What molt would change, without writing anything: the plan and, with an ``index``, the
+    pins it moves and the dependency section the pull request would carry (else "")."""
     prepared = prepare(repo, target)
     if isinstance(prepared, Outcome):
         return prepared
-    return _plan(prepared, policy_for(today, prepared.config, chosen))
+    result = _plan(prepared, policy_for(today, prepared.config, chosen))
+    return _check_dependencies(result, prepared, index) if result.files else (result, "")
 
 
 def _plan(prepared: Prepared, policy: Policy) -> Plan:

@@ -120,3 +120,34 @@ def test_an_installation_scan_checks_the_pins(fake_github, fake_index, tmp_path)
     assert fake_github.branch_files(repo, BRANCH)["requirements.txt"] == REQUIREMENTS_AFTER
     (pull,) = fake_github.pulls(repo)
     assert "| `requirements.txt` | numpy | 1.21.6 | 1.23.2 |" in (pull.body or "")
+
+
+def test_a_preview_comment_shows_the_pins_the_pull_request_would_move(
+    fake_github, fake_index, tmp_path
+):
+    repo = "Codertocat/Hello-World"
+    fake_github.add_installation(INSTALLATION, "Codertocat")
+    files = {"pyproject.toml": PYPROJECT, "requirements.txt": REQUIREMENTS}
+    fake_github.add_repo(repo, files, default_branch="master")  # as the example payload says
+    issue = fake_github.add_issue(repo)
+    settings = settings_for(fake_github, tmp_path)
+    huey = SqliteHuey("molt-test", filename=str(tmp_path / "queue.sqlite3"))
+    clients = app_clients(settings, throttle=False)
+    index = partial(open_index, fake_index.url, tmp_path)
+    jobs = Jobs(settings, huey, clients, today=lambda: TODAY, index=index)
+    server = Server(create_app(settings, jobs.enqueue))
+    try:
+        made = fake_github.add_comment(repo, issue, "@molt-bot preview", "Codertocat")
+        payload = webhooks.load_json("issue_comment/created.with-installation.json")
+        payload["installation"] = {"id": INSTALLATION, "node_id": "x"}
+        payload["comment"] |= {"id": made.id, "body": made.body}
+        payload["issue"]["number"] = issue
+        assert server.deliver("issue_comment", payload).status_code == 202
+        drain(jobs)
+    finally:
+        server.close()
+    (reply,) = [c.body for c in fake_github.comments(repo, issue) if c.user != "Codertocat"]
+    assert "-numpy==1.21.6  # arrays\n+numpy==1.23.2  # arrays" in reply
+    assert "### Dependencies on Python 3.11" in reply
+    assert "| `requirements.txt` | numpy | 1.21.6 | 1.23.2 |" in reply
+    assert fake_github.pulls(repo) == []
