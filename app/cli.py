@@ -215,6 +215,12 @@ def _app_commands(commands: _Commands) -> None:
         "(default: $GITHUB_TOKEN)",
     )
     open_pr.add_argument("--github-url", metavar="URL", help=GITHUB_URL_HELP)
+    open_pr.add_argument(
+        "--check-dependencies",
+        action="store_true",
+        help="check every pin against the package index ($MOLT_INDEX_URL, else PyPI) and "
+        "regenerate lock files against it, as the App does",
+    )
 
 
 # --- preview and apply ------------------------------------------------------------------
@@ -530,7 +536,9 @@ def _open_pr(args: argparse.Namespace) -> int:
         raise _Stop(2, "molt: open-pr needs --token or $GITHUB_TOKEN")
     try:
         github_url = args.github_url or load_github_url()
-        message = token_mode.open_pr(args.repository, token, github_url, date.today())
+        with _index(args) as index:
+            today = date.today()
+            message = token_mode.open_pr(args.repository, token, github_url, today, index)
     except SettingsError as error:
         raise _Stop(2, f"molt: {error}") from None
     except MoltError as error:

@@ -869,3 +869,22 @@ def test_the_index_location_defaults_to_pypi_and_hides_credentials(monkeypatch, 
     where = load_index_location()
     assert "s3cret" not in repr(where)
     assert where.data_dir == tmp_path
+
+
+def test_molt_open_pr_checks_dependencies_when_asked(
+    fake_index, fake_github, tmp_path, monkeypatch, capsys
+):
+    from app.cli import main
+
+    pyproject = '[project]\nname = "inkwell"\nrequires-python = ">=3.9"\n'
+    files = {"requirements.txt": "numpy==1.21.6\n", "pyproject.toml": pyproject}
+    fake_github.add_repo("octo/inkwell", files)
+    monkeypatch.setenv("MOLT_INDEX_URL", fake_index.url)
+    monkeypatch.setenv("MOLT_DATA_DIR", str(tmp_path / "data"))
+    args = ["open-pr", "octo/inkwell", "--token", "t", "--github-url", fake_github.url]
+    assert main([*args, "--check-dependencies"]) == 0
+    assert capsys.readouterr().out == "octo/inkwell: opened a pull request\n"
+    files = fake_github.branch_files("octo/inkwell", "molt/python-3.11")
+    assert files["requirements.txt"] == "numpy==1.23.2\n"
+    (pull,) = fake_github.pulls("octo/inkwell")
+    assert "| `requirements.txt` | numpy | 1.21.6 | 1.23.2 |" in (pull.body or "")
