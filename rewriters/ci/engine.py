@@ -109,10 +109,8 @@ def _walk(work: Work, node: Node, place: Place) -> None:
         return  # an alias of a node already handled
     work.seen.add(id(node))
     if isinstance(node, SequenceNode):
-        gone = prune_steps(work, node) if work.system.workflow else set()
         for index, item in enumerate(node.value):
-            if index not in gone:
-                _walk(work, item, place.item(index))
+            _walk(work, item, place.item(index))
         return
     if not isinstance(node, MappingNode):
         return
@@ -162,6 +160,11 @@ def _workflow(work: Work, key: str, value: Node, place: Place) -> bool:
         follow_names(work, parents[-2] if len(parents) > 1 else parents[-1], names)
     elif key == "if" and isinstance(value, ScalarNode):
         on_condition(work, place.parents[-1], value)
+    elif key == "steps" and _is_collection(value):
+        work.seen.add(id(value))
+        assert isinstance(value, SequenceNode)
+        dead = {id(value.value[i]) for i in prune_steps(work, value)}
+        collection(work, value, key, place.down(key), _walk, lambda _, step: id(step) in dead)
     elif (
         place.owner == "with"
         and isinstance(value, ScalarNode)

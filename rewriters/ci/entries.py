@@ -48,9 +48,8 @@ def collection(
     """
     entries: list[_Entry] = []
     parents = (*place.parents, node) if isinstance(node, MappingNode) else place.parents
-    for name, child in _entries(node, skip):
+    for name, step, child in _entries(node, skip):
         forked = work.fork()
-        step: str | int = name if name is not None else len(entries)
         at = Place((*place.path, step), parents, key)
         walk(forked, child, at)
         entries.append(_Entry(name, child, forked, at.path))
@@ -75,17 +74,19 @@ def collection(
                 )
             views.append(view)
             work.join(entry.work)
-            work.edits += _rename(work, node, entry, taken)
+            work.edits += [e for e in _rename(work, node, entry, taken) if e not in work.edits]
     _remove_entries(work, node, key, removed)
 
 
-def _entries(node: Node, skip: Skip) -> Iterator[tuple[str | None, Node]]:
+def _entries(node: Node, skip: Skip) -> Iterator[tuple[str | None, str | int, Node]]:
+    """Each entry's own name (None in a list), its step in a path, and its node."""
     if isinstance(node, SequenceNode):
-        yield from ((None, item) for item in node.value)
-        return
-    for name, value in yaml.items(node):
-        if skip is None or not skip(name, value):
-            yield name, value
+        items: list[tuple[str | None, str | int, Node]] = [
+            (None, i, item) for i, item in enumerate(node.value)
+        ]
+    else:
+        items = [(name, name, value) for name, value in yaml.items(node)]
+    yield from (item for item in items if skip is None or not skip(str(item[1]), item[2]))
 
 
 def _referenced(work: Work, name: str | None) -> bool:

@@ -334,6 +334,57 @@ CONDITIONS = (
             "      with:\n        python-version: '3.11'\n",
             id="composite action",
         ),
+        pytest.param(
+            "jobs:\n  test:\n    strategy:\n      matrix:\n"
+            "        python-version: ['3.9', '3.10', '3.12']\n"
+            "    steps:\n"
+            "      - uses: actions/checkout@v4\n"
+            "      - name: Extra Python 3.9\n"
+            "        uses: actions/setup-python@v5\n"
+            "        if: matrix.python-version != '3.9'\n"
+            "        with:\n"
+            "          python-version: '3.9'\n"
+            "      - name: Extra Python 3.10\n"
+            "        uses: actions/setup-python@v5\n"
+            "        if: matrix.python-version != '3.10'\n"
+            "        with:\n"
+            "          python-version: '3.10'\n"
+            "      - name: Python ${{ matrix.python-version }}\n"
+            "        uses: actions/setup-python@v5\n"
+            "        with:\n"
+            "          python-version: ${{ matrix.python-version }}\n"
+            "      - run: nox\n",
+            "jobs:\n  test:\n    strategy:\n      matrix:\n"
+            "        python-version: ['3.11', '3.12']\n"
+            "    steps:\n"
+            "      - uses: actions/checkout@v4\n"
+            "      - name: Extra Python 3.11\n"
+            "        uses: actions/setup-python@v5\n"
+            "        with:\n"
+            "          python-version: '3.11'\n"
+            "      - name: Python ${{ matrix.python-version }}\n"
+            "        uses: actions/setup-python@v5\n"
+            "        with:\n"
+            "          python-version: ${{ matrix.python-version }}\n"
+            "      - run: nox\n",
+            id="steps that would repeat a moved step go",
+        ),
+        pytest.param(
+            "jobs:\n  lint:\n    steps:\n"
+            "      - uses: actions/setup-python@v5\n"
+            "        with:\n"
+            "          python-version: '3.11'\n"
+            "      - uses: actions/setup-python@v5\n"
+            "        with:\n"
+            "          python-version: '3.9'\n"
+            "      - run: pre-commit run -a\n",
+            "jobs:\n  lint:\n    steps:\n"
+            "      - uses: actions/setup-python@v5\n"
+            "        with:\n"
+            "          python-version: '3.11'\n"
+            "      - run: pre-commit run -a\n",
+            id="a step that would repeat a kept step goes",
+        ),
     ),
 )
 def test_rewrite(before, after):
