@@ -40,12 +40,13 @@ def list_quote(nodes: list[Node], default: str) -> str:
 
 
 def list_version(value: str, tox: bool) -> Token | None:
-    """The version an entry of a version list names: ``3.9``, ``pypy-3.9``, ``py39-django42``."""
+    """The version an entry of a version list names: ``3.9``, ``pypy-3.9``; in a list of tox
+    envs, the env's Python as tox decides it everywhere (``py39-django42``, ``django42-py39``)."""
     token = parse_token(value.strip())
     if token is not None or not tox:
         return token
-    first = parse_token(value.strip().split("-", 1)[0])
-    return first if first is not None and first.prefix else None
+    found = tox_envs.python_factor(value.strip())
+    return None if found is None else found[1]
 
 
 def item_version(value: str, role: Role) -> Token | None:

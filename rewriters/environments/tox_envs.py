@@ -96,11 +96,16 @@ def names(expression: str) -> list[str]:
 
 def python_factor(name: str) -> tuple[int, Token] | None:
     """The position and version of the factor of an env name that names its Python: the
-    first with a prefix (``py311``) if any, so ``django-3.2-py311`` runs 3.11, else the first
-    bare one (``3.9-unit``)."""
-    found = [(i, t) for i, f in enumerate(name.split("-")) if (t := parse_token(f)) is not None]
-    prefixed = [(i, t) for i, t in found if t.prefix]
-    return next(iter(prefixed or found), None)
+    first with a prefix (``py311``, ``pypy3.10``), so ``django32-py311`` runs 3.11; else a bare
+    version leading the name (``3.11``, ``3.11-unit``). Elsewhere a bare version is another
+    project's (``django-3.2``), and a wrong edit is worse than a miss."""
+    factors = name.split("-")
+    for position, factor in enumerate(factors):
+        token = parse_token(factor)
+        if token is not None and token.prefix:
+            return position, token
+    token = parse_token(factors[0])
+    return None if token is None else (0, token)
 
 
 def runs_dropped(name: str, policy: Policy) -> bool:

@@ -128,6 +128,13 @@ def test_noop(before):
             id="a single old member moves beside the empty one",
         ),
         pytest.param(
+            "[tox]\nenvlist = django-3.2, django-4.2, py39, py311\n\n[testenv]\ndeps =\n"
+            "    django-3.2: Django>=3.2,<3.3\n    django-4.2: Django>=4.2,<4.3\n",
+            "[tox]\nenvlist = django-3.2, django-4.2, py311\n\n[testenv]\ndeps =\n"
+            "    django-3.2: Django>=3.2,<3.3\n    django-4.2: Django>=4.2,<4.3\n",
+            id="a bare version after another factor is that project's, not Python's",
+        ),
+        pytest.param(
             "[tox]\nenvlist = {3.9,3.10,3.11,pypy3}-unit\n",
             "[tox]\nenvlist = {3.11,pypy3}-unit\n",
             id="bare dotted factors",

@@ -59,7 +59,7 @@ def _rewrite(work: Work, matrix: MappingNode, python_value: PythonValue) -> dict
             python_value(work, key, value, "matrix", ())
         elif is_tox_key(key) and isinstance(value, SequenceNode):
             version_list(work, key, value, "tox")
-            _follow_envs(work, matrix, key, _pinned_envs(work, key, value))
+            _note_pinned_envs(work, key, value)
         elif isinstance(value, SequenceNode) and leaves(work, value):
             entries(work, matrix, key, value, None)
         base[key] = _kept_values(work, key, value)
@@ -105,34 +105,24 @@ def _mappings(seq: SequenceNode) -> bool:
     return bool(seq.value) and all(isinstance(item, MappingNode) for item in seq.value)
 
 
-def _pinned_envs(work: Work, key: str, seq: SequenceNode) -> dict[str, str]:
-    """Tox envs pinned to an old version in a later factor (``type-3.9``) move to the minimum."""
-    old = {v for v in work.policy.releases if work.drops(v)}
-    values = [item.value if isinstance(item, ScalarNode) else "" for item in seq.value]
-    renames = {
-        value: new
-        for value in values
-        if list_version(value, tox=True) is None
-        and (new := retarget_words(work, value, old)) != value
-    }
-    removed = [i for i, value in enumerate(values) if renames.get(value) in values]
-    for i, (item, value) in enumerate(zip(seq.value, values, strict=True)):
-        if value in renames and i not in removed:
-            assert isinstance(item, ScalarNode)
-            work.edits.append(yaml.replace_scalar(work.text, item, renames[value], ""))
-    work.edits += yaml.remove_items(work.text, seq, removed)
-    if renames:
-        work.changes.append(f"{key}: moved {', '.join(sorted(renames))} to {work.policy.minimum}")
-    return renames
+# an older "3.x" factor is another project's version (Django 3.2, Flask 3.0) far more often
+OLDEST_NOTED = Minor(3, 7)
 
 
-def _follow_envs(work: Work, matrix: MappingNode, key: str, renames: dict[str, str]) -> None:
-    """Include and exclude entries naming a renamed tox env follow it."""
-    for part in ("include", "exclude"):
-        for entry in yaml.items_of(yaml.get(matrix, part)):
-            value = yaml.get(entry, key)
-            if isinstance(value, ScalarNode) and value.value in renames:
-                work.edits.append(yaml.replace_scalar(work.text, value, renames[value.value], ""))
+def _note_pinned_envs(work: Work, key: str, seq: SequenceNode) -> None:
+    """Tox envs naming an old version in a factor that is not their Python (``type-3.9``) are
+    noted, not moved: tox does not read that factor as the env's Python, the env is defined by
+    that name in the tox config, and ``django-3.2`` names Django's version."""
+    old = {str(v) for v in work.policy.releases if work.drops(v) and v >= OLDEST_NOTED}
+    for item in seq.value:
+        if not isinstance(item, ScalarNode) or list_version(item.value, tox=True) is not None:
+            continue
+        named = sorted(f for f in item.value.split("-") if f in old)
+        if named:
+            work.notes.append(
+                f"{key}: the tox env {item.value} names {', '.join(named)} in a factor that is "
+                "not its Python; check it by hand"
+            )
 
 
 def _kept_values(work: Work, key: str, node: Node) -> set[str]:
