@@ -1,5 +1,6 @@
 """Accepted deliveries on their way to the queue: recorded and spooled in batches, flushed to
-the queue by a background thread, and kept while the queue cannot be reached.
+the queue by a flusher (a thread, or a process of its own), and kept while the queue cannot be
+reached.
 
 The webhook route awaits ``Outbox.submit``. The event loop gathers what arrives in one turn and
 writes it in one SQLite transaction (the delivery ids and the spooled deliveries), so no
@@ -49,14 +50,15 @@ TIDY_SECONDS: Final = 1.0  # how often the web process looks after a flusher pro
 
 
 class Waitable(Protocol):
-    """What the flusher waits on: a ``threading.Event``, or a ``multiprocessing`` one."""
+    """What the flusher waits on: a ``threading.Event``, or what stands for one in a flusher
+    process (``app.flusher``: a pipe, a flag in shared memory)."""
 
     def is_set(self) -> bool: ...
     def wait(self, timeout: float | None = None) -> bool: ...
     def clear(self) -> None: ...
 
 
-class FlusherProcess(Protocol):
+class RemoteFlusher(Protocol):
     """The flusher as a process of its own (``app.flusher``), seen from the web process."""
 
     def start(self) -> None: ...
@@ -92,7 +94,7 @@ class Outbox:
         enqueue_all: EnqueueAll | None = None,
         *,
         wait_for_queue: bool = True,
-        elsewhere: FlusherProcess | None = None,
+        elsewhere: RemoteFlusher | None = None,
     ) -> None:
         assert (enqueue_all is None) != (elsewhere is None), "one flusher, in one place"
         self.store = store

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import dashboard, webhooks
 from app.deliveries import DeliveryStore
-from app.outbox import EnqueueAll, FlusherProcess, Outbox, one_by_one
+from app.outbox import EnqueueAll, Outbox, RemoteFlusher, one_by_one
 from app.settings import Settings
 from app.webhooks import Enqueue, WebhookEvent
 
@@ -33,7 +33,7 @@ def create_app(
     workers_health: HealthCheck | None = None,
     enqueue_all: EnqueueAll | None = None,
     wait_for_queue: bool = True,
-    flusher: FlusherProcess | None = None,
+    flusher: RemoteFlusher | None = None,
     states: dashboard.StateStore | None = None,
 ) -> ASGIApp:
     """The App's web server: webhooks go to `enqueue`, `/healthz` reports the store and queue.
