@@ -1,7 +1,8 @@
 """Python version tokens in every spelling seen in the wild (the list rule is ``rewriters.rules``).
 
 A token is one word naming a Python minor: ``3.9``, ``3.9.18``, ``3.9-dev``, ``py39``,
-``py3.9``, ``cp39``, ``pp39``, ``python3.9``, ``python39``, ``pypy-3.9``, ``pypy3.9``.
+``py3.9``, ``cp39``, ``pp39``, ``python3.9``, ``python39``, ``pypy-3.9``, ``pypy3.9``,
+``pypy-3.9-nightly``.
 Retargeting a token keeps its spelling and only swaps the version (a pinned patch becomes
 the latest patch of the new minor).
 """
@@ -41,7 +42,7 @@ class Minor(NamedTuple):
 _PREFIX = r"(?P<prefix>(?:python|pypy|py|cp|pp)-?)"
 _VERSION = (
     r"(?P<major>[23])(?P<dot>\.?)(?P<minor>\d{1,2})"
-    r"(?P<patch>\.\d+)?(?P<suffix>(?:-dev|-rc|-beta|-alpha|-alpha\.\d+|-beta\.\d+|-rc\.\d+)?)"
+    r"(?P<patch>\.\d+)?(?P<suffix>(?:-dev|-nightly|-rc|-beta|-alpha|-alpha\.\d+|-beta\.\d+|-rc\.\d+)?)"
 )
 TOKEN_RE = re.compile(rf"{_PREFIX}?{_VERSION}", re.IGNORECASE)
 # the tokens with a prefix only: no try at every digit 2 and 3 of a long text

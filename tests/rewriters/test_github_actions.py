@@ -390,6 +390,20 @@ CONDITIONS = (
             "      - run: pre-commit run -a\n",
             id="a step that would repeat a kept step goes",
         ),
+        pytest.param(
+            MATRIX + "        PYTHON:\n"
+            '          - {VERSION: "3.11", NOXSESSION: "tests"}\n'
+            '          - {VERSION: "pypy-3.9", NOXSESSION: "tests-nocoverage"}\n'
+            '          - {VERSION: "pypy-3.10-nightly", NOXSESSION: "tests-nocoverage"}\n'
+            "    steps:\n      - uses: actions/setup-python@v5\n"
+            "        with:\n          python-version: ${{ matrix.PYTHON.VERSION }}\n",
+            MATRIX + "        PYTHON:\n"
+            '          - {VERSION: "3.11", NOXSESSION: "tests"}\n'
+            '          - {VERSION: "pypy-3.11", NOXSESSION: "tests-nocoverage"}\n'
+            "    steps:\n      - uses: actions/setup-python@v5\n"
+            "        with:\n          python-version: ${{ matrix.PYTHON.VERSION }}\n",
+            id="a nightly PyPy of a dropped version is a dropped version",
+        ),
     ),
 )
 def test_rewrite(before, after):

@@ -36,6 +36,7 @@ def latest(version: Minor) -> str:
         ("python39", Minor(3, 9), "python311"),
         ("pypy-3.9", Minor(3, 9), "pypy-3.11"),
         ("pypy3.9", Minor(3, 9), "pypy3.11"),
+        ("pypy-3.10-nightly", Minor(3, 10), "pypy-3.11-nightly"),
         ("2.7", Minor(2, 7), "3.11"),
     ),
 )
