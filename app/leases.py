@@ -346,6 +346,7 @@ class Holder:
     def __init__(self, store: Leases, ttl: float) -> None:
         self.store, self.ttl = store, ttl
         self._held: dict[str, str] = {}  # key → owner
+        self._kept: set[str] = set()  # claimed again when the store forgets them
         self._lock = threading.Lock()
         self._thread_pid: int | None = None
         self._stop = threading.Event()
@@ -385,14 +386,26 @@ class Holder:
         with self._lock:
             return list(self._held)
 
+    def keep(self, key: str) -> bool:
+        """Hold ``key`` for as long as this process runs, claiming it again whenever the store
+        forgets it (a Redis restarted without persistence). Only for a key no other process
+        claims, such as this process's heartbeat."""
+        with self._lock:
+            self._kept.add(key)
+        return self.claim(key)
+
     def renew(self) -> None:
-        """Renew every held lease now; forget those the store says are no longer ours."""
+        """Renew every held lease now; forget those the store says are no longer ours, except
+        the kept ones, which are claimed again."""
         owner = self.owner
         with self._lock:
             mine = [key for key, by in self._held.items() if by == owner]
-        kept = self.store.renew(mine, owner, self.ttl)
+            kept_keys = set(self._kept)
+        renewed = self.store.renew(mine, owner, self.ttl)
+        lost = set(mine) - renewed
+        renewed |= {k for k in lost & kept_keys if self.store.claim(k, owner, self.ttl)}
         with self._lock:
-            for key in set(mine) - kept:
+            for key in set(mine) - renewed:
                 self._held.pop(key, None)
 
     def _start_renewing(self) -> None:

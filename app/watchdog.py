@@ -100,7 +100,7 @@ class Running:
 
     def heartbeat(self) -> None:
         """Say this worker process is alive, for as long as it is (see ``health``)."""
-        self.holder.claim(WORKER + self.holder.owner)
+        self.holder.keep(WORKER + self.holder.owner)
 
     def _start_watching(self) -> None:
         if self._enforcing and self._watch_pid != os.getpid():

@@ -87,6 +87,19 @@ def test_a_holder_renews_what_it_holds(store):
     holder.stop()
 
 
+def test_a_kept_lease_the_store_forgot_is_claimed_again_a_held_one_is_not(store):
+    # a Redis restarted without persistence forgets every lease at once
+    holder = Holder(store, 60)
+    assert holder.keep("worker:me")
+    assert holder.claim("repo:o/r")
+    for key in ("worker:me", "repo:o/r"):
+        assert store.take(key) is not None
+    holder.renew()
+    assert [lease.key for lease in store.leases("")] == ["worker:me"]
+    assert holder.held() == ["worker:me"]  # the lock is not taken back: another may hold it now
+    holder.stop()
+
+
 def test_a_process_that_ended_is_gone_and_this_one_is_not():
     with subprocess.Popen(["sleep", "0"]) as ended:
         owner = this_process().split(":")[0] + f":{ended.pid}:1"
