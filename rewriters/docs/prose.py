@@ -37,12 +37,16 @@ _V = r"(?P<v>3\.\d{1,2})(?!\.?\d)"
 # a second version right after ours: an enumeration ("3.9 or 3.10"), not a minimum
 _DASH = r"(?:-|\u2013|\u2014|\bto\b|\bthrough\b)"
 _NOT_LISTED = r"(?!\s*(?:,|/|\bor\b|\band\b|" + _DASH + r")\s*(?:C?Python\s*)?\d)"
+_LATER = r",?\s+(?:or|and)\s+(?:later|newer|higher|above|greater|up)\b"
+# a label then its value: "**Supported Python Versions**: 3.9 and later", ":Python: 3.9+"
+_LABELLED = _PY + r"(?:\s+versions?)?[*_]*[ \t]*:[*_]*[ \t]*"
 STATEMENT_RES = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
         _PY + r"[ \t]+" + _V + r"[ \t]*\+",
         _PY + r"[ \t]*(?:>=|≥|&gt;=)[ \t]*" + _V,
-        _PY + r"\s+" + _V + r",?\s+(?:or|and)\s+(?:later|newer|higher|above|greater|up)\b",
+        _PY + r"\s+" + _V + _LATER,
+        _LABELLED + _V + r"(?:[ \t]*\+|" + _LATER + ")",
         r"\b(?:requires?|requiring|needs?|at\s+least)\s+(?:at\s+least\s+)?"
         + _PY
         + r"\s+"

@@ -86,6 +86,10 @@ BADGE = "https://img.shields.io/badge/python-{}-blue"
             ":::{tab-item} Python 3.9+\nUse `zoneinfo`.\n:::\n",
             id="sphinx tab labels",
         ),
+        pytest.param(
+            "- **Python version**: 3.9\n- Python versions: 3.9, 3.10 and later\n",
+            id="a labelled version that is no floor",
+        ),
     ),
 )
 def test_noop(before):
@@ -230,6 +234,18 @@ def test_noop(before):
             "Download it from `the changelog <https://example.com/changes>`_; it needs"
             " Python 3.11+.\n",
             id="an rst link named for a changelog page",
+        ),
+        pytest.param(
+            "## Project Information\n\n- **License**: MIT\n"
+            "- **Supported Python Versions**: 3.8 and later\n",
+            "## Project Information\n\n- **License**: MIT\n"
+            "- **Supported Python Versions**: 3.11 and later\n",
+            id="a labelled floor in markdown",
+        ),
+        pytest.param(
+            ":License: MIT\n:Python: 3.9+\n",
+            ":License: MIT\n:Python: 3.11+\n",
+            id="a labelled floor in an rst field list",
         ),
     ),
 )
