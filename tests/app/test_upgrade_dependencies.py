@@ -3,6 +3,8 @@ section, and an index that fails costing the pull request nothing but a sentence
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 
 import pytest
@@ -102,10 +104,9 @@ def test_the_app_opens_the_configured_index_unless_told_not_to(fake_github, fake
     assert service.build(off).package_index() is None
 
 
-def test_an_installation_scan_checks_the_pins(fake_github, fake_index, tmp_path):
-    repo = "Codertocat/Hello-World"
-    fake_github.add_installation(INSTALLATION, "Codertocat")
-    fake_github.add_repo(repo, {"pyproject.toml": PYPROJECT, "requirements.txt": REQUIREMENTS})
+@contextmanager
+def app_with_index(fake_github, fake_index, tmp_path) -> Iterator[tuple[Server, Jobs]]:
+    """The App's web server and jobs, with the package index at `fake_index`."""
     settings = settings_for(fake_github, tmp_path)
     huey = SqliteHuey("molt-test", filename=str(tmp_path / "queue.sqlite3"))
     clients = app_clients(settings, throttle=False)
@@ -113,10 +114,18 @@ def test_an_installation_scan_checks_the_pins(fake_github, fake_index, tmp_path)
     jobs = Jobs(settings, huey, clients, today=lambda: TODAY, index=index)
     server = Server(create_app(settings, jobs.enqueue))
     try:
-        assert server.deliver("installation", installation_created()).status_code == 202
-        drain(jobs)
+        yield server, jobs
     finally:
         server.close()
+
+
+def test_an_installation_scan_checks_the_pins(fake_github, fake_index, tmp_path):
+    repo = "Codertocat/Hello-World"
+    fake_github.add_installation(INSTALLATION, "Codertocat")
+    fake_github.add_repo(repo, {"pyproject.toml": PYPROJECT, "requirements.txt": REQUIREMENTS})
+    with app_with_index(fake_github, fake_index, tmp_path) as (server, jobs):
+        assert server.deliver("installation", installation_created()).status_code == 202
+        drain(jobs)
     assert fake_github.branch_files(repo, BRANCH)["requirements.txt"] == REQUIREMENTS_AFTER
     (pull,) = fake_github.pulls(repo)
     assert "| `requirements.txt` | numpy | 1.21.6 | 1.23.2 |" in (pull.body or "")
@@ -130,22 +139,14 @@ def test_a_preview_comment_shows_the_pins_the_pull_request_would_move(
     files = {"pyproject.toml": PYPROJECT, "requirements.txt": REQUIREMENTS}
     fake_github.add_repo(repo, files, default_branch="master")  # as the example payload says
     issue = fake_github.add_issue(repo)
-    settings = settings_for(fake_github, tmp_path)
-    huey = SqliteHuey("molt-test", filename=str(tmp_path / "queue.sqlite3"))
-    clients = app_clients(settings, throttle=False)
-    index = partial(open_index, fake_index.url, tmp_path)
-    jobs = Jobs(settings, huey, clients, today=lambda: TODAY, index=index)
-    server = Server(create_app(settings, jobs.enqueue))
-    try:
-        made = fake_github.add_comment(repo, issue, "@molt-bot preview", "Codertocat")
-        payload = webhooks.load_json("issue_comment/created.with-installation.json")
-        payload["installation"] = {"id": INSTALLATION, "node_id": "x"}
-        payload["comment"] |= {"id": made.id, "body": made.body}
-        payload["issue"]["number"] = issue
+    made = fake_github.add_comment(repo, issue, "@molt-bot preview", "Codertocat")
+    payload = webhooks.load_json("issue_comment/created.with-installation.json")
+    payload["installation"] = {"id": INSTALLATION, "node_id": "x"}
+    payload["comment"] |= {"id": made.id, "body": made.body}
+    payload["issue"]["number"] = issue
+    with app_with_index(fake_github, fake_index, tmp_path) as (server, jobs):
         assert server.deliver("issue_comment", payload).status_code == 202
         drain(jobs)
-    finally:
-        server.close()
     (reply,) = [c.body for c in fake_github.comments(repo, issue) if c.user != "Codertocat"]
     assert "-numpy==1.21.6  # arrays\n+numpy==1.23.2  # arrays" in reply
     assert "### Dependencies on Python 3.11" in reply
