@@ -16,7 +16,9 @@ The list rule, in order:
    entry moves there instead of going (``["3.9", "3.13"]`` → ``["3.11", "3.13"]``).
 3. Old PyPy and GraalPy entries go (molt does not know which of their releases exist), unless
    nothing else would be left: then the newest of them moves, as a CPython entry would.
-4. In a list that changes anyway, a pre-release spelling of a minor released since
+4. A range naming one minor only (setup-python's ``>=3.11 <3.12``, ``3.11.x``) counts as that
+   minor for the others; it is never rewritten, not even when old (the file kind notes it).
+5. In a list that changes anyway, a pre-release spelling of a minor released since
    (``3.14-dev``) becomes the release, or goes when the release is listed already.
 """
 
@@ -38,7 +40,7 @@ class Shrunk(NamedTuple):
     removed: list[int]
     # entries that stay but name another version now
     moved: dict[int, Minor]
-    # pre-release entries of a released minor that become the release (rule 4), and those
+    # pre-release entries of a released minor that become the release (rule 5), and those
     # that go because the release is listed already (also in ``removed``)
     settled: list[int]
     repeats: list[int]
@@ -57,7 +59,7 @@ def shrink(tokens: Sequence[Token | None], policy: Policy, settle: bool = False)
     ``settle``, pre-release spellings settle even when nothing else in the list changes (the
     list belongs to a matrix that changes anyway).
     """
-    dropped = {t.version for t in tokens if t is not None and policy.drops(t.version)}
+    dropped = {_version(t) for t in tokens if _old(t, policy)}
     window = _window(tokens, policy)
     if window is not None:
         removed = [i for i, to in window.items() if to is None]
@@ -71,7 +73,7 @@ def shrink(tokens: Sequence[Token | None], policy: Policy, settle: bool = False)
 
 
 def _drop(tokens: Sequence[Token | None], policy: Policy) -> tuple[list[int], dict[int, Minor]]:
-    old = [i for i, t in enumerate(tokens) if t is not None and policy.drops(t.version)]
+    old = [i for i, t in enumerate(tokens) if _old(t, policy)]
     cpython = [i for i in old if is_cpython(tokens[i])]
     at_minimum = any(is_cpython(t) and _version(t) == policy.minimum for t in tokens)
     if cpython and not at_minimum:
@@ -84,6 +86,11 @@ def _drop(tokens: Sequence[Token | None], policy: Policy) -> tuple[list[int], di
     return [i for i in old if i != moved], {moved: policy.minimum}
 
 
+def _old(token: Token | None, policy: Policy) -> bool:
+    """An entry naming a dropped version; a range is never rewritten, so it is never old."""
+    return token is not None and not token.span and policy.drops(token.version)
+
+
 def _window(tokens: Sequence[Token | None], policy: Policy) -> dict[int, Minor | None] | None:
     """Each entry's new version when the list is a window to move up; None when it is not.
 
@@ -94,7 +101,7 @@ def _window(tokens: Sequence[Token | None], policy: Policy) -> dict[int, Minor |
     newest = policy.facts.newest
     if newest is None or not 2 <= len(tokens) <= WINDOW_MAX:
         return None
-    if any(t is None or t.patch or t.prerelease or not is_cpython(t) for t in tokens):
+    if any(t is None or t.patch or t.prerelease or t.span or not is_cpython(t) for t in tokens):
         return None
     versions = [_version(t) for t in tokens]
     ordered = sorted(versions)

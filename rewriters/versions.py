@@ -62,8 +62,12 @@ class Token(NamedTuple):
     dot: str
     patch: str
     suffix: str
+    # the whole text of a range naming this minor only (``>=3.11 <3.12``): it never moves
+    span: str = ""
 
     def __str__(self) -> str:
+        if self.span:
+            return self.span
         v = self.version
         return f"{self.prefix}{v.major}{self.dot}{v.minor}{self.patch}{self.suffix}"
 
@@ -90,6 +94,47 @@ def parse_token(text: str) -> Token | None:
         patch=match["patch"] or "",
         suffix=match["suffix"] or "",
     )
+
+
+# setup-python's semver ranges: ``3.11.0-beta - 3.11``, ``>=3.11 <3.12``, ``3.11.x``, ``~3.11``
+_SEMVER = r"v?(?P<major>[23])\.(?P<minor>\d{1,2})(?P<patch>\.(?:\d+|[xX*]))?(?:-[0-9A-Za-z.]+)?"
+_COMPARATOR_RE = re.compile(rf"(?P<op>>=|<=|>|<|=|~|\^)?\s*{_SEMVER}")
+_HYPHEN_RE = re.compile(r"(\S+)\s+-\s+(\S+)")
+
+
+def version_range(text: str) -> tuple[Minor, Minor | None] | None:
+    """The oldest and newest minor a semver range of Pythons takes (None for no upper bound:
+    setup-python picks the newest), or None when ``text`` is a plain version or not a range."""
+    text = text.strip()
+    if parse_token(text) is not None:
+        return None
+    hyphen = _HYPHEN_RE.fullmatch(text)
+    parts = [f">={hyphen[1]}", f"<={hyphen[2]}"] if hyphen else re.split(r"[\s,]+", text)
+    low: Minor | None = None
+    high: Minor | None = None
+    for part in parts:
+        match = _COMPARATOR_RE.fullmatch(part)
+        if match is None:
+            return None
+        version = Minor(int(match["major"]), int(match["minor"]))
+        op, patch = match["op"] or "=", match["patch"] or ""
+        if op in (">=", ">", "=", "~", "^"):
+            low = version
+        if op in ("<=", "=", "~"):
+            high = version
+        elif op == "<":
+            high = Minor(version.major, version.minor - 1) if patch in ("", ".0") else version
+    if low is None:
+        low = Minor(high.major if high else 3, 0)
+    return None if high is not None and high < low else (low, high)
+
+
+def range_token(text: str) -> Token | None:
+    """A range whose versions all lie in one minor, as a token naming that minor."""
+    found = version_range(text)
+    if found is None or found[0] != found[1]:
+        return None
+    return Token("", found[0], ".", "", "", span=text.strip())
 
 
 def retarget(token: Token, new: Minor, latest_patch: Callable[[Minor], str]) -> str:

@@ -3,7 +3,8 @@
 What goes and what moves is decided by ``rewriters.rules.shrink`` (the one list rule of every
 file kind); this module writes it, in the list's own quoting and separators, and says what
 changed. An item names its version by the list's role: a Python version (``3.9``,
-``pypy-3.9``), a tox env (``py39-django42``) or an assignment (``TOXENV=py39 PYTHON=3.9``).
+``pypy-3.9``, or a range within one minor, ``>=3.11 <3.12``, left as written), a tox env
+(``py39-django42``) or an assignment (``TOXENV=py39 PYTHON=3.9``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from rewriters.formats import yaml
 from rewriters.formats.yaml import Node, ScalarNode, SequenceNode
 from rewriters.policy import Policy
 from rewriters.result import Edit
-from rewriters.rules import Shrunk, shrink, stale
+from rewriters.rules import WINDOW_MAX, Shrunk, shrink, stale
 from rewriters.versions import (
     WORD_RE,
     Minor,
@@ -27,6 +28,8 @@ from rewriters.versions import (
     mentions,
     needs_quotes_in_yaml,
     parse_token,
+    range_token,
+    version_range,
 )
 
 _EMBEDDED_LIST_RE = re.compile(r"\[([^\[\]]*)\]")
@@ -51,9 +54,12 @@ def list_version(value: str, tox: bool) -> Token | None:
 
 def item_version(value: str, role: Role) -> Token | None:
     """The version a list item names in its list's ``role``; for assignments, the first one
-    made to a Python or tox variable (``TOXENV=py39 PYTHON=3.9``)."""
-    if role != "env":
-        return list_version(value, tox=role == "tox")
+    made to a Python or tox variable (``TOXENV=py39 PYTHON=3.9``). A Python range naming one
+    minor only (``>=3.11 <3.12``, ``3.11.x``) names that minor."""
+    if role == "python":
+        return list_version(value, tox=False) or range_token(value)
+    if role == "tox":
+        return list_version(value, tox=True)
     for match in ASSIGNMENT_RE.finditer(value):
         name = match["name"]
         if is_python_key(name) or is_tox_key(name):
@@ -96,6 +102,22 @@ def shrink_items(
     return Shrunk(removed, moved, [], [], shrunk.dropped)
 
 
+def note_ranges(work: Work, key: str, values: list[str]) -> None:
+    """A range of Pythons (``>=3.9 <3.12``, ``3.9.x``) stays as written; one that takes in a
+    dropped version is noted (one open above is not: setup-python picks the newest)."""
+    for value in values:
+        low, high = version_range(value) or (None, None)
+        if low is None or high is None:
+            continue
+        old = [v for v in work.policy.releases if low <= v <= high and work.drops(v)]
+        if old:
+            names = join_names(old) if len(old) <= WINDOW_MAX else f"{max(old)} and older"
+            work.notes.append(
+                f"{key}: the range {value.strip()} takes in {names}, no longer supported; "
+                "check it by hand"
+            )
+
+
 def report_settled(work: Work, key: str, renamed: list[str], gone: list[str]) -> None:
     """Say which pre-release spellings became releases, and which went as repeats."""
     for old in renamed + gone:
@@ -111,6 +133,8 @@ def version_list(work: Work, key: str, seq: SequenceNode, role: Role) -> None:
     values = [item.value if isinstance(item, ScalarNode) else "" for item in seq.value]
     tokens = [item_version(value, role) if value else None for value in values]
     shrunk = shrink_items(values, tokens, role, work.policy, work.settle)
+    if role == "python":
+        note_ranges(work, key, values)
     quoting = work.system.quote_floats
     for i in [*shrunk.moved, *shrunk.settled]:
         item = seq.value[i]
@@ -159,8 +183,9 @@ def _report(work: Work, key: str, tokens: list[Token | None], shrunk: Shrunk) ->
 def block_list(work: Work, key: str, node: ScalarNode) -> None:
     """A ``python-version: |`` block naming one version per line."""
     lines = [line for line in yaml.block_lines(work.text, node) if line[2]]
-    tokens = [parse_token(line[2]) for line in lines]
+    tokens = [item_version(line[2], "python") for line in lines]
     shrunk = shrink(tokens, work.policy, work.settle)
+    note_ranges(work, key, [line[2] for line in lines])
     for i in [*shrunk.moved, *shrunk.settled]:
         start, _, content = lines[i]
         at = work.text.index(content, start)
@@ -182,6 +207,8 @@ def embedded_list(work: Work, key: str, node: ScalarNode, role: Role) -> None:
         items = [item for _, _, item in spans]
         tokens = [item_version(item, role) for item in items]
         shrunk = shrink_items(items, tokens, role, work.policy, work.settle)
+        if role == "python":
+            note_ranges(work, key, items)
         for i in [*shrunk.moved, *shrunk.settled]:
             item_start, item_end, item = spans[i]
             new = settle_words(work, _moved_words(work, item, tokens[i], shrunk.moved.get(i)))

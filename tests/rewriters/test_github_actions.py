@@ -404,6 +404,36 @@ CONDITIONS = (
             "        with:\n          python-version: ${{ matrix.PYTHON.VERSION }}\n",
             id="a nightly PyPy of a dropped version is a dropped version",
         ),
+        pytest.param(
+            MATRIX + '        python-version: ["3.9", "3.10", "3.11.0-beta - 3.11", "3.12"]\n'
+            "    steps:\n      - uses: actions/setup-python@v5\n"
+            "        with:\n          python-version: ${{ matrix.python-version }}\n",
+            MATRIX + '        python-version: ["3.11.0-beta - 3.11", "3.12"]\n'
+            "    steps:\n      - uses: actions/setup-python@v5\n"
+            "        with:\n          python-version: ${{ matrix.python-version }}\n",
+            id="a range within the new minimum tests it: nothing moves there",
+        ),
+        pytest.param(
+            MATRIX + "        python-version:\n          - '3.10'\n"
+            "          - '>=3.11 <3.12'\n          - '3.12.x'\n          - '3.13'\n",
+            MATRIX + "        python-version:\n"
+            "          - '>=3.11 <3.12'\n          - '3.12.x'\n          - '3.13'\n",
+            id="comparator and x ranges name their minor",
+        ),
+        pytest.param(
+            "jobs:\n  t:\n    steps:\n      - uses: actions/setup-python@v5\n"
+            "        with:\n          python-version: |\n"
+            "            3.10\n            ~3.11\n            3.12\n",
+            "jobs:\n  t:\n    steps:\n      - uses: actions/setup-python@v5\n"
+            "        with:\n          python-version: |\n"
+            "            ~3.11\n            3.12\n",
+            id="a range in a block list",
+        ),
+        pytest.param(
+            'jobs:\n  t:\n    with:\n      python-version: \'["3.9", ">=3.11 <3.12", "3.12"]\'\n',
+            'jobs:\n  t:\n    with:\n      python-version: \'[">=3.11 <3.12", "3.12"]\'\n',
+            id="a range in an embedded list",
+        ),
     ),
 )
 def test_rewrite(before, after):
@@ -675,6 +705,48 @@ def test_reports_changes_and_dropped():
     assert result is not None
     assert result.changes == ("python-version: dropped 3.9 and 3.10",)
     assert result.dropped == frozenset({Minor(3, 9), Minor(3, 10)})
+
+
+@pytest.mark.parametrize(
+    ("before", "notes"),
+    (
+        pytest.param(
+            MATRIX + '        python-version: ["3.9", ">=3.9 <3.11", "3.12"]\n',
+            (
+                "python-version: the range >=3.9 <3.11 takes in 3.9 and 3.10, no longer supported; "
+                "check it by hand",
+            ),
+            id="a range over dropped minors",
+        ),
+        pytest.param(
+            "jobs:\n  t:\n    with:\n      python-version: |\n        3.9\n        <3.11\n"
+            "        3.12\n",
+            (
+                "python-version: the range <3.11 takes in 3.10 and older, no longer supported; "
+                "check it by hand",
+            ),
+            id="a range open below",
+        ),
+        pytest.param(
+            MATRIX + '        python-version: ["3.9", "3.10.x", "3.13"]\n',
+            (
+                "python-version: the range 3.10.x takes in 3.10, no longer supported; "
+                "check it by hand",
+            ),
+            id="an old range stays: it is never rewritten",
+        ),
+        pytest.param(
+            MATRIX + '        python-version: ["3.9", ">=3.11 <3.13", ">=3.9", "3.x"]\n',
+            (),
+            id="ranges over kept minors, or open above (the newest is picked)",
+        ),
+    ),
+)
+def test_ranges_over_several_minors_stay_and_are_noted(before, notes):
+    result = github_actions.rewrite(before, POLICY)
+    assert result is not None
+    assert '"3.9", ' not in result.text
+    assert [n for n in result.notes if "range" in n] == list(notes)
 
 
 def test_include_changes_are_reported():

@@ -9,7 +9,7 @@ import pytest
 
 from rewriters.policy import Facts
 from rewriters.rules import entry_goes, pinned, shrink
-from rewriters.versions import Minor, parse_token
+from rewriters.versions import Minor, parse_token, range_token
 from tests.conftest import POLICY
 
 # new minimum 3.11; the repository declares support up to 3.13 (its classifiers' newest)
@@ -72,6 +72,18 @@ def test_non_versions_stay_in_place():
     tokens = [parse_token("3.9"), None, parse_token("3.12")]
     result = shrink(tokens, DECLARED)
     assert (result.removed, result.moved) == ([], {0: Minor(3, 11)})
+
+
+def test_ranges_count_as_their_minor_but_never_move():
+    def tokens(*items):
+        return [range_token(i) or parse_token(i) for i in items]
+
+    at_minimum = shrink(tokens("3.9", "3.10", ">=3.11 <3.12", "3.12"), DECLARED)
+    assert (at_minimum.removed, at_minimum.moved) == ([0, 1], {})
+    no_window = shrink(tokens("3.10", "3.11.x"), DECLARED)
+    assert (no_window.removed, no_window.moved) == ([0], {})
+    old_range = shrink(tokens("3.9.x", "3.12"), DECLARED)
+    assert (old_range.removed, old_range.moved, old_range.dropped) == ([], {}, set())
 
 
 def test_a_window_needs_a_declared_newest():

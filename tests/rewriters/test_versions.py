@@ -9,7 +9,9 @@ from rewriters.versions import (
     needs_quotes_in_yaml,
     parse_token,
     quote_counts,
+    range_token,
     retarget,
+    version_range,
     yaml_quote,
 )
 
@@ -74,6 +76,36 @@ def test_join_names():
     assert join_names([Minor(3, 9)]) == "3.9"
     assert join_names([Minor(3, 10), Minor(3, 9)]) == "3.9 and 3.10"
     assert join_names([Minor(3, 8), Minor(3, 10), Minor(3, 9)]) == "3.8, 3.9 and 3.10"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    (
+        pytest.param("3.11.0-beta - 3.11", ((3, 11), (3, 11)), id="hyphen range"),
+        pytest.param(">=3.11 <3.12", ((3, 11), (3, 11)), id="comparators"),
+        pytest.param(">=3.11, <3.12.0", ((3, 11), (3, 11)), id="comma and a zero patch"),
+        pytest.param(">3.9 <=3.12", ((3, 9), (3, 12)), id="inclusive upper bound"),
+        pytest.param("<3.12.4", ((3, 0), (3, 12)), id="open below, a patch bound"),
+        pytest.param("3.11.x", ((3, 11), (3, 11)), id="x range"),
+        pytest.param("~3.11", ((3, 11), (3, 11)), id="tilde"),
+        pytest.param("^3.9", ((3, 9), None), id="caret is open above"),
+        pytest.param("3.11", None, id="a plain version"),
+        pytest.param("3.x", None, id="a major only"),
+        pytest.param(">=3.12 <3.11", None, id="empty"),
+        pytest.param("latest", None, id="not a version"),
+    ),
+)
+def test_version_range(text, found):
+    expected = None if found is None else (Minor(*found[0]), found[1] and Minor(*found[1]))
+    assert version_range(text) == expected
+
+
+def test_range_token_names_one_minor_and_keeps_its_text():
+    token = range_token(" >=3.11 <3.12 ")
+    assert token is not None
+    assert (token.version, str(token)) == (Minor(3, 11), ">=3.11 <3.12")
+    assert range_token(">=3.9 <3.12") is None
+    assert range_token("3.11") is None
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from rewriters.ci.axes import spaced_versions
 from rewriters.ci.lists import (
+    item_version,
     list_version,
     retarget_words,
     shrink_items,
@@ -133,7 +134,7 @@ def _kept_values(work: Work, key: str, node: Node) -> set[str]:
     if not (work.is_python_key(key) or is_tox_key(key)):
         return set(values)
     role: Role = "python" if work.is_python_key(key) else "tox"
-    tokens = [list_version(v, role == "tox") for v in values]
+    tokens = [item_version(v, role) for v in values]
     shrunk = shrink_items(values, tokens, role, work.policy, settle=False)
     removed, moved, old = shrunk.removed, shrunk.moved, shrunk.dropped
     return {
