@@ -6,6 +6,11 @@ old version moves to the new minimum, its name following (``linux-py39`` → ``l
 unless, moved, it would equal another entry apart from names: then the whole entry goes. An
 entry that something else refers to by name always moves. ``exclude`` and ``allow_failures``
 entries for old versions always go; when none is left the key goes too.
+
+A moved entry that carries versions of something else no other entry holds (``numpy:
+"1.11"``, ``flask-version: ["0.11", "1.0"]``), picked for the old Python, is noted when
+another entry tests the new minimum already: it now runs those old releases on the new
+Python, next to a job that covers it.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from rewriters.ci.values import nodot_spots, spot_edits, word_spots
-from rewriters.ci.work import Place, Work
+from rewriters.ci.work import Place, Work, is_tox_key
 from rewriters.formats import yaml
 from rewriters.formats.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from rewriters.result import BrokenOutput, Edit, apply_edits
@@ -29,6 +34,9 @@ _ALWAYS_GO = frozenset({"exclude", "allow_failures"})
 
 
 _BLANKS = re.compile(r"(?:[ \t]*\r?\n)+")
+# a release or a list of releases of a library: ``1.11``, ``~=4.2``, ``0.11,0.12,1.0``
+_RELEASE = r"[<>=!~^]*\s*\d+(?:\.\d+)+(?:\.[x*])?"
+_RELEASES_RE = re.compile(rf"{_RELEASE}(?:\s*,\s*{_RELEASE})*")
 
 
 class _Entry(NamedTuple):
@@ -59,6 +67,8 @@ def collection(
             work.join(entry.work)
     olds = [e for e in entries if e.work.pins]
     taken = {e.name for e in entries if e.name is not None}
+    others = [e.node for e in entries if not e.work.pins]
+    tested = any(tests_minimum(work, other) for other in others)
     removed: list[_Entry] = []
     for entry in sorted(olds, key=lambda e: max(e.work.pins), reverse=True):
         view = _data_view(work, entry, entry.work)
@@ -74,8 +84,87 @@ def collection(
                 )
             views.append(view)
             work.join(entry.work)
+            label = f"`{entry.name}`" if entry.name is not None else "the entry"
+            line = work.line(_key_of(node, entry) or entry.node)
+            note_carried(work, entry.node, line, entry.work.pins, (others, {}), tested, label)
+            tested = True
             work.edits += [e for e in _rename(work, node, entry, taken) if e not in work.edits]
     _remove_entries(work, node, key, removed)
+
+
+def tests_minimum(work: Work, entry: Node) -> bool:
+    """True when an entry's Python (a value under a Python key, or in a mapping under one)
+    names the new minimum."""
+    for key, value in yaml.items(entry):
+        if work.is_python_key(key) and isinstance(value, MappingNode):
+            values = [v for _, v in yaml.items(value)]
+        else:
+            values = [value] if work.is_python_key(key) else []
+        if any(_names(v, {work.policy.minimum}) for v in values):
+            return True
+    return False
+
+
+def note_carried(
+    work: Work,
+    entry: Node,
+    line: int,
+    old: set[Minor],
+    kept: tuple[list[Node], dict[str, set[str]]],
+    tested: bool,
+    label: str,
+) -> None:
+    """Note a moved entry (at ``line``) that carries releases of something else (``numpy:
+    "1.11"``) that neither the ``kept`` entries nor the kept base matrix values hold, when
+    another entry tests the new minimum already (``tested``): they were picked for its old
+    Python."""
+    if not tested:
+        return
+    others, base = kept
+    held = {(k, _plain(v)) for other in others for k, v in yaml.items(other)}
+    carried = [
+        key
+        for key, value in yaml.items(entry)
+        if key not in work.system.name_keys
+        and not (work.is_python_key(key) or is_tox_key(key))
+        and _releases(value)
+        and (key, _plain(value)) not in held
+        and _plain(value) not in base.get(key, set())
+    ]
+    if carried:
+        keys = ", ".join(f"`{key}`" for key in carried)
+        minimum = work.policy.minimum
+        work.notes.append(
+            f"line {line}: {label} moved from {join_names(sorted(old))} to "
+            f"{minimum} keeps {keys}, picked for the old Python, while another entry tests "
+            f"{minimum} already; check it by hand"
+        )
+
+
+def _key_of(node: Node, entry: _Entry) -> Node | None:
+    """The key of a named entry (``Python39:``), whose line names it."""
+    if not isinstance(node, MappingNode):
+        return None
+    key: Node = next(k for k, v in node.value if v is entry.node)
+    return key
+
+
+def _names(node: Node, versions: set[Minor]) -> bool:
+    return isinstance(node, ScalarNode) and mentions(node.value, versions)
+
+
+def _releases(node: Node) -> bool:
+    """True for a release or a list of releases of something (``1.11``, ``["0.11", "1.0"]``)."""
+    if isinstance(node, SequenceNode):
+        return bool(node.value) and all(_releases(item) for item in node.value)
+    return isinstance(node, ScalarNode) and bool(_RELEASES_RE.fullmatch(node.value.strip()))
+
+
+def _plain(node: Node) -> object:
+    """A value as comparable data: a scalar's text, a list's tuple of them."""
+    if isinstance(node, SequenceNode):
+        return tuple(_plain(item) for item in node.value)
+    return node.value if isinstance(node, ScalarNode) else id(node)
 
 
 def _entries(node: Node, skip: Skip) -> Iterator[tuple[str | None, str | int, Node]]:

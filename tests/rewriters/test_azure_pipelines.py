@@ -111,3 +111,57 @@ def test_entry_that_cannot_take_its_new_name_gets_a_note():
         "line 3: `py39` now runs Python 3.11 but its name is taken by another entry; "
         "rename it by hand",
     )
+
+
+CARRIED = (
+    "strategy:\n  matrix:\n"
+    "    Python39:\n      python.version: '3.9'\n      numpy: '1.19'\n"
+    "    Python311:\n      python.version: '3.11'\n      numpy: '1.26'\n"
+    "    Python312:\n      python.version: '3.12'\n      numpy: '2.1'\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "notes"),
+    (
+        pytest.param(
+            CARRIED,
+            CARRIED.replace("'3.9'", "'3.11'"),
+            (
+                "line 3: `Python39` moved from 3.9 to 3.11 keeps `numpy`, picked for the old "
+                "Python, while another entry tests 3.11 already; check it by hand",
+                "line 3: `Python39` now runs Python 3.11 but its name is taken by another "
+                "entry; rename it by hand",
+            ),
+            id="a row with an old numpy beside a row at the minimum",
+        ),
+        pytest.param(
+            "strategy:\n  matrix:\n"
+            "    py39:\n      python.version: '3.9'\n      numpy: '1.19'\n"
+            "    py312:\n      python.version: '3.12'\n      numpy: '2.1'\n",
+            "strategy:\n  matrix:\n"
+            "    py311:\n      python.version: '3.11'\n      numpy: '1.19'\n"
+            "    py312:\n      python.version: '3.12'\n      numpy: '2.1'\n",
+            (),
+            id="the oldest supported job: nothing else tests the minimum",
+        ),
+        pytest.param(
+            "strategy:\n  matrix:\n"
+            "    py39:\n      python.version: '3.9'\n      numpy: '1.26'\n      OS: linux\n"
+            "    py311:\n      python.version: '3.11'\n      numpy: '1.26'\n      OS: mac\n",
+            "strategy:\n  matrix:\n"
+            "    py39:\n      python.version: '3.11'\n      numpy: '1.26'\n      OS: linux\n"
+            "    py311:\n      python.version: '3.11'\n      numpy: '1.26'\n      OS: mac\n",
+            (
+                "line 3: `py39` now runs Python 3.11 but its name is taken by another entry; "
+                "rename it by hand",
+            ),
+            id="a release another row holds, and a value that is no release",
+        ),
+    ),
+)
+def test_moved_row_with_releases_for_the_old_python_gets_a_note(before, after, notes):
+    check(azure_pipelines, before, after, POLICY)
+    result = azure_pipelines.rewrite(before, POLICY)
+    assert result is not None
+    assert result.notes == notes

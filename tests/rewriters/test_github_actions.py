@@ -749,6 +749,52 @@ def test_ranges_over_several_minors_stay_and_are_noted(before, notes):
     assert [n for n in result.notes if "range" in n] == list(notes)
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "notes"),
+    (
+        pytest.param(
+            MATRIX + '        python: ["3.11", "3.12"]\n        flask-version: ["2.3", "3.0"]\n'
+            '        include:\n          - python: "3.9"\n'
+            '            flask-version: ["0.11", "1.0"]\n',
+            MATRIX + '        python: ["3.11", "3.12"]\n        flask-version: ["2.3", "3.0"]\n'
+            '        include:\n          - python: "3.11"\n'
+            '            flask-version: ["0.11", "1.0"]\n',
+            (
+                "line 8: the include entry moved from 3.9 to 3.11 keeps `flask-version`, picked "
+                "for the old Python, while another entry tests 3.11 already; check it by hand",
+            ),
+            id="old flask releases beside a base matrix at the minimum",
+        ),
+        pytest.param(
+            MATRIX + '        python: ["3.12"]\n        include:\n'
+            '          - {python: "3.9", django: "~=3.2"}\n'
+            '          - {python: "3.10", django: "4.0", os: windows-latest}\n',
+            MATRIX + '        python: ["3.12"]\n        include:\n'
+            '          - {python: "3.11", django: "~=3.2"}\n'
+            '          - {python: "3.11", django: "4.0", os: windows-latest}\n',
+            (
+                "line 8: the include entry moved from 3.10 to 3.11 keeps `django`, picked "
+                "for the old Python, while another entry tests 3.11 already; check it by hand",
+            ),
+            id="the first moved entry is the oldest supported job; the next is noted",
+        ),
+        pytest.param(
+            MATRIX + '        python: ["3.11", "3.12"]\n        django: ["4.2"]\n'
+            '        include:\n          - {python: "3.9", django: "4.2", os: windows-latest}\n',
+            MATRIX + '        python: ["3.11", "3.12"]\n        django: ["4.2"]\n'
+            '        include:\n          - {python: "3.11", django: "4.2", os: windows-latest}\n',
+            (),
+            id="a release the base matrix holds",
+        ),
+    ),
+)
+def test_moved_entry_with_releases_for_the_old_python_gets_a_note(before, after, notes):
+    check(github_actions, before, after, POLICY)
+    result = github_actions.rewrite(before, POLICY)
+    assert result is not None
+    assert result.notes == notes
+
+
 def test_include_changes_are_reported():
     before = MATRIX + (
         "        python: ['3.11']\n        include:\n"

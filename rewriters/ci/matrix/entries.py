@@ -17,6 +17,7 @@ the release the same way.
 
 from __future__ import annotations
 
+from rewriters.ci.entries import note_carried, tests_minimum
 from rewriters.ci.lists import list_quote, list_version, report_settled, token_edit
 from rewriters.ci.matrix.views import (
     View,
@@ -100,6 +101,13 @@ def entries(
     holders: dict[tuple[str, object], tuple[Node, set[Minor]]] = {
         name: (nodes[k], set()) for k in kept for name in names_of[k]
     }
+    others = [nodes[k] for k in kept]
+    tested = any(tests_minimum(work, other) for other in others) or any(
+        mentions(value, {work.policy.minimum})
+        for name, values in (base or {}).items()
+        if work.is_python_key(name)
+        for value in values
+    )
     removed: list[int] = []
     moved: list[int] = []
     # names that replace molt's: a later entry a moved one repeats takes the moved one's names;
@@ -142,6 +150,12 @@ def entries(
                 [leaf for node in nodes for leaf in _entry_leaves(work, node)], work.quote
             )
             work.edits += _move_entry(work, entry, old, quote, twins.get(i, {}))
+            if not exclude:
+                label = f"the {key} entry"
+                note_carried(
+                    work, entry, work.line(entry), old, (others, base or {}), tested, label
+                )
+                tested = True
         else:
             removed.append(i)
     if paired is not None and key != "exclude":
