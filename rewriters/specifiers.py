@@ -262,6 +262,19 @@ def classifier_version(classifier: str) -> Minor | None:
     return Minor.parse(match["version"])
 
 
+# ``Python :: 2`` and ``Python :: 2 :: Only``: Python 2 as a whole (``:: 2.7`` is a minor)
+_PYTHON2_CLASSIFIER_RE = re.compile(r"Programming Language :: Python :: 2(?: :: Only)?")
+# how a change line names them
+PYTHON2_CLASSIFIERS = "the Python 2 classifiers"
+
+
+def python2_classifier(classifier: str | None, policy: Policy) -> bool:
+    """True for a classifier naming Python 2 as a whole, when ``policy`` drops Python 2 (a new
+    minimum of 3.x is above it, as it is above ``:: 2.7``)."""
+    found = classifier is not None and _PYTHON2_CLASSIFIER_RE.fullmatch(classifier.strip())
+    return bool(found) and policy.drops(Minor(2, 7))
+
+
 def classifier_for(version: Minor) -> str:
     """The trove classifier naming ``version``."""
     return f"Programming Language :: Python :: {version}"

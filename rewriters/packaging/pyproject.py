@@ -40,9 +40,11 @@ from rewriters.packaging.dependencies import (
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite
 from rewriters.specifiers import (
+    PYTHON2_CLASSIFIERS,
     RaisedFloor,
     classifier_for,
     classifier_version,
+    python2_classifier,
     raise_floor,
     shift_window,
 )
@@ -121,22 +123,27 @@ def _mentions_dropped(spec: str, policy: Policy) -> bool:
 
 
 def _classifiers(out: Out, text: str, entry: _toml.Entry) -> None:
-    """Remove ``Python :: 3.X`` classifiers of dropped versions; keep at least the minimum."""
+    """Remove ``Python :: 3.X`` classifiers of dropped versions, and ``Python :: 2``; keep at
+    least the minimum."""
     if entry.value.kind != "array":
         return
     items = entry.value.items
     found = [_classifier(text, item) for item in items]
     dropped = [i for i, v in enumerate(found) if v is not None and out.policy.drops(v)]
-    if not dropped:
+    python2 = [i for i, item in enumerate(items) if _python2(text, item, out.policy)]
+    if not dropped and not python2:
         return
-    if all(v is None or out.policy.drops(v) for v in found):
+    if dropped and all(v is None or out.policy.drops(v) for v in found):
         keep = max(dropped, key=lambda i: found[i] or Minor(0, 0))
         start, end = _toml.inner(text, items[keep])
         out.edits.append(Edit(start, end, classifier_for(out.policy.minimum)))
         dropped.remove(keep)
-    out.edits.extend(_toml.remove_items(text, entry.value, dropped))
+    out.edits.extend(_toml.remove_items(text, entry.value, sorted(dropped + python2)))
     names = [v for v in found if v is not None and out.policy.drops(v)]
-    out.changes.append(f"{label(entry.path)}: dropped {join_names(names)}")
+    if names:
+        out.changes.append(f"{label(entry.path)}: dropped {join_names(names)}")
+    if python2:
+        out.changes.append(f"{label(entry.path)}: dropped {PYTHON2_CLASSIFIERS}")
     out.dropped.update(names)
 
 
@@ -156,6 +163,10 @@ def _python_moves(text: str, policy: Policy) -> bool:
             if any(_moved_floor(spec, policy)):
                 return True
     return False
+
+
+def _python2(text: str, item: _toml.Value, policy: Policy) -> bool:
+    return item.kind == "string" and python2_classifier(str(_toml.decode(text, item)), policy)
 
 
 def _classifier(text: str, item: _toml.Value) -> Minor | None:

@@ -10,24 +10,37 @@ from rewriters.formats.ini import Entry, Plan, Section
 from rewriters.packaging import requirement_lines
 from rewriters.policy import Policy
 from rewriters.result import Edit, Rewrite
-from rewriters.specifiers import classifier_for, classifier_version, dead_projects, raise_floor
+from rewriters.specifiers import (
+    PYTHON2_CLASSIFIERS,
+    classifier_for,
+    classifier_version,
+    dead_projects,
+    python2_classifier,
+    raise_floor,
+)
 from rewriters.tools import tool_ini
 from rewriters.versions import Minor
 
 
 def _rewrite_classifiers(entry: Entry, policy: Policy, plan: Plan) -> None:
-    """Remove dropped ``Python :: 3.X`` classifiers; if none would be left, the minimum's."""
+    """Remove dropped ``Python :: 3.X`` classifiers, and ``Python :: 2``; if no version
+    classifier would be left, the minimum's."""
     versioned = [(v, classifier_version(v.text)) for v in entry.values]
     dropped = [(v, m) for v, m in versioned if m is not None and policy.drops(m)]
-    if not dropped:
+    python2 = [v for v in entry.values if python2_classifier(v.text, policy)]
+    if not dropped and not python2:
         return
     kept = [m for _, m in versioned if m is not None and not policy.drops(m)]
     for value, _ in dropped[:-1] if not kept else dropped:
         ini.replace_value(entry, value, None, plan)
-    if not kept:
+    for value in python2:
+        ini.replace_value(entry, value, None, plan)
+    if dropped and not kept:
         value = dropped[-1][0]
         ini.replace_value(entry, value, classifier_for(policy.minimum), plan)
     plan.drop("classifiers", {m for _, m in dropped})
+    if python2:
+        plan.changes.append(f"classifiers: dropped {PYTHON2_CLASSIFIERS}")
 
 
 def _rewrite_python_requires(entry: Entry, policy: Policy, plan: Plan) -> None:

@@ -26,7 +26,12 @@ from rewriters.formats.python_ast import (
 from rewriters.packaging.version_guards import Guard, message_strings, version_guards
 from rewriters.policy import Policy
 from rewriters.result import BrokenOutput, Edit, Record, Rewrite, UnparsableInput
-from rewriters.specifiers import classifier_version, raise_floor
+from rewriters.specifiers import (
+    PYTHON2_CLASSIFIERS,
+    classifier_version,
+    python2_classifier,
+    raise_floor,
+)
 from rewriters.versions import Minor, join_names
 
 CLASSIFIER_VERSION_RE = re.compile(r"(?<=Python :: )\d+\.\d+")
@@ -56,7 +61,7 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
     requires = list(keyword_values(tree, "python_requires", constants))
     plan.has_requires = bool(requires)
     _raise_python_requires(requires, source, policy, plan)
-    lists, blocks = list(_classifier_lists(tree)), list(_classifier_blocks(tree))
+    lists, blocks = list(_classifier_lists(tree, policy)), list(_classifier_blocks(tree, policy))
     plan.has_current = _names_current(lists, blocks, policy)
     for sequence in lists:
         _drop_listed(sequence, source, policy, plan)
@@ -94,20 +99,30 @@ def _raise_python_requires(
         plan.dropped.update(policy.minors_between(raised.old_floor))
 
 
-def _classifier_lists(tree: ast.Module) -> Iterator[Display]:
-    """Every list, tuple or set literal holding a ``Python :: X.Y`` classifier."""
+def _classifier_lists(tree: ast.Module, policy: Policy) -> Iterator[Display]:
+    """Every list, tuple or set literal holding a ``Python :: X.Y`` or ``Python :: 2``
+    classifier."""
     for node in ast.walk(tree):
-        if isinstance(node, Display) and any(_classifier_minor(e) for e in node.elts):
+        if isinstance(node, Display) and any(
+            _versioned(string_value(e), policy) for e in node.elts
+        ):
             yield node
 
 
-def _classifier_blocks(tree: ast.Module) -> Iterator[ast.Constant]:
+def _classifier_blocks(tree: ast.Module, policy: Policy) -> Iterator[ast.Constant]:
     """Multi-line strings with one classifier per line, split by the code that uses them."""
     for node in ast.walk(tree):
         if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
             continue
-        if "\n" in node.value and any(map(classifier_version, node.value.splitlines())):
+        if "\n" in node.value and any(_versioned(c, policy) for c in node.value.splitlines()):
             yield node
+
+
+def _versioned(classifier: str | None, policy: Policy) -> bool:
+    """A classifier naming a Python minor, or Python 2 when ``policy`` drops it."""
+    return classifier is not None and (
+        classifier_version(classifier) is not None or python2_classifier(classifier, policy)
+    )
 
 
 def _names_current(lists: list[Display], blocks: list[ast.Constant], policy: Policy) -> bool:
@@ -130,14 +145,17 @@ class _Choice(NamedTuple):
 
 
 def _choose(
-    versions: list[Minor | None], plain: list[bool], line: int, policy: Policy, plan: _Plan
+    classifiers: list[str | None], plain: list[bool], line: int, policy: Policy, plan: _Plan
 ) -> _Choice | None:
-    """Apply the list rule to one list of classifiers; None when it stays as it is."""
+    """Apply the list rule to one list of classifiers (``Python :: 2`` goes along); None when
+    it stays as it is."""
+    versions = [classifier_version(c) if c is not None else None for c in classifiers]
     dropped = [i for i, v in enumerate(versions) if v is not None and policy.drops(v)]
-    if not dropped:
+    python2 = [i for i, c in enumerate(classifiers) if python2_classifier(c, policy)]
+    if not dropped and not python2:
         return None
     current = plan.has_current
-    if not all(plain[i] for i in dropped):
+    if not all(plain[i] for i in dropped + python2):
         plan.notes.append(f"line {line}: classifiers spelled in pieces; drop old ones by hand")
         return None
     if not current and not plan.has_requires:
@@ -145,21 +163,24 @@ def _choose(
         plan.notes.append(f"line {line}: classifiers name only old Pythons; left as is")
         return None
     plan.dropped.update(v for i in dropped if (v := versions[i]))
-    change = f"classifiers: dropped {join_names([v for i in dropped if (v := versions[i])])}"
     retarget = None
-    if not current:
-        retarget = max(dropped, key=lambda i: (versions[i], i))
-        dropped.remove(retarget)
-        change += f"; added {policy.minimum}"
-    plan.changes.append(change)
-    return _Choice(dropped, retarget)
+    if dropped:
+        change = f"classifiers: dropped {join_names([v for i in dropped if (v := versions[i])])}"
+        if not current:
+            retarget = max(dropped, key=lambda i: (versions[i], i))
+            dropped.remove(retarget)
+            change += f"; added {policy.minimum}"
+        plan.changes.append(change)
+    if python2:
+        plan.changes.append(f"classifiers: dropped {PYTHON2_CLASSIFIERS}")
+    return _Choice(sorted(dropped + python2), retarget)
 
 
 def _drop_listed(node: Display, source: Source, policy: Policy, plan: _Plan) -> None:
     """Drop old classifiers from a list, tuple or set literal."""
-    versions = [_classifier_minor(e) for e in node.elts]
+    classifiers = [string_value(e) for e in node.elts]
     plain = [string_body(e, source) is not None for e in node.elts]
-    choice = _choose(versions, plain, node.lineno, policy, plan)
+    choice = _choose(classifiers, plain, node.lineno, policy, plan)
     if choice is None:
         return
     if choice.retarget is not None:
@@ -171,8 +192,8 @@ def _drop_listed(node: Display, source: Source, policy: Policy, plan: _Plan) -> 
 def _drop_lines(node: ast.Constant, source: Source, policy: Policy, plan: _Plan) -> None:
     """Drop old classifiers from a multi-line string: whole lines inside the literal."""
     lines = source.inner_lines(node)
-    versions = [classifier_version(source.text[start:end]) for start, end, _ in lines]
-    choice = _choose(versions, [True] * len(lines), node.lineno, policy, plan)
+    classifiers: list[str | None] = [source.text[start:end] for start, end, _ in lines]
+    choice = _choose(classifiers, [True] * len(lines), node.lineno, policy, plan)
     if choice is None:
         return
     if choice.retarget is not None:

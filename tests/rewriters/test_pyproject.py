@@ -426,6 +426,39 @@ def test_rewrite(before: str, after: str) -> None:
     check(pyproject, before, after, POLICY)
 
 
+PY = "Programming Language :: Python :: "
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "changes"),
+    (
+        pytest.param(
+            '[project]\nrequires-python = ">=2.7"\nclassifiers = [\n'
+            f'    "{PY}2",\n    "{PY}2 :: Only",\n    "{PY}2.7",\n    "{PY}3.9",\n'
+            f'    "{PY}3.12",\n]\n',
+            f'[project]\nrequires-python = ">=3.11"\nclassifiers = [\n    "{PY}3.12",\n]\n',
+            (
+                "project.requires-python: >=2.7 → >=3.11",
+                "project.classifiers: dropped 2.7 and 3.9",
+                "project.classifiers: dropped the Python 2 classifiers",
+            ),
+            id="python 2 classifiers go with the old minors",
+        ),
+        pytest.param(
+            f'[project]\nclassifiers = ["{PY}2", "{PY}3", "{PY}3.12"]\n',
+            f'[project]\nclassifiers = ["{PY}3", "{PY}3.12"]\n',
+            ("project.classifiers: dropped the Python 2 classifiers",),
+            id="a python 2 classifier alone goes",
+        ),
+    ),
+)
+def test_python2_classifiers_go(before: str, after: str, changes: tuple[str, ...]) -> None:
+    check(pyproject, before, after, POLICY)
+    result = pyproject.rewrite(before, POLICY)
+    assert result is not None
+    assert result.changes == changes
+
+
 @pytest.mark.parametrize(
     ("before", "after"),
     [

@@ -120,6 +120,65 @@ def test_rewrite(before, after):
     check(setup_cfg, before, after, POLICY)
 
 
+PY2_CFG = """\
+[metadata]
+name = pkg
+classifiers =
+    Programming Language :: Python :: 2
+{py2}    Programming Language :: Python :: 3
+    Programming Language :: Python :: {oldest}
+    Programming Language :: Python :: 3.12
+    Programming Language :: Python :: 2 :: Only
+    License :: OSI Approved :: MIT License
+
+[options]
+python_requires = {requires}
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    (
+        pytest.param(
+            PY2_CFG.format(
+                py2="    Programming Language :: Python :: 2.7\n",
+                oldest="3.9",
+                requires=">=2.7, !=3.0.*",
+            ),
+            "[metadata]\nname = pkg\nclassifiers =\n"
+            "    Programming Language :: Python :: 3\n"
+            "    Programming Language :: Python :: 3.12\n"
+            "    License :: OSI Approved :: MIT License\n\n"
+            "[options]\npython_requires = >=3.11\n",
+            id="python 2 classifiers go with 2.7 and 3.9",
+        ),
+        pytest.param(
+            PY2_CFG.format(py2="", oldest="3.11", requires=">=3.11"),
+            "[metadata]\nname = pkg\nclassifiers =\n"
+            "    Programming Language :: Python :: 3\n"
+            "    Programming Language :: Python :: 3.11\n"
+            "    Programming Language :: Python :: 3.12\n"
+            "    License :: OSI Approved :: MIT License\n\n"
+            "[options]\npython_requires = >=3.11\n",
+            id="python 2 classifiers below a floor of 3.x go alone",
+        ),
+    ),
+)
+def test_python2_classifiers_go(before, after):
+    check(setup_cfg, before, after, POLICY)
+
+
+def test_python2_classifiers_are_reported():
+    before = PY2_CFG.format(py2="", oldest="3.9", requires=">=3.9")
+    result = setup_cfg.rewrite(before, POLICY)
+    assert result is not None
+    assert result.changes == (
+        "classifiers: dropped 3.9",
+        "classifiers: dropped the Python 2 classifiers",
+        "python_requires: >=3.9 → >=3.11",
+    )
+
+
 def test_changes_and_dropped():
     before = classifiers("3.8", "3.9", "3.10") + "\n[options]\npython_requires = >=3.8\n"
     result = setup_cfg.rewrite(before, POLICY_310)

@@ -414,6 +414,57 @@ def test_rewrite(before, after):
     check(setup_py, before, after, POLICY)
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "changes"),
+    (
+        pytest.param(
+            "from setuptools import setup\n\nsetup(\n"
+            '    python_requires=">=2.7, !=3.0.*, !=3.1.*",\n    classifiers=[\n'
+            f'        "{PY}2",\n        "{PY}2.7",\n        "{PY}3",\n        "{PY}3.9",\n'
+            f'        "{PY}3.12",\n    ],\n)\n',
+            "from setuptools import setup\n\nsetup(\n"
+            '    python_requires=">=3.11",\n    classifiers=[\n'
+            f'        "{PY}3",\n        "{PY}3.12",\n    ],\n)\n',
+            (
+                "python_requires: >=2.7, !=3.0.*, !=3.1.* → >=3.11",
+                "classifiers: dropped 2.7 and 3.9",
+                "classifiers: dropped the Python 2 classifiers",
+            ),
+            id="python 2 classifiers go with the old minors",
+        ),
+        pytest.param(
+            "from setuptools import setup\n\nsetup(\n"
+            '    python_requires=">=3.11",\n    classifiers=(\n'
+            f'        "{PY}2 :: Only",\n        "{PY}3",\n    ),\n)\n',
+            "from setuptools import setup\n\nsetup(\n"
+            '    python_requires=">=3.11",\n    classifiers=(\n'
+            f'        "{PY}3",\n    ),\n)\n',
+            ("classifiers: dropped the Python 2 classifiers",),
+            id="a python 2 classifier alone in a list goes",
+        ),
+        pytest.param(
+            'CLASSIFIERS = """\n'
+            f"{PY}2\n{PY}2.7\n{PY}3.12\n"
+            '"""\n\nsetup(python_requires=">=2.7", classifiers=CLASSIFIERS.splitlines())\n',
+            'CLASSIFIERS = """\n'
+            f"{PY}3.12\n"
+            '"""\n\nsetup(python_requires=">=3.11", classifiers=CLASSIFIERS.splitlines())\n',
+            (
+                "python_requires: >=2.7 → >=3.11",
+                "classifiers: dropped 2.7",
+                "classifiers: dropped the Python 2 classifiers",
+            ),
+            id="in a block of lines",
+        ),
+    ),
+)
+def test_python2_classifiers_go(before, after, changes):
+    check(setup_py, before, after, POLICY)
+    result = setup_py.rewrite(before, POLICY)
+    assert result is not None
+    assert result.changes == changes
+
+
 @pytest.mark.parametrize(("before", "after", "policy"), fixture_pairs("setup_py", POLICY))
 def test_real_files(before, after, policy):
     check(setup_py, before, after, policy)
