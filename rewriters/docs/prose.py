@@ -110,6 +110,10 @@ CONDITION_START_RE = re.compile(r"\W*(?:on|for|with|under|in)\s+C?Python\b", re.
 # a tab's label names the Python of the code variant under it (``=== "Python 3.9+"``,
 # ``.. tab:: Python 3.9+``, ``:::{tab-item} Python 3.9+``), not the project's floor
 TAB_LABEL_RE = re.compile(r"[ \t]*(?:={3}[!+]?[ \t]|\.\.[ \t]+tab(?:-item)?::|:{3,}[ \t]*\{tab)")
+# PyPy prose: the Python versions a PyPy mention names, up to the next CPython mention
+PYPY_RE = re.compile(r"(?<![\w./-])PyPy", re.IGNORECASE)
+_PY_WORD_RE = re.compile(_PY + r"\b", re.IGNORECASE)
+PYPY_VERSION_RE = re.compile(r"(?<![\w.])(3\.\d{1,2})(?!\.?\d)")
 SENTENCE_END_RE = re.compile(r"[.!?](?=\s|$)")
 BLOCK_START_RE = re.compile(r"\n[ \t]*(?:[-*+|#]|\d+[.)])[ \t]|\n[ \t]*\r?\n")
 
@@ -125,6 +129,7 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
         found = _statement_edits(text, start, joined, _masked(joined), policy, notes, len(line))
         for edit, change in (*found, *_badge_edits(start, line, policy)):
             edits.setdefault(edit, change)
+        notes += _pypy_notes(text, start, line, policy)
     if not edits:
         return None  # prose notes only come with a rewrite
     record = Record(edits=list(edits), changes=list(edits.values()), notes=notes)
@@ -205,6 +210,24 @@ def _statement_edits(
             Edit(start + match.start("v"), start + match.end("v"), str(policy.minimum)),
             f'stated minimum: "{old}" → "{new}"',
         )
+
+
+def _pypy_notes(text: str, start: int, line: str, policy: Policy) -> list[str]:
+    """A note for a line naming dropped PyPy versions ("PyPy3 versions 3.8 through 3.10"):
+    PyPy prose is left as written (which PyPy releases exist is not molt's to say), but not
+    silently. The versions are those between "PyPy" and the next CPython mention."""
+    masked = _masked(line)
+    for pypy in PYPY_RE.finditer(masked):
+        after = _PY_WORD_RE.search(masked, pypy.end())
+        segment = masked[pypy.end() : after.start() if after else len(masked)]
+        versions = [Minor.parse(v) for v in PYPY_VERSION_RE.findall(segment)]
+        if any(policy.drops(v) for v in versions):
+            number = text.count("\n", 0, start) + 1
+            return [
+                f'line {number}: "{line.strip()}" names PyPy versions no longer supported; '
+                "PyPy prose is left as written, check it by hand"
+            ]
+    return []
 
 
 def _is_history(text: str, position: int, line_start: int) -> bool:

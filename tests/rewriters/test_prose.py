@@ -279,6 +279,46 @@ def test_fully_dropped_range_is_a_note():
     )
 
 
+PYPY_README = (
+    "Supported interpreters:\n\n"
+    "* CPython 3.9+.\n"
+    "* {pypy}\n\n"
+    "It runs on PyPy and Python 3.9+ alike; see `pypy3.8` in the docs.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("pypy", "notes"),
+    (
+        pytest.param(
+            "PyPy3 versions 3.8 through 3.10.",
+            (
+                'line 4: "* PyPy3 versions 3.8 through 3.10." names PyPy versions no longer '
+                "supported; PyPy prose is left as written, check it by hand",
+            ),
+            id="a range of pypy versions",
+        ),
+        pytest.param(
+            "pypy3.9 wheels are built as well.",
+            (
+                'line 4: "* pypy3.9 wheels are built as well." names PyPy versions no longer '
+                "supported; PyPy prose is left as written, check it by hand",
+            ),
+            id="a pypy spelling with its version",
+        ),
+        pytest.param("PyPy3 versions 3.11 through 3.12.", (), id="only kept pypy versions"),
+        pytest.param("PyPy 7.3 and later.", (), id="pypy's own version"),
+    ),
+)
+def test_pypy_prose_stays_but_a_dropped_version_is_noted(pypy, notes):
+    before = PYPY_README.format(pypy=pypy)
+    after = before.replace("CPython 3.9+", "CPython 3.11+")
+    check(prose, before, after, POLICY)
+    result = prose.rewrite(before, POLICY)
+    assert result is not None
+    assert result.notes == notes
+
+
 @pytest.mark.parametrize(
     ("path", "owner"),
     (
