@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from rewriters.ci.interpreters import Pythons, follow_names
 from rewriters.ci.work import is_python_key, key_words
 from rewriters.environments.noxfile.lists import Work, rewrite_value
-from rewriters.environments.noxfile.slices import fix_slice
+from rewriters.environments.noxfile.slices import fix_slices
 from rewriters.formats.python_ast import Source, module_constants, parse, string_value
 from rewriters.policy import Policy
 from rewriters.result import BrokenOutput, Record, Rewrite, UnparsableInput
@@ -94,7 +94,7 @@ def _python(text: str, policy: Policy, alone: Callable[[Minor], bool]) -> Rewrit
         for name, node in _python_lists(work.constants):
             rewrite_value(work, name, node)
             lists.append(work.source.span(node))
-        _fix_slices(work, tree)
+        fix_slices(work, work.source, tree, work.shortened)
     for span in _outside(lists, len(text)):
         follow_names(work, text, span, policy, alone, RUNNERS)
     return work.finish(text, _checked if tree is not None else lambda _: None)
@@ -118,18 +118,6 @@ def _python_lists(constants: dict[str, ast.expr]) -> Iterator[tuple[str, ast.Lis
 def _says_python(name: str) -> bool:
     """``PYTHON_VERSIONS``, ``PYTHONS``, ``INTERPRETERS``: a name for Python versions."""
     return is_python_key(name) or bool({"interpreter", "interpreters"} & set(key_words(name)))
-
-
-def _fix_slices(work: Work, tree: ast.Module) -> None:
-    """Keep each slice of a shortened list picking what it picked."""
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.slice, ast.Slice)
-            and isinstance(node.value, ast.Name)
-            and node.value.id in work.shortened
-        ):
-            work.merge(fix_slice(work.source, node, work.shortened[node.value.id]))
 
 
 def _outside(spans: list[tuple[int, int]], length: int) -> Iterator[tuple[int, int]]:

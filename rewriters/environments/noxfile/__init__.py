@@ -18,8 +18,6 @@ picked (``slices``).
 
 from __future__ import annotations
 
-import ast
-
 from rewriters.environments.noxfile.lists import (
     Work,
     drop_rows,
@@ -28,7 +26,7 @@ from rewriters.environments.noxfile.lists import (
     rewrite_value,
     session_fates,
 )
-from rewriters.environments.noxfile.slices import fix_slice
+from rewriters.environments.noxfile.slices import fix_slices
 from rewriters.environments.noxfile.values import row_lists, session_name_lists, version_values
 from rewriters.formats.python_ast import Display, Source, module_constants, parse
 from rewriters.policy import Policy
@@ -51,7 +49,7 @@ def rewrite(text: str, policy: Policy) -> Rewrite | None:
         if isinstance(node, Display) and id(node) not in work.seen:
             work.seen.add(id(node))
             follow_names(work, label, node, sessions)
-    _fix_slices(work, tree)
+    fix_slices(work, work.source, tree, work.shortened)
     return work.finish(text, _checked)
 
 
@@ -61,15 +59,3 @@ def _checked(new: str) -> str:
     except UnparsableInput as error:
         raise BrokenOutput(f"noxfile.py output does not parse: {error}") from None
     return new
-
-
-def _fix_slices(work: Work, tree: ast.Module) -> None:
-    """Keep each slice of a shortened list picking what it picked (see ``slices``)."""
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.slice, ast.Slice)
-            and isinstance(node.value, ast.Name)
-            and node.value.id in work.shortened
-        ):
-            work.merge(fix_slice(work.source, node, work.shortened[node.value.id]))

@@ -11,7 +11,7 @@ A slice molt cannot recompute (a computed bound, a list with starred parts) gets
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rewriters.formats.python_ast import Source
@@ -29,6 +29,21 @@ class Shortened:
     versions: Sequence[Minor | None]
     # some entry is not a string literal (``*OTHER``): positions cannot be counted
     opaque: bool
+
+
+def fix_slices(
+    record: Record, source: Source, tree: ast.Module, shortened: Mapping[str, Shortened]
+) -> None:
+    """Keep each slice in ``tree`` of a list that lost entries (``shortened``, by name) picking
+    what it picked; what that takes goes into ``record``."""
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Slice)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in shortened
+        ):
+            record.merge(fix_slice(source, node, shortened[node.value.id]))
 
 
 def fix_slice(source: Source, node: ast.Subscript, shortened: Shortened) -> Record:
