@@ -388,25 +388,29 @@ class Holder:
 
     def keep(self, key: str) -> bool:
         """Hold ``key`` for as long as this process runs, claiming it again whenever the store
-        forgets it (a Redis restarted without persistence). Only for a key no other process
-        claims, such as this process's heartbeat."""
+        does not have it (a Redis down at start, or restarted without persistence). Only for a
+        key no other process claims, such as this process's heartbeat. False until it is held."""
         with self._lock:
             self._kept.add(key)
-        return self.claim(key)
+        self._start_renewing()
+        try:
+            return self.claim(key)
+        except Exception:  # the store is unreachable: the renewals claim it once it answers
+            return False
 
     def renew(self) -> None:
-        """Renew every held lease now; forget those the store says are no longer ours, except
-        the kept ones, which are claimed again."""
+        """Renew every held lease now; forget those the store says are no longer ours, and
+        claim the kept ones the store does not have."""
         owner = self.owner
         with self._lock:
             mine = [key for key, by in self._held.items() if by == owner]
             kept_keys = set(self._kept)
         renewed = self.store.renew(mine, owner, self.ttl)
-        lost = set(mine) - renewed
-        renewed |= {k for k in lost & kept_keys if self.store.claim(k, owner, self.ttl)}
+        claimed = {k for k in kept_keys - renewed if self.store.claim(k, owner, self.ttl)}
         with self._lock:
             for key in set(mine) - renewed:
                 self._held.pop(key, None)
+            self._held.update(dict.fromkeys(claimed, owner))
 
     def _start_renewing(self) -> None:
         if self._thread_pid == os.getpid():

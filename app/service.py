@@ -10,9 +10,11 @@ import functools
 import logging
 import os
 import resource
+import time
 from typing import Any
 
 from huey.consumer import Consumer
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from app import batches, listener, watchdog
 from app.flusher import FlusherProcess
@@ -57,10 +59,58 @@ class _Consumer(Consumer):  # type: ignore[misc]
     def start(self) -> None:
         self._set_signal_handlers()
         running = self.jobs.running
-        running.report(running.recover())
+        try:
+            running.report(running.recover())
+        except Exception as error:  # the queue's store is down: the watchdog tries again
+            log.warning(
+                "cannot look for jobs a crash left (%s: %s); the watchdog tries again",
+                type(error).__name__,
+                error,
+            )
         super().start()
-        watch = self.check_worker_health if self.in_process else (lambda: None)
+        watch = self._restart_dead_workers if self.in_process else (lambda: None)
         watchdog.watch(running, self.jobs.settings.lease_seconds / 3, watch)
+
+    def _restart_dead_workers(self) -> None:
+        """huey's check, except while the consumer stops: its workers end then on purpose."""
+        if not self.stop_flag.is_set():
+            self.check_worker_health()
+
+
+class QuietOutage(logging.Filter):
+    """One line a minute, not a traceback a tenth of a second, while the queue is unreachable.
+
+    huey's workers and scheduler log every failed read of the queue with its traceback and try
+    again at once; with Redis stopped that is hundreds of identical tracebacks a minute. A
+    record caused by a connection error keeps its message and the error's name and loses the
+    traceback, and the same message again within ``EVERY_SECONDS`` is dropped.
+    """
+
+    EVERY_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._said: dict[str, float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, ConnectionError | RedisConnectionError):
+            return True
+        now, said = time.monotonic(), self._said.get(record.getMessage())
+        if said is not None and now - said < self.EVERY_SECONDS:
+            return False
+        self._said[record.getMessage()] = now
+        record.msg = f"{record.getMessage()} ({type(error).__name__}: {error}); said once a minute"
+        record.args, record.exc_info, record.exc_text = (), None, None
+        return True
+
+
+def quiet_queue_outages() -> None:
+    """Put ``QuietOutage`` on the loggers of huey's workers and scheduler (once)."""
+    for name in ("huey.consumer.Worker", "huey.consumer.Scheduler"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, QuietOutage) for f in logger.filters):
+            logger.addFilter(QuietOutage())
 
 
 def consumer(jobs: Jobs, *, in_process: bool = False) -> Consumer:
@@ -83,6 +133,7 @@ def consumer(jobs: Jobs, *, in_process: bool = False) -> Consumer:
         jobs.running.heartbeat()
 
     jobs.huey.on_startup(name="worker")(start_worker)
+    quiet_queue_outages()
     return _Consumer(
         jobs, in_process=in_process, workers=WORKERS, worker_type="process", periodic=True
     )

@@ -100,6 +100,29 @@ def test_a_kept_lease_the_store_forgot_is_claimed_again_a_held_one_is_not(store)
     holder.stop()
 
 
+class Unreachable:
+    """A lease store that refuses every call while `down`, as Redis does while it is stopped."""
+
+    def __init__(self, store) -> None:
+        self.store, self.down = store, True
+
+    def __getattr__(self, name):
+        if self.down:
+            raise ConnectionError("the store is down")
+        return getattr(self.store, name)
+
+
+def test_a_kept_lease_is_claimed_once_a_store_down_at_start_answers(store):
+    flaky = Unreachable(store)
+    holder = Holder(flaky, 60)
+    assert holder.keep("worker:me") is False
+    flaky.down = False
+    holder.renew()
+    assert [lease.key for lease in store.leases("")] == ["worker:me"]
+    assert holder.held() == ["worker:me"]
+    holder.stop()
+
+
 def test_a_process_that_ended_is_gone_and_this_one_is_not():
     with subprocess.Popen(["sleep", "0"]) as ended:
         owner = this_process().split(":")[0] + f":{ended.pid}:1"

@@ -411,3 +411,22 @@ def test_deliveries_wait_in_the_spool_while_redis_is_down(fake_github, tmp_path,
         assert wait_for(lambda: served.log.count("handled push") == 3)
         assert served.log.count("could not queue deliveries") == 1
         assert "the queue answers again" in served.log
+
+
+def test_serve_starts_while_redis_is_down_and_catches_up(fake_github, tmp_path, redis_server):
+    redis_server.stop()
+    env = serve_env(
+        fake_github.url, tmp_path, MOLT_QUEUE_URL=redis_server.url, MOLT_LEASE_SECONDS="2"
+    )
+    body = webhooks.load("push/with-installation.json")  # a push to a tag: its job asks nothing
+    with molt_serve_in(tmp_path, env) as served:
+        headers = webhooks.headers("push", body, delivery_id="before-redis")
+        answer = httpx.post(f"{served.url}/webhook", content=body, headers=headers, timeout=30)
+        assert answer.status_code == 202
+        assert wait_for(lambda: "1 deliveries spooled" in str(healthz(served.url)))
+
+        redis_server.start()
+
+        assert wait_for(lambda: healthz(served.url)["status"] == "ok")
+        assert wait_for(lambda: served.log.count("handled push") == 1)
+    assert served.log.count("cannot look for jobs a crash left (ConnectionError") == 1

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import subprocess
 import sys
+
+import redis
 
 from tests.app.test_jobs import private_key
 from tests.fakes import webhooks
@@ -44,3 +47,27 @@ def test_sigint_while_the_workers_start_stops_the_worker(fake_github, tmp_path):
                 os.killpg(worker.pid, signal.SIGKILL)
     assert worker.returncode == 0
     assert "Consumer exiting." in err
+
+
+def test_queue_outages_are_one_line_a_minute_other_errors_keep_their_traceback(caplog):
+    from app.service import quiet_queue_outages
+
+    quiet_queue_outages()
+    worker = logging.getLogger("huey.consumer.Worker")
+    with caplog.at_level(logging.ERROR, logger="huey.consumer"):
+        for _ in range(50):  # huey tries again at once, with its own backoff
+            try:
+                raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+            except redis.exceptions.ConnectionError:
+                worker.exception("Error reading from queue")
+        try:
+            raise ValueError("a bug")
+        except ValueError:
+            worker.exception("Unhandled error during execution")
+    (outage, bug) = caplog.records
+    assert outage.getMessage() == (
+        "Error reading from queue (ConnectionError: Error 111 connecting to 127.0.0.1:6379.); "
+        "said once a minute"
+    )
+    assert outage.exc_info is None
+    assert bug.exc_info is not None
