@@ -15,6 +15,7 @@ import pytest
 
 from app import cli
 from rewriters.policy import load_releases
+from tests.rewriters.test_ci_scripts import MATRIX
 
 NOTHING = "Nothing to change: no file under {root} supports a Python older than 3.11.\n"
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "legacy-project"
@@ -484,19 +485,7 @@ def test_open_pr_reads_the_github_url_from_the_environment(capsys, fake_github, 
     assert (code, out, err) == (0, "octo/inkwell: opened a pull request\n", "")
 
 
-CI_WORKFLOW = """\
-jobs:
-  test:
-    strategy:
-      matrix:
-        python-version: ["3.9", "3.10", "3.11", "3.12"]
-    steps:
-      - uses: actions/setup-python@v5
-        with:
-          python-version: ${{ matrix.python-version }}
-      - run: python scripts/check_abi.py
-      - run: ./ci/build.sh
-"""
+CI_WORKFLOW = MATRIX.format(command="python scripts/check_abi.py") + "      - run: ./ci/build.sh\n"
 CHECK_ABI = 'INTERPRETERS = ["python3.9", "python3.10", "python3.11", "python3.12"]\n'
 
 

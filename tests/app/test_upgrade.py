@@ -13,6 +13,7 @@ from app.outcome import Outcome, Target
 from app.plan import FileChange
 from tests.conftest import TODAY
 from tests.fakes.github import FakeGitHub
+from tests.rewriters.test_ci_scripts import PINNED
 
 REPO = "octo/inkwell"
 BRANCH = "molt/python-3.11"
@@ -394,16 +395,7 @@ def test_memory_is_bounded(fake_github):
     assert rescans == [[200, 302], [304]]
 
 
-BUILD = """\
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.9"
-      - run: bash ci/build.sh
-"""
+BUILD = PINNED.format(command="bash ci/build.sh")
 BUILD_SCRIPT = "#!/bin/sh\npython3.9 -m pip install .\n"
 
 
