@@ -2,43 +2,32 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import requests
 from github import GithubException
 
 from app.errors import Conflict, Forbidden, GitHubError, NotFound, RateLimited, ServerError
+from app.pacing.budget import limit_ends
 
 
-def _reset_at(error: GithubException) -> datetime:
-    headers = {k.lower(): v for k, v in (error.headers or {}).items()}
-    now = datetime.now(UTC)
-    if "retry-after" in headers:
-        return now + timedelta(seconds=int(headers["retry-after"]))
-    if headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in headers:
-        return datetime.fromtimestamp(int(headers["x-ratelimit-reset"]), UTC)
-    return now + timedelta(seconds=60)
-
-
-def _is_rate_limit(error: GithubException) -> bool:
-    headers = {k.lower(): v for k, v in (error.headers or {}).items()}
+def _limit_ends(error: GithubException) -> datetime | None:
+    """When the rate limit ``error`` reports ends, by the one rule pacing uses too."""
     message = str(error.data.get("message", "")) if isinstance(error.data, dict) else ""
-    return (
-        error.status == 429
-        or "retry-after" in headers
-        or headers.get("x-ratelimit-remaining") == "0"
-        or "rate limit" in message.lower()
-    )
+    ends = limit_ends(error.status, error.headers or {}, message, time.time())
+    return None if ends is None else datetime.fromtimestamp(ends, UTC)
 
 
 def translate(error: GithubException) -> GitHubError:
     """PyGithub's exception as one of molt's; the message names the status, never a token."""
     message = error.data.get("message", "") if isinstance(error.data, dict) else ""
     text = f"GitHub answered {error.status}: {message}".rstrip(": ")
-    if error.status in (403, 429) and _is_rate_limit(error):
-        return RateLimited(text, reset_at=_reset_at(error), status=error.status)
+    reset_at = _limit_ends(error)
+    if reset_at is not None:
+        return RateLimited(text, reset_at=reset_at, status=error.status)
     if error.status == 404:
         return NotFound(text, status=404)
     if error.status == 403:

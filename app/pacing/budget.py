@@ -113,25 +113,27 @@ def observe(
         budget.remaining = int(float(found["x-ratelimit-remaining"]))
         budget.reset = float(found["x-ratelimit-reset"])
         budget.limit = int(float(found.get("x-ratelimit-limit", budget.limit or 5000)))
-    if status not in (403, 429):
-        return None
-    until = _pause(found, message.lower(), status, budget.reset, now)
+    until = limit_ends(status, found, message, now)
     if until is not None:
         budget.paused_until = max(budget.paused_until, until)
         budget.tokens = [0.0 for _ in budget.tokens]  # resume content creation slowly
     return until
 
 
-def _pause(
-    headers: Mapping[str, str], message: str, status: int, reset: float, now: float
-) -> float | None:
-    if "retry-after" in headers:
-        return now + float(headers["retry-after"])
-    if headers.get("x-ratelimit-remaining") == "0":
-        return max(reset, now)
-    if status == 429 or any(words in message for words in _RATE_LIMIT_WORDS):
+def limit_ends(status: int, headers: Mapping[str, str], message: str, now: float) -> float | None:
+    """When the rate limit an answer reports ends (epoch seconds), or None when the answer
+    reports none: ``retry-after``, else the primary limit's reset when it is spent, else a
+    minute for a 429 or a secondary-limit message. A plain 403 is a missing permission."""
+    if status not in (403, 429):
+        return None
+    found = {key.lower(): value for key, value in headers.items()}
+    if "retry-after" in found:
+        return now + float(found["retry-after"])
+    if found.get("x-ratelimit-remaining") == "0":
+        return max(float(found.get("x-ratelimit-reset", now + SECONDARY_PAUSE)), now)
+    if status == 429 or any(words in message.lower() for words in _RATE_LIMIT_WORDS):
         return now + SECONDARY_PAUSE
-    return None  # a plain 403: a missing permission, not a limit
+    return None
 
 
 def _refill(budget: Budget, windows: tuple[Window, ...], now: float) -> None:

@@ -9,11 +9,13 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from github import GithubException
 from huey import SqliteHuey
 from pydantic import SecretStr
 
 from app import github as gh
 from app.errors import RateLimited
+from app.github.failures import translate
 from app.jobs import Jobs, app_clients
 from app.pacing import (
     MemoryStore,
@@ -24,7 +26,7 @@ from app.pacing import (
     SqliteStore,
     parse_windows,
 )
-from app.pacing.budget import Budget, admit
+from app.pacing.budget import Budget, admit, limit_ends
 from app.settings import Settings
 from tests.app.test_jobs import (
     INSTALLATION,
@@ -444,3 +446,34 @@ def test_primary_limit_near_zero_waits_for_the_reset(fake_github, tmp_path):
     statuses = [r.status for r in fake_github.requests]
     assert 403 not in statuses
     assert [len(fake_github.pulls(name)) for name in names] == [1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "message", "ends"),
+    [
+        pytest.param(403, {"Retry-After": "30"}, "", 1030.0, id="retry-after"),
+        pytest.param(
+            403,
+            {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1900"},
+            "API rate limit exceeded for installation ID 1.",
+            1900.0,
+            id="primary limit spent",
+        ),
+        pytest.param(
+            403,
+            {},
+            "You have exceeded a secondary rate limit. Please wait a few minutes.",
+            1060.0,
+            id="secondary limit without retry-after",
+        ),
+        pytest.param(429, {}, "", 1060.0, id="429"),
+        pytest.param(
+            403, {"X-RateLimit-Remaining": "4000"}, "Resource not accessible", None, id="permission"
+        ),
+        pytest.param(500, {"Retry-After": "30"}, "", None, id="not a limit"),
+    ],
+)
+def test_one_rule_says_when_a_rate_limit_ends(status, headers, message, ends):
+    assert limit_ends(status, headers, message, now=1000.0) == ends
+    error = translate(GithubException(status, {"message": message}, headers))
+    assert isinstance(error, RateLimited) is (ends is not None)
