@@ -45,7 +45,6 @@ FLUSH_MAX: Final = 500  # deliveries per write to the queue
 RETRY_SECONDS: Final = (0.25, 0.5, 1.0, 2.0, 5.0)  # pauses while the queue is unreachable
 STOP_SECONDS: Final = 10.0
 CHECKPOINT_SECONDS: Final = 5.0  # the spool's log is copied into its database at most this often
-IDLE_SECONDS: Final = 1.0  # an idle flusher looks at the spool at least this often
 TIDY_SECONDS: Final = 1.0  # how often the web process looks after a flusher process
 
 
@@ -290,7 +289,7 @@ class Flusher:
                     with contextlib.suppress(sqlite3.Error):  # the next one may succeed
                         self.store.checkpoint()
                     checkpointed = time.monotonic()
-                self.wake.wait(IDLE_SECONDS)
+                self.wake.wait(CHECKPOINT_SECONDS)
                 self.wake.clear()
                 continue
             ids = [delivery.delivery_id for _, delivery in spooled]

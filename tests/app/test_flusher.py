@@ -121,11 +121,12 @@ def test_the_flusher_ends_when_the_web_process_is_killed(settings, tmp_path):
     script = textwrap.dedent(
         f"""
         import sys, time
+        from pathlib import Path
         from app.flusher import FlusherProcess
         from tests.fakes.webhooks import app_settings
 
         if __name__ == "__main__":
-            settings = app_settings({str(settings.data_dir)!r})
+            settings = app_settings(Path({str(settings.data_dir)!r}))
             flusher = FlusherProcess(settings.model_copy(update={{"check_dependencies": False}}))
             flusher.start()
             print(flusher._process.pid, flush=True)
@@ -139,10 +140,16 @@ def test_the_flusher_ends_when_the_web_process_is_killed(settings, tmp_path):
     ) as web:
         assert web.stdout is not None
         child = int(web.stdout.readline())
-        time.sleep(1.0)  # the child is past its imports and in its loop
+        spool = Path(settings.data_dir) / "deliveries.sqlite3"
+        assert asyncio.run(_made(spool))  # the child is past its imports and in its loop
         web.kill()
 
     assert asyncio.run(_ended(child))
+
+
+async def _made(path: Path) -> bool:
+    await until(path.exists, seconds=15)
+    return True
 
 
 async def _ended(pid: int) -> bool:
