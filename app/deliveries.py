@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, closing, contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -113,18 +113,15 @@ class DeliveryStore:
         with self._transaction() as db:
             return self._claim(db, delivery_id)
 
-    def accept(
-        self, deliveries: Sequence[Delivery], unspool: Iterable[str] = (), *, through: int = 0
-    ) -> list[bool]:
+    def accept(self, deliveries: Sequence[Delivery], *, through: int = 0) -> list[bool]:
         """Claim each delivery's id and spool those that are new, in one transaction that
-        also drops from the spool the deliveries `unspool` names and those up to position
-        `through` (they are on the queue).
+        also drops from the spool the deliveries up to position `through` (they are on the
+        queue).
 
         One flag per delivery, as `claim` would answer; a second delivery of one id in the
         same batch is seen.
         """
         with self._transaction() as db:
-            db.executemany("DELETE FROM spool WHERE delivery_id = ?", ((i,) for i in unspool))
             if through:
                 db.execute("DELETE FROM spool WHERE seq <= ?", (through,))
             fresh = [self._claim(db, delivery.delivery_id) for delivery in deliveries]
@@ -157,11 +154,6 @@ class DeliveryStore:
         """How many deliveries wait in the spool."""
         (count,) = self._db().execute("SELECT count(*) FROM spool").fetchone()
         return int(count)
-
-    def unspool(self, delivery_ids: Iterable[str]) -> None:
-        """Drop these deliveries from the spool: they are on the queue."""
-        with self._transaction() as db:
-            db.executemany("DELETE FROM spool WHERE delivery_id = ?", ((i,) for i in delivery_ids))
 
     def release(self, delivery_id: str) -> None:
         """Forget `delivery_id`, so a redelivery is handled again (its first handling failed)."""

@@ -4,9 +4,9 @@ reached.
 
 The webhook route awaits ``Outbox.submit``. The event loop gathers what arrives in one turn and
 writes it in one SQLite transaction (the delivery ids and the spooled deliveries), so no
-request waits on a thread, a lock or the queue's own storage. A flusher thread then puts the
-spooled deliveries on the queue, oldest first and many in one write, and the loop drops them
-from the spool in its next transaction.
+request waits on a thread, a lock or the queue's own storage. A flusher then puts the spooled
+deliveries on the queue, oldest first and many in one write, and says how far it got; the loop
+drops those from the spool in its next transaction.
 
 ``wait_for_queue`` says when a delivery is answered: once it is on the queue ("queued"), or
 once it is spooled (what ``molt serve`` does: the spool is a WAL-mode SQLite file in the data
@@ -17,8 +17,8 @@ queue answers. Deliveries left spooled by a stop or a crash are flushed at the n
 put on the queue just before a crash may run twice (jobs are idempotent).
 
 ``Flusher`` is that loop. ``molt serve`` runs it in a process of its own (``app.flusher``), so
-the web process does nothing per delivery but verify, record and answer: the flusher publishes
-how far it got, and the loop drops those rows in its next transaction (or within a second).
+the web process does nothing per delivery but verify, record and answer; there it publishes
+how far it got in shared memory, and the loop looks at least once a second.
 """
 
 from __future__ import annotations
@@ -98,9 +98,8 @@ class Outbox:
         assert (enqueue_all is None) != (elsewhere is None), "one flusher, in one place"
         self.store = store
         self.wait_for_queue = wait_for_queue and elsewhere is None
-        self._lock = threading.Lock()  # guards the three lists below and the loop
+        self._lock = threading.Lock()  # guards the two below and the loop
         self._arrived: list[tuple[Delivery, asyncio.Future[str]]] = []
-        self._flushed: list[str] = []  # on the queue, still in the spool
         self._waiting: dict[str, asyncio.Future[str]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None  # the loop of the latest request
         self._events: dict[str, WebhookEvent] = {}  # parsed payloads of spooled deliveries
@@ -175,6 +174,13 @@ class Outbox:
         return f"degraded: queue unreachable ({problem}); {count} deliveries spooled"
 
     @property
+    def _flushed_through(self) -> int:
+        """Every spooled delivery up to this position is on the queue."""
+        if self._elsewhere is not None:
+            return self._elsewhere.flushed_through
+        return self._in_thread.after if self._in_thread else 0
+
+    @property
     def _failure(self) -> str | None:
         """Why the queue refused the flusher's last write, while it does."""
         if self._elsewhere is not None:
@@ -187,15 +193,12 @@ class Outbox:
         """One transaction: what arrived is recorded and spooled, what was flushed dropped."""
         with self._lock:
             arrived, self._arrived = self._arrived, []
-            flushed, self._flushed = self._flushed, []
-        through = self._elsewhere.flushed_through if self._elsewhere else 0
-        if not arrived and not flushed and through <= self._dropped_through:
+        through = self._flushed_through
+        if not arrived and through <= self._dropped_through:
             return
         try:
-            fresh = self.store.accept([d for d, _ in arrived], flushed, through=through)
+            fresh = self.store.accept([d for d, _ in arrived], through=through)
         except Exception as error:
-            with self._lock:
-                self._flushed += flushed
             for delivery, answer in arrived:
                 self._events.pop(delivery.delivery_id, None)
                 _resolve(answer, error)
@@ -235,8 +238,6 @@ class Outbox:
         they are queued (by the latest request's loop, or here when it has closed)."""
         with self._lock:
             waiting = [self._waiting.pop(i, None) for i in delivery_ids]
-            if outcome == "queued":
-                self._flushed += delivery_ids
             loop = self._loop
             riding = bool(self._arrived)  # a write is due anyway: the deletes go with it
         for answer in waiting:
@@ -245,9 +246,7 @@ class Outbox:
         if outcome != "queued" or riding:
             return
         if not (loop and _call_soon(loop, self._write)):
-            with self._lock:
-                flushed, self._flushed = self._flushed, []
-            self.store.unspool(flushed)
+            self.store.accept([], through=self._flushed_through)
 
 
 class Flusher:

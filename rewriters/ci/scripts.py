@@ -29,9 +29,9 @@ from rewriters.repository.scope import TEST_DIRS
 from rewriters.result import UnparsableInput
 
 SCRIPT_SUFFIXES = frozenset({".py", ".sh", ".bash", ".zsh", ".ps1", ".bat", ".cmd"})
-# a shell word, split at quotes, operators, redirections and ``--option=``
 # what a CI file molt cannot read runs a script on
 UNKNOWN = Pythons(unknown=True)
+# a shell word, split at quotes, operators, redirections and ``--option=``
 _WORD_RE = re.compile(r"[^\s'\"`;|&<>()\[\]{}=,]+")
 
 
